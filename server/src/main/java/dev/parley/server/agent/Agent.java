@@ -1,0 +1,22 @@
+package dev.parley.server.agent;
+
+/**
+ * An AI agent (ARCHITECTURE.md rule 6). It is told about a conversation and writes its answer to a
+ * {@link ReplySink}; the session core turns that into protocol events (whole messages or chunks,
+ * depending on the session's streaming setting), so agents never see the wire format.
+ *
+ * <p>Methods are called from a session's actor thread and must not block it: an agent that does
+ * I/O starts it and returns, then writes to the sink from any thread. The sink is bound to one turn:
+ * once the session moved on (handoff, end, a newer turn), writes to an old sink are ignored.
+ */
+public interface Agent {
+
+    /** Name and avatar announced in {@code POLY_AGENT_JOINED}. */
+    AgentProfile profile();
+
+    /** The agent just joined: write the greeting. */
+    void greet(Conversation conversation, ReplySink sink);
+
+    /** The user said {@code text}: write the reply. */
+    void reply(Conversation conversation, String text, ReplySink sink);
+}

@@ -1,0 +1,41 @@
+package dev.parley.server.agent;
+
+import dev.parley.protocol.Attachment;
+import dev.parley.protocol.EndReason;
+import dev.parley.protocol.Suggestion;
+import java.util.List;
+
+/**
+ * Where an agent writes one turn's answer. Thread-safe; calls are applied in the order made. A
+ * message is any number of {@link #text} deltas closed by {@link #complete}; several messages may
+ * follow one another, then optionally {@link #handoff} or {@link #end}.
+ */
+public interface ReplySink {
+
+    /** Appends text to the current message (opening one if none is open). */
+    void text(String delta);
+
+    /**
+     * Closes the current message, adding attachments and suggestions (they ride on the final chunk
+     * when streaming, PROTOCOL.md §7). Opens and closes an empty message if none was open.
+     */
+    void complete(List<Attachment> attachments, List<Suggestion> suggestions);
+
+    /** Asks for a human; the session runs the handoff (server- or client-managed). */
+    void handoff(HandoffRequest request);
+
+    /** Ends the conversation, e.g. {@code REASON_NATURAL_END} after a closing reply. */
+    void end(EndReason reason);
+
+    /**
+     * The agent could not answer. {@code userMessage} is one of the documented texts of
+     * PROTOCOL.md §11.2; an open streamed message is closed first.
+     */
+    void fail(String userMessage, Throwable cause);
+
+    /** Convenience for a whole message. */
+    default void message(String text, List<Attachment> attachments, List<Suggestion> suggestions) {
+        text(text);
+        complete(attachments, suggestions);
+    }
+}

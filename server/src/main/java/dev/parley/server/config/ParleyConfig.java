@@ -1,0 +1,86 @@
+package dev.parley.server.config;
+
+import dev.parley.protocol.Limits;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a Parley node needs to start. Immutable; built by {@link ConfigLoader} from defaults,
+ * {@code parley.yaml}, {@code PARLEY_*} environment variables and command-line flags, in that
+ * order of increasing precedence (ARCHITECTURE.md rule 10).
+ *
+ * @param flowFile scripted-agent flow, {@code null} for the demo flow shipped in the jar
+ * @param demoConnectorToken token of the demo connector, {@code null} for no demo connector
+ */
+public record ParleyConfig(
+        String bindAddress,
+        int port,
+        Path dataDir,
+        String demoConnectorToken,
+        String demoConnectorHost,
+        Duration heartbeatInterval,
+        Duration idleTimeout,
+        Duration sessionInactivityTimeout,
+        Duration endedSessionRetention,
+        Duration accessTokenLifetime,
+        int maxConnectionsPerSession,
+        int maxTextChars,
+        RateLimit sessionMessageRate,
+        RateLimit httpRate,
+        Path flowFile,
+        Duration streamChunkDelay) {
+
+    /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
+    public record RateLimit(double perSecond, int burst) {
+    }
+
+    public static final String DEFAULT_DEMO_TOKEN = "parley-demo-token";
+
+    public static final ParleyConfig DEFAULTS = new ParleyConfig(
+            "127.0.0.1",
+            8080,
+            Path.of("data"),
+            DEFAULT_DEMO_TOKEN,
+            "localhost",
+            Duration.ofSeconds(Limits.DEFAULT_HEARTBEAT_INTERVAL_SECONDS),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(10),
+            Duration.ofDays(30),
+            Duration.ofHours(24),
+            Limits.MAX_CONNECTIONS_PER_SESSION,
+            Limits.MAX_TEXT_CHARS,
+            new RateLimit(20, 60),
+            new RateLimit(10, 30),
+            null,
+            Duration.ofMillis(40));
+
+    public ParleyConfig withPort(int value) {
+        return new ParleyConfig(bindAddress, value, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay);
+    }
+
+    public ParleyConfig withDataDir(Path value) {
+        return new ParleyConfig(bindAddress, port, value, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay);
+    }
+
+    public ParleyConfig withTimeouts(Duration idle, Duration inactivity) {
+        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idle, inactivity, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay);
+    }
+
+    public ParleyConfig withStreamChunkDelay(Duration value) {
+        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value);
+    }
+
+    public ParleyConfig withRates(RateLimit sessionMessages, RateLimit http) {
+        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, http, flowFile, streamChunkDelay);
+    }
+}

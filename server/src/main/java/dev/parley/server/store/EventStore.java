@@ -1,0 +1,28 @@
+package dev.parley.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The journal of session events. Calls block: callers run them off event-loop threads (appends go
+ * through {@link GroupCommitWriter}).
+ */
+public interface EventStore {
+
+    /**
+     * Appends events of any number of sessions in one transaction, durable when this returns. A
+     * {@code SESSION_END} event also marks its session ended in the same transaction.
+     *
+     * @throws StoreException if the transaction failed; then none of the events is stored
+     */
+    void append(List<StoredEvent> events);
+
+    /** Events of a session with {@code sequence > afterSequence}, ascending, at most {@code limit}. */
+    List<StoredEvent> readAfter(String sessionId, long afterSequence, int limit);
+
+    /** Highest stored sequence of a session, 0 when it has none. */
+    long headSequence(String sessionId);
+
+    /** The stored event that carried this client event id in this session, if any. */
+    Optional<StoredEvent> findByClientEventId(String sessionId, String clientEventId);
+}
