@@ -81,6 +81,6 @@ public record ParleyConfig(
     public ParleyConfig withRates(RateLimit sessionMessages, RateLimit http) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, http, flowFile, streamChunkDelay);
+                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay);
     }
 }
