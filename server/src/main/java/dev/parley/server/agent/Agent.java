@@ -1,5 +1,7 @@
 package dev.parley.server.agent;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * An AI agent (ARCHITECTURE.md rule 6). It is told about a conversation and writes its answer to a
  * {@link ReplySink}; the session core turns that into protocol events (whole messages or chunks,
@@ -14,9 +16,14 @@ public interface Agent {
     /** Name and avatar announced in {@code POLY_AGENT_JOINED}. */
     AgentProfile profile();
 
-    /** The agent just joined: write the greeting. */
-    void greet(Conversation conversation, ReplySink sink);
+    /**
+     * The agent just joined: write the greeting.
+     *
+     * @return completes when the agent has written everything for this turn; the session starts
+     *         the next queued user turn only then, so replies never interleave
+     */
+    CompletionStage<Void> greet(Conversation conversation, ReplySink sink);
 
-    /** The user said {@code text}: write the reply. */
-    void reply(Conversation conversation, String text, ReplySink sink);
+    /** The user said {@code text}: write the reply; the stage completes as for {@link #greet}. */
+    CompletionStage<Void> reply(Conversation conversation, String text, ReplySink sink);
 }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What an agent may know of a session: its id, connector, platform, whether replies stream, and
- * the turns so far (oldest first, not including the one being answered).
+ * the transcript as journaled when the turn started, oldest first (the user message being answered
+ * is the last user turn in it).
  */
 public record Conversation(String sessionId, String connectorId, String platform, boolean streaming, List<Turn> history) {
 

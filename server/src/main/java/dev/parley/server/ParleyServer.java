@@ -1,0 +1,167 @@
+package dev.parley.server;
+
+import dev.parley.protocol.codec.ClientEventDecoder;
+import dev.parley.server.agent.Agent;
+import dev.parley.server.agent.scripted.FlowLoader;
+import dev.parley.server.agent.scripted.ScriptedAgent;
+import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.auth.ConnectorAuthenticator;
+import dev.parley.server.auth.ConnectorTokens;
+import dev.parley.server.auth.JwtSecret;
+import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.auth.TokenBucket;
+import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.http.HttpApi;
+import dev.parley.server.session.SessionRegistry;
+import dev.parley.server.session.SessionServices;
+import dev.parley.server.session.SessionSettings;
+import dev.parley.server.store.Connector;
+import dev.parley.server.store.GroupCommitWriter;
+import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.time.ExecutorScheduler;
+import dev.parley.server.time.Scheduler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every part of a node by hand, in dependency order, and takes them
+ * down in reverse. No container; reading this method tells what a node is made of.
+ */
+public final class ParleyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
+    /** Stable id of the connector created from the demo flags. */
+    public static final String DEMO_CONNECTOR_ID = "con_demo";
+
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private final SessionRegistry registry;
+    private final int port;
+
+    private ParleyServer(ParleyConfig config, Clock clock) {
+        SqliteStore store = own(SqliteStore.open(config.dataDir()));
+        GroupCommitWriter journal = own(new GroupCommitWriter(store, 50_000));
+        ExecutorService workers = Executors.newFixedThreadPool(
+                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), named("parley-session"));
+        own(() -> shutdown(workers));
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("parley-timer"));
+        own(() -> shutdown(timers));
+        Scheduler scheduler = new ExecutorScheduler(timers);
+
+        Agent agent = new ScriptedAgent(
+                config.flowFile() == null ? FlowLoader.demo() : FlowLoader.load(config.flowFile()),
+                scheduler, config.streamChunkDelay());
+        ParleyConfig.RateLimit rate = config.sessionMessageRate();
+        SessionSettings settings = new SessionSettings(
+                (int) config.heartbeatInterval().toSeconds(),
+                config.idleTimeout(),
+                config.sessionInactivityTimeout(),
+                config.maxConnectionsPerSession(),
+                256,
+                () -> new TokenBucket(rate.perSecond(), rate.burst(), clock)::tryAcquire);
+        registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings), store);
+        registry.recoverOpenSessions();
+        scheduler.every(sweepPeriod(config), registry::sweep);
+        scheduler.every(Duration.ofHours(1), () -> workers.execute(() ->
+                store.purgeEndedBefore(clock.instant().minus(config.endedSessionRetention()))));
+
+        if (config.demoConnectorToken() != null) {
+            store.upsertConnector(new Connector(DEMO_CONNECTOR_ID, ConnectorTokens.hash(config.demoConnectorToken()),
+                    config.demoConnectorHost(), clock.instant(), null));
+        }
+        AccessTokens tokens = new AccessTokens(JwtSecret.loadOrCreate(config.dataDir()), config.accessTokenLifetime(), clock);
+        ParleyConfig.RateLimit http = config.httpRate();
+        HttpApi api = new HttpApi(new ConnectorAuthenticator(store), tokens, registry,
+                new ClientEventDecoder(config.maxTextChars()),
+                new RateLimiter<>(http.perSecond(), http.burst(), clock),
+                new RateLimiter<>(http.perSecond(), http.burst(), clock));
+
+        Vertx vertx = Vertx.vertx();
+        own(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        HttpServer http1 = vertx.createHttpServer(new HttpServerOptions()
+                        .setHost(config.bindAddress())
+                        .setPort(config.port())
+                        .setMaxWebSocketFrameSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES)
+                        .setMaxWebSocketMessageSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES))
+                .requestHandler(api.router(vertx));
+        try {
+            this.port = http1.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
+        }
+        LOG.info("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port, config.dataDir().toAbsolutePath());
+    }
+
+    /** Starts a node with the system clock. */
+    public static ParleyServer start(ParleyConfig config) {
+        return new ParleyServer(config, Clock.systemUTC());
+    }
+
+    /** Starts a node on an injected clock (tests move time with it). */
+    public static ParleyServer start(ParleyConfig config, Clock clock) {
+        return new ParleyServer(config, clock);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public SessionRegistry sessions() {
+        return registry;
+    }
+
+    /** Stops accepting, lets the journal drain, closes the store. */
+    @Override
+    public void close() {
+        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+            try {
+                closeInReverse.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping", e);
+            }
+        }
+        closeInReverse.clear();
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        closeInReverse.add(resource);
+        return resource;
+    }
+
+    private static Duration sweepPeriod(ParleyConfig config) {
+        Duration shortest = config.idleTimeout().compareTo(config.sessionInactivityTimeout()) < 0
+                ? config.idleTimeout() : config.sessionInactivityTimeout();
+        Duration tenth = shortest.dividedBy(10);
+        Duration min = Duration.ofMillis(50);
+        Duration max = Duration.ofSeconds(5);
+        return tenth.compareTo(min) < 0 ? min : tenth.compareTo(max) > 0 ? max : tenth;
+    }
+
+    private static void shutdown(ExecutorService executor) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

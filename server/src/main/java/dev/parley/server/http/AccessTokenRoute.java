@@ -1,0 +1,65 @@
+package dev.parley.server.http;
+
+import dev.parley.protocol.ErrorMessages;
+import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.auth.ConnectorAuthenticator;
+import dev.parley.server.auth.IssuedToken;
+import dev.parley.server.auth.RateLimiter;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code POST /api/v1/access-token} (PROTOCOL.md §2.1). The body is ignored (§13.20). */
+final class AccessTokenRoute {
+    private static final Logger LOG = LoggerFactory.getLogger(AccessTokenRoute.class);
+
+    private final ConnectorAuthenticator connectors;
+    private final AccessTokens tokens;
+    private final RateLimiter<String> limiter;
+
+    AccessTokenRoute(ConnectorAuthenticator connectors, AccessTokens tokens, RateLimiter<String> limiter) {
+        this.connectors = connectors;
+        this.tokens = tokens;
+        this.limiter = limiter;
+    }
+
+    void handle(RoutingContext ctx) {
+        String xToken = ctx.request().getHeader("X-Token");
+        String xHost = ctx.request().getHeader("X-Host");
+        if (xToken != null) {
+            long retryAfter = limiter.retryAfterSeconds(xToken);
+            if (retryAfter > 0) {
+                ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", retryAfter);
+                return;
+            }
+        }
+        ctx.vertx().executeBlocking(() -> connectors.authenticate(xToken, xHost), false).onComplete(result -> {
+            if (result.failed()) {
+                LOG.error("connector lookup failed", result.cause());
+                ErrorResponses.send(ctx.response(), 500, ErrorMessages.ACCESS_TOKEN_FAILED);
+                return;
+            }
+            if (result.result() instanceof ConnectorAuthenticator.Refused refused) {
+                ErrorResponses.send(ctx.response(), refused.httpStatus(), refused.message());
+                return;
+            }
+            var connector = ((ConnectorAuthenticator.Authenticated) result.result()).connector();
+            IssuedToken issued;
+            try {
+                issued = tokens.issue(connector);
+            } catch (RuntimeException e) {
+                LOG.error("cannot sign an access token", e);
+                ErrorResponses.send(ctx.response(), 500, ErrorMessages.ACCESS_TOKEN_FAILED);
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(new JsonObject()
+                            .put("access_token", issued.token())
+                            .put("expires_in", issued.expiresInSeconds())
+                            .put("token_type", "Bearer")
+                            .encode());
+        });
+    }
+}

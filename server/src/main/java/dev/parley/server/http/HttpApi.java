@@ -1,0 +1,45 @@
+package dev.parley.server.http;
+
+import dev.parley.protocol.codec.ClientEventDecoder;
+import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.auth.ConnectorAuthenticator;
+import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.session.SessionRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** The HTTP surface of a Parley node, readable at a glance: every route is in {@link #router}. */
+public final class HttpApi {
+    /** Session-creation bodies are tiny; anything bigger is refused before it is read. */
+    private static final long MAX_BODY_BYTES = 16 * 1024;
+
+    private final AccessTokenRoute accessToken;
+    private final SessionsRoute sessions;
+    private final WebSocketRoute webSocket;
+
+    public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
+                   ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter) {
+        this.accessToken = new AccessTokenRoute(connectors, tokens, tokenLimiter);
+        this.sessions = new SessionsRoute(tokens, registry, sessionLimiter);
+        this.webSocket = new WebSocketRoute(tokens, registry, decoder);
+    }
+
+    public Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.post("/api/v1/access-token").handler(accessToken::handle);
+        router.post("/api/v1/sessions").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(sessions::handle);
+        router.get("/ws").handler(webSocket::handle);
+        router.get("/healthz").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+        router.get("/").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("Parley is running. REST: POST /api/v1/access-token, POST /api/v1/sessions; WebSocket: /ws\n"));
+        // §13.30: JSON errors for unknown paths and wrong methods too.
+        router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), 404, "not found"));
+        router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), 405, "method not allowed"));
+        router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(), 413, "request body too large"));
+        router.errorHandler(400, ctx -> ErrorResponses.send(ctx.response(), 400, "bad request"));
+        return router;
+    }
+}

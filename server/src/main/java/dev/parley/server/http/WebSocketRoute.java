@@ -1,0 +1,105 @@
+package dev.parley.server.http;
+
+import dev.parley.protocol.ErrorMessages;
+import dev.parley.protocol.codec.ClientEventDecoder;
+import dev.parley.protocol.codec.Decoded;
+import dev.parley.server.auth.AccessClaims;
+import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.session.SessionActor;
+import dev.parley.server.session.SessionRegistry;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /ws}: the WebSocket path, in the order its checks happen (PROTOCOL.md §3):
+ * parameters → access token → session → same connector → connection slot → upgrade → replay, then
+ * every frame: decode → validate → the session's actor. Refusals are HTTP responses to the upgrade
+ * request (§3.2), so a refused client never sees an event.
+ */
+final class WebSocketRoute {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketRoute.class);
+
+    private final AccessTokens tokens;
+    private final SessionRegistry sessions;
+    private final ClientEventDecoder decoder;
+
+    WebSocketRoute(AccessTokens tokens, SessionRegistry sessions, ClientEventDecoder decoder) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.decoder = decoder;
+    }
+
+    void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            ErrorResponses.send(ctx.response(), 400, "expected a WebSocket upgrade"); // §13.30
+            return;
+        }
+        String sessionId = request.getParam("session_id");
+        String token = request.getParam("access_token");
+        if (isBlank(sessionId) || isBlank(token)) {
+            ErrorResponses.send(ctx.response(), 400, ErrorMessages.WS_INVALID_PARAMETERS);
+            return;
+        }
+        Optional<AccessClaims> claims = tokens.verify(token);
+        if (claims.isEmpty()) {
+            ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED);
+            return;
+        }
+        long cursor = Cursor.parse(request.getParam("cursor"));
+        if (cursor < 0) {
+            LOG.warn("unreadable cursor {} for session {}: replaying from 0", request.getParam("cursor"), sessionId);
+            cursor = 0;
+        }
+        long replayAfter = cursor;
+        request.pause();
+        sessions.find(sessionId).whenComplete((found, failure) -> ctx.vertx().runOnContext(v -> {
+            if (failure != null) {
+                LOG.error("cannot load session {}", sessionId, failure);
+                ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_UNAVAILABLE);
+            } else if (found.isEmpty()) {
+                ErrorResponses.send(ctx.response(), 404, ErrorMessages.WS_SESSION_NOT_FOUND);
+            } else if (!found.get().record().connectorId().equals(claims.get().connectorId())) {
+                ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED); // §13.18
+            } else if (!found.get().tryReserveConnection()) {
+                ErrorResponses.tooMany(ctx.response(), ErrorMessages.WS_CONNECTION_LIMIT, 5);
+            } else {
+                upgrade(request, found.get(), replayAfter);
+            }
+        }));
+    }
+
+    private void upgrade(HttpServerRequest request, SessionActor session, long cursor) {
+        request.toWebSocket().onComplete(result -> {
+            if (result.failed()) {
+                session.releaseReservation();
+                LOG.debug("upgrade failed for session {}", session.record().id(), result.cause());
+                return;
+            }
+            ServerWebSocket socket = result.result();
+            VertxConnection connection = new VertxConnection(socket, session.record().id());
+            socket.textMessageHandler(frame -> dispatch(session, connection, decoder.decode(frame)));
+            socket.binaryMessageHandler(frame -> session.reject(connection, new Decoded.Rejected(
+                    ErrorMessages.INVALID_FORMAT, "binary frames are not supported; send JSON text frames", null)));
+            socket.exceptionHandler(e -> LOG.debug("socket {} failed", connection, e));
+            socket.closeHandler(v -> session.detach(connection));
+            session.attach(connection, cursor);
+        });
+    }
+
+    private static void dispatch(SessionActor session, VertxConnection connection, Decoded decoded) {
+        if (decoded instanceof Decoded.Accepted accepted) {
+            session.receive(connection, accepted.event());
+        } else {
+            session.reject(connection, (Decoded.Rejected) decoded);
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,218 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.Attachment;
+import dev.parley.protocol.EndReason;
+import dev.parley.protocol.ErrorMessages;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.Suggestion;
+import dev.parley.protocol.payload.ClientHandoffRequired;
+import dev.parley.protocol.payload.PolyAgentLeft;
+import dev.parley.protocol.payload.PolyAgentMessage;
+import dev.parley.protocol.payload.PolyAgentMessageChunk;
+import dev.parley.protocol.payload.PolyAgentThinking;
+import dev.parley.protocol.payload.PolyAgentTriggeredHandoff;
+import dev.parley.protocol.payload.SystemMessage;
+import dev.parley.server.agent.Agent;
+import dev.parley.server.agent.AgentProfile;
+import dev.parley.server.agent.Conversation;
+import dev.parley.server.agent.HandoffRequest;
+import dev.parley.server.agent.ReplySink;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AI agent's side of one session: turns, the message being written, and the mapping of agent
+ * output onto protocol events (whole messages, or chunks when the session streams, PROTOCOL.md §7).
+ * One turn at a time: a user message that arrives while the agent is still answering waits for
+ * the next turn, so replies never interleave. Confined to the session's queue.
+ */
+final class AgentConversation {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentConversation.class);
+
+    private final SessionActor actor;
+    private final Agent agent;
+    private final ArrayDeque<String> waitingUserTexts = new ArrayDeque<>();
+    /** Id of the current turn; sinks of older turns are ignored. */
+    private long turn;
+    private boolean busy;
+    private OpenMessage open;
+
+    /** A message being written: its id, chunks sent so far, text so far. */
+    private static final class OpenMessage {
+        final String messageId = Ids.messageId();
+        final StringBuilder text = new StringBuilder();
+        int chunks;
+    }
+
+    AgentConversation(SessionActor actor, Agent agent) {
+        this.actor = actor;
+        this.agent = agent;
+    }
+
+    AgentProfile profile() {
+        return agent.profile();
+    }
+
+    void greet(Outbox outbox) {
+        stop();
+        startTurn(outbox, null);
+    }
+
+    void reply(String userText, Outbox outbox) {
+        if (busy) {
+            waitingUserTexts.add(userText);
+        } else {
+            startTurn(outbox, userText);
+        }
+    }
+
+    /** The agent is out of the conversation (handoff, end): later output of its turns is dropped. */
+    void stop() {
+        turn++;
+        busy = false;
+        open = null;
+        waitingUserTexts.clear();
+    }
+
+    private void startTurn(Outbox outbox, String userText) {
+        long id = ++turn;
+        busy = true;
+        actor.broadcastTransient(outbox, new PolyAgentThinking());
+        SessionState state = actor.state();
+        var record = actor.record();
+        Conversation conversation = new Conversation(record.id(), record.connectorId(), record.platform(),
+                record.streaming(), state.transcript());
+        TurnSink sink = new TurnSink(id);
+        CompletionStage<Void> done;
+        try {
+            done = userText == null ? agent.greet(conversation, sink) : agent.reply(conversation, userText, sink);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        String failureText = userText == null ? ErrorMessages.AGENT_START_FAILED : ErrorMessages.AGENT_REPLY_FAILED;
+        done.whenComplete((ok, failure) -> actor.submitInternal(o -> {
+            if (id != turn) {
+                return;
+            }
+            if (failure != null) {
+                fail(o, failureText, failure);
+            }
+            finishTurn(o);
+        }));
+    }
+
+    private void finishTurn(Outbox outbox) {
+        if (open != null) {
+            complete(outbox, List.of(), List.of()); // never leave a half-message behind
+        }
+        busy = false;
+        String next = waitingUserTexts.poll();
+        if (next != null) {
+            startTurn(outbox, next);
+        }
+    }
+
+    private void text(Outbox outbox, String delta) {
+        if (delta == null || delta.isEmpty()) {
+            return;
+        }
+        if (open == null) {
+            open = new OpenMessage();
+        }
+        open.text.append(delta);
+        if (actor.record().streaming()) {
+            open.chunks++;
+            actor.store(outbox, new PolyAgentMessageChunk(open.messageId, delta, List.of(), List.of(),
+                    open.chunks, false), null, null);
+        }
+    }
+
+    private void complete(Outbox outbox, List<Attachment> attachments, List<Suggestion> suggestions) {
+        OpenMessage message = open == null ? new OpenMessage() : open;
+        open = null;
+        List<Attachment> a = attachments == null ? List.of() : List.copyOf(attachments);
+        List<Suggestion> s = suggestions == null ? List.of() : List.copyOf(suggestions);
+        if (actor.record().streaming()) {
+            actor.store(outbox, new PolyAgentMessageChunk(message.messageId, "", a, s, message.chunks + 1, true),
+                    null, null);
+        } else {
+            actor.store(outbox, new PolyAgentMessage(message.messageId, message.text.toString(), a, s), null, null);
+        }
+    }
+
+    private void handoff(Outbox outbox, HandoffRequest request) {
+        if (open != null) {
+            complete(outbox, List.of(), List.of());
+        }
+        // Client-managed handoff, in the documented order (PROTOCOL.md §9.2, §13.28).
+        actor.store(outbox, new PolyAgentTriggeredHandoff(), null, null);
+        actor.store(outbox, new ClientHandoffRequired(request.reason(), request.queueName()), null, null);
+        actor.store(outbox, new PolyAgentLeft(), null, null);
+        stop();
+    }
+
+    private void end(Outbox outbox, EndReason reason) {
+        if (open != null) {
+            complete(outbox, List.of(), List.of());
+        }
+        actor.endSession(outbox, reason);
+    }
+
+    private void fail(Outbox outbox, String userMessage, Throwable cause) {
+        LOG.error("agent failed in session {}: {}", actor.record().id(), userMessage, cause);
+        boolean streamed = open != null && open.chunks > 0;
+        if (streamed) {
+            complete(outbox, List.of(), List.of());
+        }
+        open = null;
+        String message = streamed ? ErrorMessages.STREAM_FAILED : userMessage;
+        actor.store(outbox, SystemMessage.error(message, "the AI agent failed"), null, null);
+    }
+
+    /** The sink handed to one turn: every call becomes a task of the session, dropped if stale. */
+    private final class TurnSink implements ReplySink {
+        private final long id;
+
+        TurnSink(long id) {
+            this.id = id;
+        }
+
+        private void apply(Consumer<Outbox> work) {
+            actor.submitInternal(outbox -> {
+                if (id == turn && !actor.state().ended()) {
+                    work.accept(outbox);
+                }
+            });
+        }
+
+        @Override
+        public void text(String delta) {
+            apply(o -> AgentConversation.this.text(o, delta));
+        }
+
+        @Override
+        public void complete(List<Attachment> attachments, List<Suggestion> suggestions) {
+            apply(o -> AgentConversation.this.complete(o, attachments, suggestions));
+        }
+
+        @Override
+        public void handoff(HandoffRequest request) {
+            apply(o -> AgentConversation.this.handoff(o, request));
+        }
+
+        @Override
+        public void end(EndReason reason) {
+            apply(o -> AgentConversation.this.end(o, reason));
+        }
+
+        @Override
+        public void fail(String userMessage, Throwable cause) {
+            apply(o -> AgentConversation.this.fail(o, userMessage, cause));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.parley.server.session;
+
+/** WebSocket close codes Parley uses (PROTOCOL.md §13.10, §13.11). */
+public final class CloseCodes {
+    /** After {@code SESSION_END}, and after replaying an ended session. */
+    public static final int NORMAL = 1000;
+    /** Idle timeout: no client frame for the configured time. */
+    public static final int GOING_AWAY = 1001;
+    /** The client broke a rule, or could not keep up with its outbox. */
+    public static final int POLICY_VIOLATION = 1008;
+    /** A frame over 128 KB. */
+    public static final int MESSAGE_TOO_BIG = 1009;
+    /** The server cannot go on with this session (e.g. the journal failed). */
+    public static final int INTERNAL_ERROR = 1011;
+
+    private CloseCodes() {
+    }
+}

@@ -1,0 +1,362 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.EndReason;
+import dev.parley.protocol.ErrorMessages;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.RawJson;
+import dev.parley.protocol.client.ClientEvent;
+import dev.parley.protocol.client.Heartbeat;
+import dev.parley.protocol.client.RequestAgentJoin;
+import dev.parley.protocol.client.UserEndSession;
+import dev.parley.protocol.client.UserMessage;
+import dev.parley.protocol.client.UserTyping;
+import dev.parley.protocol.codec.Decoded;
+import dev.parley.protocol.codec.ServerEventEncoder;
+import dev.parley.protocol.codec.Timestamps;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.payload.HeartbeatEcho;
+import dev.parley.protocol.payload.PolyAgentJoined;
+import dev.parley.protocol.payload.RequestAgentJoinEcho;
+import dev.parley.protocol.payload.ServerPayload;
+import dev.parley.protocol.payload.SessionEnd;
+import dev.parley.protocol.payload.SystemMessage;
+import dev.parley.protocol.payload.UserEndSessionEcho;
+import dev.parley.protocol.payload.UserMessageEcho;
+import dev.parley.server.store.SessionRecord;
+import dev.parley.server.store.StoredEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live session: every client frame, agent output and timer of the session runs here, one at a
+ * time (ARCHITECTURE.md rule 1). Each task fills an {@link Outbox}; stored events get the next
+ * sequence, are journaled, and only then are frames delivered (rule 2). Because the next task waits
+ * for that, echo order, replay boundaries and state transitions need no further locking.
+ *
+ * <p>Public methods are thread-safe and never block. Fields below the queue are confined to it.
+ */
+public final class SessionActor {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
+
+    private final SessionRecord record;
+    private final SessionServices services;
+    private final SerialQueue queue;
+    private final AtomicInteger reservedConnections = new AtomicInteger();
+    private final SessionSettings.Throttle throttle;
+    private final AgentConversation agent;
+    /** Set when the session ended; the actor then only replays. */
+    private volatile boolean ended;
+    /** Set when the journal failed; the actor must be dropped and rebuilt (see journalFailed). */
+    private volatile boolean broken;
+
+    // Confined to the queue.
+    private final SessionState state;
+    private final Map<Connection, Instant> lastFrameAt = new LinkedHashMap<>();
+    private Instant lastClientActivity;
+
+    SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity) {
+        this.record = record;
+        this.state = state;
+        this.services = services;
+        this.queue = new SerialQueue(services.executor(), services.settings().queueCapacity());
+        this.throttle = services.settings().throttles().get();
+        this.lastClientActivity = lastClientActivity;
+        this.ended = state.ended();
+        this.agent = new AgentConversation(this, services.agent());
+    }
+
+    public SessionRecord record() {
+        return record;
+    }
+
+    /** The session ended: this actor only replays history now. */
+    public boolean isEnded() {
+        return ended;
+    }
+
+    /** The journal failed under this actor: it must be replaced by one rebuilt from the store. */
+    public boolean isBroken() {
+        return broken;
+    }
+
+    /** True while any connection holds or claims a slot. */
+    public boolean hasConnections() {
+        return reservedConnections.get() > 0;
+    }
+
+    // ---- connections -------------------------------------------------------------------------
+
+    /** Claims one of the session's connection slots (PROTOCOL.md §3.3); false when all are taken. */
+    public boolean tryReserveConnection() {
+        while (true) {
+            int current = reservedConnections.get();
+            if (current >= services.settings().maxConnections()) {
+                return false;
+            }
+            if (reservedConnections.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a slot whose upgrade did not happen. */
+    public void releaseReservation() {
+        reservedConnections.decrementAndGet();
+    }
+
+    /**
+     * Replays the journal after {@code cursor} to the new connection, then adds it to the live
+     * audience. Both happen in one task, so no event falls between replay and live delivery and none
+     * is sent twice (ARCHITECTURE.md rule 4).
+     */
+    public void attach(Connection connection, long cursor) {
+        queue.submit(() -> {
+            if (broken) {
+                connection.close(CloseCodes.INTERNAL_ERROR, "session unavailable, reconnect");
+                return;
+            }
+            List<String> history = new ArrayList<>();
+            long after = Math.max(0, cursor);
+            while (true) {
+                List<StoredEvent> page = services.events().readAfter(record.id(), after, 500);
+                page.forEach(e -> history.add(e.json()));
+                if (page.size() < 500) {
+                    break;
+                }
+                after = page.get(page.size() - 1).sequence();
+            }
+            Instant now = now();
+            ReplayBatches.frames(history, now).forEach(connection::send);
+            if (state.ended()) {
+                connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
+                return;
+            }
+            lastFrameAt.put(connection, now);
+            lastClientActivity = now;
+        });
+    }
+
+    /** The connection closed; frees its slot. */
+    public void detach(Connection connection) {
+        queue.submit(() -> {
+            lastFrameAt.remove(connection);
+            reservedConnections.decrementAndGet();
+        });
+    }
+
+    // ---- client frames -----------------------------------------------------------------------
+
+    /** A decoded client event from {@code from}. */
+    public void receive(Connection from, ClientEvent event) {
+        offer(from, event.metadata(), outbox -> handle(from, event, outbox));
+    }
+
+    /** A frame that failed validation: answer with the error, store nothing (PROTOCOL.md §11.1). */
+    public void reject(Connection from, Decoded.Rejected rejected) {
+        offer(from, rejected.metadata(), outbox -> {
+            noteActivity(from);
+            errorTo(outbox, from, rejected.message(), rejected.detail(), rejected.metadata());
+        });
+    }
+
+    private void offer(Connection from, RawJson metadata, Consumer<Outbox> work) {
+        boolean accepted = queue.offer(() -> run(outbox -> {
+            if (broken) {
+                from.close(CloseCodes.INTERNAL_ERROR, "session unavailable, reconnect");
+            } else {
+                work.accept(outbox);
+            }
+        }));
+        if (!accepted) {
+            // The session is flooded: answer at once, outside the queue, and drop the frame.
+            from.send(encode(null, SystemMessage.error(ErrorMessages.HIGH_LOAD, "too many frames waiting"), metadata));
+        }
+    }
+
+    private void handle(Connection from, ClientEvent event, Outbox outbox) {
+        noteActivity(from);
+        if (!throttle.tryAcquire()) {
+            outbox.sendTo(from, encode(null, SystemMessage.warning(
+                    "Rate limit exceeded: the event was dropped", "slow down and resend"), event.metadata()));
+            return;
+        }
+        if (event instanceof Heartbeat) {
+            // §13.2: fresh id, no sequence, not journaled; to the sender only.
+            outbox.sendTo(from, encode(null, new HeartbeatEcho(), event.metadata()));
+            return;
+        }
+        if (event instanceof UserTyping) {
+            return; // §13.27: nobody to show it to until a live agent is connected.
+        }
+        if (state.ended()) {
+            errorTo(outbox, from, ErrorMessages.SESSION_NOT_FOUND, "the session has ended", event.metadata());
+            return;
+        }
+        String resent = event.clientEventId().map(state::echoOf).orElse(null);
+        if (resent != null) {
+            outbox.sendTo(from, resent); // §13.5: same id, sequence and message id; sender only.
+            return;
+        }
+        if (event instanceof UserMessage message) {
+            onUserMessage(from, message, outbox);
+        } else if (event instanceof RequestAgentJoin join) {
+            store(outbox, new RequestAgentJoinEcho(), join.metadata(), join.clientEventId().orElse(null));
+            if (state.phase() != AgentPhase.JOINED) {
+                store(outbox, new PolyAgentJoined(agent.profile().name(), agent.profile().avatarUrl()), null, null);
+                agent.greet(outbox);
+            }
+        } else if (event instanceof UserEndSession end) {
+            store(outbox, new UserEndSessionEcho(), end.metadata(), end.clientEventId().orElse(null));
+            endSession(outbox, EndReason.REASON_USER_END);
+        }
+    }
+
+    private void onUserMessage(Connection from, UserMessage message, Outbox outbox) {
+        if (state.phase() != AgentPhase.JOINED) {
+            errorTo(outbox, from, ErrorMessages.CONVERSATION_NOT_FOUND,
+                    "send EVENT_TYPE_REQUEST_POLY_AGENT_JOIN first", message.metadata()); // §13.7
+            return;
+        }
+        store(outbox, new UserMessageEcho(message.text(), Ids.messageId()), message.metadata(),
+                message.clientEventId().orElse(null));
+        agent.reply(message.text(), outbox);
+    }
+
+    // ---- timers ------------------------------------------------------------------------------
+
+    /**
+     * Closes connections idle past the idle timeout (§3.5) and ends the session with
+     * {@code REASON_USER_ABANDONED} after the inactivity timeout (§13.13).
+     */
+    public void checkTimers() {
+        queue.submit(() -> run(outbox -> {
+            Instant now = now();
+            Duration idle = services.settings().idleTimeout();
+            for (Map.Entry<Connection, Instant> entry : List.copyOf(lastFrameAt.entrySet())) {
+                if (!entry.getValue().plus(idle).isAfter(now)) {
+                    lastFrameAt.remove(entry.getKey());
+                    entry.getKey().close(CloseCodes.GOING_AWAY, "idle timeout");
+                }
+            }
+            if (!state.ended() && !lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now)) {
+                endSession(outbox, EndReason.REASON_USER_ABANDONED);
+            }
+        }));
+    }
+
+    // ---- used by AgentConversation (always from inside a queue task) -------------------------
+
+    void submitInternal(Consumer<Outbox> work) {
+        queue.submit(() -> run(work));
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    SessionServices services() {
+        return services;
+    }
+
+    StoredEvent store(Outbox outbox, ServerPayload payload, RawJson metadata, String clientEventId) {
+        long sequence = state.nextSequence();
+        Instant now = now();
+        String id = Ids.eventId();
+        String json = ServerEventEncoder.encode(new ServerEvent(id, sequence, now, payload, metadata));
+        StoredEvent event = new StoredEvent(record.id(), sequence, id, payload.type(), now, json, clientEventId);
+        state.apply(event);
+        outbox.store(event);
+        return event;
+    }
+
+    void broadcastTransient(Outbox outbox, ServerPayload payload) {
+        outbox.broadcast(encode(null, payload, null));
+    }
+
+    void endSession(Outbox outbox, EndReason reason) {
+        store(outbox, new SessionEnd(reason), null, null);
+        agent.stop();
+        ended = true;
+        outbox.then(() -> {
+            List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));
+            lastFrameAt.clear();
+        });
+    }
+
+    // ---- task plumbing -----------------------------------------------------------------------
+
+    private CompletionStage<Void> run(Consumer<Outbox> work) {
+        Outbox outbox = new Outbox();
+        work.accept(outbox);
+        if (outbox.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (outbox.toStore().isEmpty()) {
+            deliver(outbox);
+            return CompletableFuture.completedFuture(null);
+        }
+        return services.journal().append(outbox.toStore())
+                .handleAsync((ok, failure) -> {
+                    if (failure != null) {
+                        journalFailed(failure);
+                    } else {
+                        deliver(outbox);
+                    }
+                    return null;
+                }, services.executor());
+    }
+
+    private void deliver(Outbox outbox) {
+        for (Outbox.Delivery delivery : outbox.deliveries()) {
+            if (delivery.only() != null) {
+                delivery.only().send(delivery.frame());
+            } else {
+                lastFrameAt.keySet().forEach(c -> c.send(delivery.frame()));
+            }
+        }
+        outbox.afterDelivery().forEach(Runnable::run);
+    }
+
+    /**
+     * The journal refused a write: our in-memory head is now ahead of the store. Nothing of it was
+     * acknowledged, so the safe move is to drop this actor and its sockets; clients reconnect, a
+     * fresh actor is rebuilt from the journal, and unacknowledged events are resent by clients.
+     */
+    private void journalFailed(Throwable failure) {
+        LOG.error("journal append failed for session {}; dropping its live state", record.id(), failure);
+        broken = true;
+        agent.stop();
+        List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.INTERNAL_ERROR, "storage failure"));
+        lastFrameAt.clear();
+    }
+
+    private void noteActivity(Connection from) {
+        Instant now = now();
+        lastClientActivity = now;
+        if (lastFrameAt.containsKey(from)) {
+            lastFrameAt.put(from, now);
+        }
+    }
+
+    private void errorTo(Outbox outbox, Connection to, String message, String detail, RawJson metadata) {
+        outbox.sendTo(to, encode(null, SystemMessage.error(message, detail), metadata));
+    }
+
+    private String encode(Long sequence, ServerPayload payload, RawJson metadata) {
+        return ServerEventEncoder.encode(new ServerEvent(Ids.eventId(), sequence, now(), payload, metadata));
+    }
+
+    Instant now() {
+        return Timestamps.truncate(services.clock().instant());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.parley.server.session;
+
+import dev.parley.protocol.Capabilities;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.codec.ServerEventEncoder;
+import dev.parley.protocol.codec.Timestamps;
+import dev.parley.protocol.payload.SessionStart;
+import dev.parley.server.store.SessionRecord;
+import dev.parley.server.store.SessionStore;
+import dev.parley.server.store.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds, creates and retires session actors. A session lives in memory while it has connections or
+ * is not yet ended; otherwise it is only in the journal and is rebuilt from it on the next connect.
+ * Open sessions nobody is connected to are tracked as "dormant" (just their last activity) so that
+ * they still end with {@code REASON_USER_ABANDONED} on time (PROTOCOL.md §13.13), also after a
+ * restart.
+ */
+public final class SessionRegistry {
+    private final SessionServices services;
+    private final SessionStore sessions;
+    private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
+    private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
+
+    public SessionRegistry(SessionServices services, SessionStore sessions) {
+        this.services = services;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Tracks every open session found in the store. Their inactivity window starts now: the time
+     * the node was down does not count against the user. Blocks; call at start-up.
+     */
+    public void recoverOpenSessions() {
+        Instant now = now();
+        for (SessionRecord session : sessions.openSessions()) {
+            dormant.put(session.id(), now);
+        }
+    }
+
+    /** Creates a session with its {@code SESSION_START} (sequence 1). Blocks on the store. */
+    public SessionRecord create(String connectorId, String platform, boolean streaming) {
+        Instant now = now();
+        SessionRecord record = SessionRecord.open(Ids.uuidV7().toString(), connectorId, platform, streaming, now);
+        Capabilities capabilities = Capabilities.of(streaming, services.settings().heartbeatIntervalSeconds());
+        String eventId = Ids.eventId();
+        String json = ServerEventEncoder.encode(new ServerEvent(eventId, 1L, now, new SessionStart(capabilities), null));
+        sessions.create(record, new StoredEvent(record.id(), 1, eventId,
+                dev.parley.protocol.EventType.SESSION_START, now, json, null));
+        dormant.put(record.id(), now);
+        return record;
+    }
+
+    /**
+     * The live actor of a session, rebuilding it from the journal if needed (on the worker
+     * executor; never blocks the caller). Empty when there is no such session.
+     */
+    public CompletionStage<Optional<SessionActor>> find(String sessionId) {
+        CompletableFuture<Optional<SessionActor>> future = live.computeIfAbsent(sessionId,
+                id -> CompletableFuture.supplyAsync(() -> activate(id), services.executor()));
+        return future.thenCompose(found -> {
+            if (found.isEmpty()) {
+                live.remove(sessionId, future);
+            } else if (found.get().isBroken()) {
+                live.remove(sessionId, future);
+                return find(sessionId); // rebuild from the journal
+            }
+            return CompletableFuture.completedFuture(found);
+        });
+    }
+
+    private Optional<SessionActor> activate(String sessionId) {
+        Optional<SessionRecord> record = sessions.findSession(sessionId);
+        if (record.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StoredEvent> history = readAll(sessionId);
+        Instant lastActivity = dormant.getOrDefault(sessionId, now());
+        dormant.remove(sessionId);
+        return Optional.of(new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity));
+    }
+
+    private List<StoredEvent> readAll(String sessionId) {
+        List<StoredEvent> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<StoredEvent> page = services.events().readAfter(sessionId, after, 1000);
+            all.addAll(page);
+            if (page.size() < 1000) {
+                return all;
+            }
+            after = page.get(page.size() - 1).sequence();
+        }
+    }
+
+    /**
+     * Runs the timers of every session: live actors check their connections and inactivity;
+     * dormant sessions past the inactivity timeout are woken so that they end properly. Actors that
+     * are finished are dropped from memory.
+     */
+    public void sweep() {
+        Instant cutoff = now().minus(services.settings().inactivityTimeout());
+        dormant.forEach((id, lastActivity) -> {
+            if (!lastActivity.isAfter(cutoff)) {
+                find(id).thenAccept(actor -> actor.ifPresent(SessionActor::checkTimers));
+            }
+        });
+        live.forEach((id, future) -> {
+            Optional<SessionActor> actor = future.getNow(Optional.empty());
+            if (actor.isEmpty()) {
+                return;
+            }
+            if (actor.get().isEnded() || actor.get().isBroken()) {
+                if (!actor.get().hasConnections()) {
+                    live.remove(id, future);
+                }
+            } else {
+                actor.get().checkTimers();
+            }
+        });
+    }
+
+    /** Sessions held in memory right now (for metrics and tests). */
+    public int liveCount() {
+        return live.size();
+    }
+
+    private Instant now() {
+        return Timestamps.truncate(services.clock().instant());
+    }
+}
