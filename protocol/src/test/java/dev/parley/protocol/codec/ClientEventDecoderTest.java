@@ -78,7 +78,8 @@ class ClientEventDecoderTest {
             "{\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":\"SLEEPING\"}}|unknown payload.state",
             "{\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{}}|payload.state must be",
             "{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{},\"metadata\":[1]}|\"metadata\" must be a JSON object",
-            "{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{}} trailing|unexpected content",
+            "{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{}} {}|unexpected content",
+            "{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{}} trailing|malformed JSON",
     })
     void invalidFramesAreRejectedWithTheDocumentedMessageAndADetail(String frame, String detailPart) {
         Decoded.Rejected r = rejected(frame);
