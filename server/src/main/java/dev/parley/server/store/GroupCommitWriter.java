@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Futures complete on the writer thread, in submission order. Callers must hop back to their own
  * executor (e.g. their event loop) before doing real work: anything run inline delays every later
- * append.
+ * append. (As with any {@link CompletableFuture}, a callback attached after completion runs on the
+ * attaching thread instead.)
  *
  * <p>The queue is bounded; when it is full, {@link #append} returns an already failed future
  * instead of blocking, so the caller can shed load.
