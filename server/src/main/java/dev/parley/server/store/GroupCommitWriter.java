@@ -147,7 +147,15 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             batch.add(first);
             drainInto(batch, first.events().size());
-            write(batch);
+            try {
+                write(batch);
+            } catch (Throwable t) {
+                // Not a store refusal (those are handled in write): keep the thread alive so later
+                // appends are still served, and fail whatever this batch left open.
+                LOG.error("{} failed unexpectedly", THREAD_NAME, t);
+                StoreException failure = new StoreException("append failed: " + t, t);
+                batch.forEach(r -> r.done().completeExceptionally(failure));
+            }
             batch.clear();
         }
     }
