@@ -75,8 +75,23 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
         } catch (SQLException e) {
             throw new StoreException("cannot open " + dbFile + ": " + e.getMessage(), e);
         }
+        HikariDataSource readers;
+        try {
+            readers = readPool(dataSource);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            throw new StoreException("cannot open read pool on " + dbFile + ": " + e.getMessage(), e);
+        }
         LOG.info("journal opened at {}", dbFile);
-        return new SqliteStore(readPool(dataSource), writer);
+        return new SqliteStore(readers, writer);
+    }
+
+    private static void closeQuietly(WriterConnection writer) {
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            LOG.warn("cannot close writer connection: {}", e.getMessage());
+        }
     }
 
     private static void migrate(SQLiteDataSource dataSource) {
