@@ -1,0 +1,434 @@
+package dev.parley.server.store.sqlite;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.protocol.EndReason;
+import dev.parley.protocol.EventType;
+import dev.parley.server.store.Connector;
+import dev.parley.server.store.ConnectorStore;
+import dev.parley.server.store.EventStore;
+import dev.parley.server.store.SessionRecord;
+import dev.parley.server.store.SessionStore;
+import dev.parley.server.store.StoreException;
+import dev.parley.server.store.StoredEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The journal, sessions and connectors in one embedded SQLite file, {@code <dataDir>/parley.db}.
+ *
+ * <p>Reads go through a small pool; all writes go through one dedicated connection (SQLite has a
+ * single writer per file). Every call blocks, so callers keep it off event-loop threads. The file
+ * may be written by another process (the admin CLI) at the same time: that process's writes wait
+ * on SQLite's busy timeout rather than failing.
+ */
+public final class SqliteStore implements EventStore, SessionStore, ConnectorStore, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+
+    /** Readers rarely wait on each other in WAL mode; a few connections cover a 2-core host. */
+    private static final int READ_POOL_SIZE = 4;
+
+    private static final String EVENT_COLUMNS = "session_id, seq, event_id, type, ts, json, client_event_id";
+    private static final String SESSION_COLUMNS =
+            "id, connector_id, platform, streaming, created_at, ended_at, end_reason";
+    private static final String CONNECTOR_COLUMNS = "id, token_hash, host, created_at, revoked_at";
+
+    private final HikariDataSource readers;
+    private final WriterConnection writer;
+
+    private SqliteStore(HikariDataSource readers, WriterConnection writer) {
+        this.readers = readers;
+        this.writer = writer;
+    }
+
+    /** Opens (creating if needed) the store in {@code dataDir} and brings its schema up to date. */
+    public static SqliteStore open(Path dataDir) {
+        Path dbFile;
+        try {
+            Files.createDirectories(dataDir);
+            dbFile = dataDir.resolve("parley.db");
+        } catch (IOException e) {
+            throw new StoreException("cannot create data directory " + dataDir, e);
+        }
+        SQLiteDataSource dataSource = SqliteDataSources.forFile(dbFile);
+        migrate(dataSource);
+        WriterConnection writer;
+        try {
+            writer = new WriterConnection(dataSource);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + dbFile + ": " + e.getMessage(), e);
+        }
+        HikariDataSource readers;
+        try {
+            readers = readPool(dataSource);
+        } catch (RuntimeException e) {
+            closeQuietly(writer);
+            throw new StoreException("cannot open read pool on " + dbFile + ": " + e.getMessage(), e);
+        }
+        LOG.info("journal opened at {}", dbFile);
+        return new SqliteStore(readers, writer);
+    }
+
+    private static void closeQuietly(WriterConnection writer) {
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            LOG.warn("cannot close writer connection: {}", e.getMessage());
+        }
+    }
+
+    private static void migrate(SQLiteDataSource dataSource) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            throw new StoreException("schema migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static HikariDataSource readPool(SQLiteDataSource dataSource) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("parley-sqlite-read");
+        config.setDataSource(dataSource);
+        config.setMaximumPoolSize(READ_POOL_SIZE);
+        config.setMinimumIdle(1);
+        // A guard, not a permission model: a read connection that tried to write would contend
+        // with the writer connection for the file lock.
+        config.setConnectionInitSql("PRAGMA query_only = 1");
+        return new HikariDataSource(config);
+    }
+
+    // ---- EventStore -------------------------------------------------------------------------
+
+    @Override
+    public void append(List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        // Parsed before the transaction so the write lock is not held while reading JSON.
+        Map<String, SessionEndMark> ends = SessionEndMark.findIn(events);
+        Map<String, Long> lastActivity = new LinkedHashMap<>();
+        for (StoredEvent e : events) {
+            lastActivity.merge(e.sessionId(), e.timestamp().toEpochMilli(), Math::max);
+        }
+        writer.inTransaction("append of " + events.size() + " events", c -> {
+            insertEvents(c, events);
+            touchSessions(c, lastActivity);
+            markEnded(c, ends.values());
+            return null;
+        });
+    }
+
+    private static void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (StoredEvent e : events) {
+                ps.setString(1, e.sessionId());
+                ps.setLong(2, e.sequence());
+                ps.setString(3, e.eventId());
+                ps.setString(4, e.type().name());
+                ps.setLong(5, e.timestamp().toEpochMilli());
+                ps.setString(6, e.json());
+                setNullableString(ps, 7, e.clientEventId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void touchSessions(Connection c, Map<String, Long> lastActivity) throws SQLException {
+        // MAX: an out-of-order batch never moves a session's activity clock backwards.
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?")) {
+            for (Map.Entry<String, Long> e : lastActivity.entrySet()) {
+                ps.setLong(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void markEnded(Connection c, Iterable<SessionEndMark> ends) throws SQLException {
+        // The first end wins: a session ends once.
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL")) {
+            for (SessionEndMark end : ends) {
+                ps.setLong(1, end.endedAt().toEpochMilli());
+                ps.setString(2, end.reason().name());
+                ps.setString(3, end.sessionId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public List<StoredEvent> readAfter(String sessionId, long afterSequence, int limit) {
+        return query("readAfter",
+                "SELECT " + EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                ps -> {
+                    ps.setString(1, sessionId);
+                    ps.setLong(2, afterSequence);
+                    ps.setInt(3, limit);
+                },
+                SqliteStore::event);
+    }
+
+    @Override
+    public long headSequence(String sessionId) {
+        return query("headSequence",
+                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id = ?",
+                ps -> ps.setString(1, sessionId),
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public Optional<StoredEvent> findByClientEventId(String sessionId, String clientEventId) {
+        return first(query("findByClientEventId",
+                "SELECT " + EVENT_COLUMNS + " FROM events WHERE session_id = ? AND client_event_id = ?",
+                ps -> {
+                    ps.setString(1, sessionId);
+                    ps.setString(2, clientEventId);
+                },
+                SqliteStore::event));
+    }
+
+    // ---- SessionStore -----------------------------------------------------------------------
+
+    @Override
+    public void create(SessionRecord session, StoredEvent sessionStart) {
+        if (!session.id().equals(sessionStart.sessionId())) {
+            throw new IllegalArgumentException("session start belongs to " + sessionStart.sessionId());
+        }
+        writer.inTransaction("create of session " + session.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO sessions (" + SESSION_COLUMNS + ", last_activity_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, session.id());
+                ps.setString(2, session.connectorId());
+                ps.setString(3, session.platform());
+                ps.setInt(4, session.streaming() ? 1 : 0);
+                ps.setLong(5, session.createdAt().toEpochMilli());
+                setNullableMillis(ps, 6, session.endedAt());
+                setNullableString(ps, 7, session.endReason() == null ? null : session.endReason().name());
+                ps.setLong(8, Math.max(session.createdAt().toEpochMilli(), sessionStart.timestamp().toEpochMilli()));
+                ps.executeUpdate();
+            }
+            insertEvents(c, List.of(sessionStart));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<SessionRecord> findSession(String sessionId) {
+        return first(query("findSession",
+                "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ?",
+                ps -> ps.setString(1, sessionId),
+                SqliteStore::session));
+    }
+
+    @Override
+    public List<SessionRecord> openSessions() {
+        return query("openSessions",
+                "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE ended_at IS NULL ORDER BY created_at",
+                ps -> { },
+                SqliteStore::session);
+    }
+
+    @Override
+    public int purgeEndedBefore(Instant cutoff) {
+        long cutoffMillis = cutoff.toEpochMilli();
+        return writer.inTransaction("purge", c -> {
+            // Events first: they reference their session.
+            try (PreparedStatement events = c.prepareStatement(
+                    "DELETE FROM events WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)");
+                 PreparedStatement sessions = c.prepareStatement("DELETE FROM sessions WHERE ended_at < ?")) {
+                events.setLong(1, cutoffMillis);
+                events.executeUpdate();
+                sessions.setLong(1, cutoffMillis);
+                return sessions.executeUpdate();
+            }
+        });
+    }
+
+    // ---- ConnectorStore ---------------------------------------------------------------------
+
+    @Override
+    public void createConnector(Connector connector) {
+        writeConnector("INSERT INTO connectors (" + CONNECTOR_COLUMNS + ") VALUES (?, ?, ?, ?, ?)", connector);
+    }
+
+    @Override
+    public void upsertConnector(Connector connector) {
+        // ON CONFLICT ... DO UPDATE rather than INSERT OR REPLACE: REPLACE deletes the old row,
+        // which sessions reference through a foreign key.
+        writeConnector("INSERT INTO connectors (" + CONNECTOR_COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET token_hash = excluded.token_hash, host = excluded.host,"
+                + " created_at = excluded.created_at, revoked_at = excluded.revoked_at", connector);
+    }
+
+    private void writeConnector(String sql, Connector connector) {
+        writer.inTransaction("write of connector " + connector.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, connector.id());
+                ps.setString(2, connector.tokenHash());
+                setNullableString(ps, 3, connector.host());
+                ps.setLong(4, connector.createdAt().toEpochMilli());
+                setNullableMillis(ps, 5, connector.revokedAt());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<Connector> findConnectorByTokenHash(String tokenHash) {
+        return first(query("findConnectorByTokenHash",
+                "SELECT " + CONNECTOR_COLUMNS + " FROM connectors WHERE token_hash = ?",
+                ps -> ps.setString(1, tokenHash),
+                SqliteStore::connector));
+    }
+
+    @Override
+    public Optional<Connector> findConnector(String id) {
+        return first(query("findConnector",
+                "SELECT " + CONNECTOR_COLUMNS + " FROM connectors WHERE id = ?",
+                ps -> ps.setString(1, id),
+                SqliteStore::connector));
+    }
+
+    @Override
+    public List<Connector> listConnectors() {
+        return query("listConnectors",
+                "SELECT " + CONNECTOR_COLUMNS + " FROM connectors ORDER BY created_at, id",
+                ps -> { },
+                SqliteStore::connector);
+    }
+
+    @Override
+    public boolean revokeConnector(String id, Instant at) {
+        return writer.inTransaction("revoke of connector " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE connectors SET revoked_at = ? WHERE id = ?")) {
+                ps.setLong(1, at.toEpochMilli());
+                ps.setString(2, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        readers.close();
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the journal: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- reading helpers --------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String what, String sql, Binder binder, RowMapper<T> mapper) {
+        try (Connection c = readers.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private static StoredEvent event(ResultSet rs) throws SQLException {
+        return new StoredEvent(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getString(3),
+                EventType.valueOf(rs.getString(4)),
+                Instant.ofEpochMilli(rs.getLong(5)),
+                rs.getString(6),
+                rs.getString(7));
+    }
+
+    private static SessionRecord session(ResultSet rs) throws SQLException {
+        String reason = rs.getString(7);
+        return new SessionRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getInt(4) != 0,
+                Instant.ofEpochMilli(rs.getLong(5)),
+                nullableInstant(rs, 6),
+                reason == null ? null : EndReason.valueOf(reason));
+    }
+
+    private static Connector connector(ResultSet rs) throws SQLException {
+        return new Connector(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                Instant.ofEpochMilli(rs.getLong(4)),
+                nullableInstant(rs, 5));
+    }
+
+    private static Instant nullableInstant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    private static void setNullableMillis(PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value.toEpochMilli());
+        }
+    }
+}
