@@ -3,12 +3,14 @@ package dev.parley.server.agent.scripted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.protocol.Attachment;
 import dev.parley.protocol.AttachmentContentType;
 import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.Suggestion;
 import dev.parley.server.agent.HandoffRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,8 +61,8 @@ class FlowLoaderTest {
     @Test
     void demoFlowShowsBothAttachmentKinds() {
         assertThat(FlowLoader.demo().intents())
-                .flatMap(intent -> intent.reply() == null ? java.util.List.of() : intent.reply().attachments())
-                .extracting(attachment -> attachment.contentType())
+                .flatMap(intent -> intent.reply() == null ? List.of() : intent.reply().attachments())
+                .extracting(Attachment::contentType)
                 .contains(AttachmentContentType.ATTACHMENT_CONTENT_TYPE_URL, AttachmentContentType.ATTACHMENT_CONTENT_TYPE_IMAGE);
     }
 

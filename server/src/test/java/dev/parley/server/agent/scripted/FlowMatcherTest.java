@@ -3,6 +3,7 @@ package dev.parley.server.agent.scripted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.agent.AgentProfile;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class FlowMatcherTest {
 
     private static Intent intent(String name, List<String> keywords, String... patterns) {
-        List<Pattern> compiled = java.util.Arrays.stream(patterns)
+        List<Pattern> compiled = Arrays.stream(patterns)
                 .map(regex -> Pattern.compile(regex, FlowReader.PATTERN_FLAGS)).toList();
         return new Intent(name, keywords, compiled, Reply.of(name), Intent.Action.NONE, null);
     }
