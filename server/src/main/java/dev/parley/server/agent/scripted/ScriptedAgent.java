@@ -1,0 +1,106 @@
+package dev.parley.server.agent.scripted;
+
+import dev.parley.protocol.EndReason;
+import dev.parley.protocol.ErrorMessages;
+import dev.parley.server.agent.Agent;
+import dev.parley.server.agent.AgentProfile;
+import dev.parley.server.agent.Conversation;
+import dev.parley.server.agent.ReplySink;
+import dev.parley.server.time.Scheduler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The default AI agent: answers from a {@link Flow}. When the session streams, a reply goes out as
+ * deltas of a few words, one per {@code chunkDelay}, so clients see it being "typed"; the first
+ * delta is written at once and the rest from {@link Scheduler} callbacks, so no call ever blocks.
+ */
+public final class ScriptedAgent implements Agent {
+    /** Small enough to look like typing, large enough not to flood the wire. */
+    static final int WORDS_PER_DELTA = 3;
+
+    private final Flow flow;
+    private final FlowMatcher matcher;
+    private final Scheduler scheduler;
+    private final Duration chunkDelay;
+
+    public ScriptedAgent(Flow flow, Scheduler scheduler, Duration chunkDelay) {
+        this.flow = Objects.requireNonNull(flow, "flow");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.chunkDelay = Objects.requireNonNull(chunkDelay, "chunkDelay");
+        if (chunkDelay.isNegative()) {
+            throw new IllegalArgumentException("chunkDelay must not be negative: " + chunkDelay);
+        }
+        this.matcher = new FlowMatcher(flow);
+    }
+
+    @Override
+    public AgentProfile profile() {
+        return flow.agent();
+    }
+
+    @Override
+    public void greet(Conversation conversation, ReplySink sink) {
+        write(flow.greeting(), conversation.streaming(), sink, () -> { });
+    }
+
+    @Override
+    public void reply(Conversation conversation, String text, ReplySink sink) {
+        Intent intent = matcher.match(text).orElse(null);
+        if (intent == null) {
+            write(flow.fallback(), conversation.streaming(), sink, () -> { });
+            return;
+        }
+        Runnable action = switch (intent.action()) {
+            case NONE -> () -> { };
+            case END -> () -> sink.end(EndReason.REASON_NATURAL_END);
+            case HANDOFF -> () -> sink.handoff(intent.handoff());
+        };
+        if (intent.reply() == null) {
+            action.run();
+        } else {
+            write(intent.reply(), conversation.streaming(), sink, action);
+        }
+    }
+
+    /** Writes {@code reply} whole or streamed, then runs {@code then} once the message is complete. */
+    private void write(Reply reply, boolean streaming, ReplySink sink, Runnable then) {
+        if (streaming) {
+            stream(reply, WordChunker.split(reply.text(), WORDS_PER_DELTA), 0, sink, then);
+        } else {
+            sink.text(reply.text());
+            finish(reply, sink, then);
+        }
+    }
+
+    /** Writes deltas from {@code next} on: all of them now without a delay, else one now and a timer for the rest. */
+    private void stream(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then) {
+        for (int i = next; i < deltas.size(); i++) {
+            sink.text(deltas.get(i));
+            int following = i + 1;
+            if (following < deltas.size() && !chunkDelay.isZero()) {
+                scheduler.schedule(chunkDelay, () -> resume(reply, deltas, following, sink, then));
+                return;
+            }
+        }
+        finish(reply, sink, then);
+    }
+
+    /**
+     * Continues a stream on a scheduler thread. A failure there has no caller to reach, so it is
+     * reported through the sink with the documented stream error instead of being lost.
+     */
+    private void resume(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then) {
+        try {
+            stream(reply, deltas, next, sink, then);
+        } catch (RuntimeException e) {
+            sink.fail(ErrorMessages.STREAM_FAILED, e);
+        }
+    }
+
+    private static void finish(Reply reply, ReplySink sink, Runnable then) {
+        sink.complete(reply.attachments(), reply.suggestions());
+        then.run();
+    }
+}
