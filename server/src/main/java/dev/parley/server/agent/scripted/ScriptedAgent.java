@@ -10,6 +10,8 @@ import dev.parley.server.time.Scheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The default AI agent: answers from a {@link Flow}. When the session streams, a reply goes out as
@@ -41,16 +43,15 @@ public final class ScriptedAgent implements Agent {
     }
 
     @Override
-    public void greet(Conversation conversation, ReplySink sink) {
-        write(flow.greeting(), conversation.streaming(), sink, () -> { });
+    public CompletionStage<Void> greet(Conversation conversation, ReplySink sink) {
+        return write(flow.greeting(), conversation.streaming(), sink, () -> { });
     }
 
     @Override
-    public void reply(Conversation conversation, String text, ReplySink sink) {
+    public CompletionStage<Void> reply(Conversation conversation, String text, ReplySink sink) {
         Intent intent = matcher.match(text).orElse(null);
         if (intent == null) {
-            write(flow.fallback(), conversation.streaming(), sink, () -> { });
-            return;
+            return write(flow.fallback(), conversation.streaming(), sink, () -> { });
         }
         Runnable action = switch (intent.action()) {
             case NONE -> () -> { };
@@ -59,48 +60,57 @@ public final class ScriptedAgent implements Agent {
         };
         if (intent.reply() == null) {
             action.run();
-        } else {
-            write(intent.reply(), conversation.streaming(), sink, action);
+            return CompletableFuture.completedFuture(null);
         }
+        return write(intent.reply(), conversation.streaming(), sink, action);
     }
 
-    /** Writes {@code reply} whole or streamed, then runs {@code then} once the message is complete. */
-    private void write(Reply reply, boolean streaming, ReplySink sink, Runnable then) {
+    /**
+     * Writes {@code reply} whole or streamed, then runs {@code then} once the message is complete.
+     * The returned stage completes when the turn is fully written.
+     */
+    private CompletionStage<Void> write(Reply reply, boolean streaming, ReplySink sink, Runnable then) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         if (streaming) {
-            stream(reply, WordChunker.split(reply.text(), WORDS_PER_DELTA), 0, sink, then);
+            stream(reply, WordChunker.split(reply.text(), WORDS_PER_DELTA), 0, sink, then, done);
         } else {
             sink.text(reply.text());
-            finish(reply, sink, then);
+            finish(reply, sink, then, done);
         }
+        return done;
     }
 
     /** Writes deltas from {@code next} on: all of them now without a delay, else one now and a timer for the rest. */
-    private void stream(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then) {
+    private void stream(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then,
+                        CompletableFuture<Void> done) {
         for (int i = next; i < deltas.size(); i++) {
             sink.text(deltas.get(i));
             int following = i + 1;
             if (following < deltas.size() && !chunkDelay.isZero()) {
-                scheduler.schedule(chunkDelay, () -> resume(reply, deltas, following, sink, then));
+                scheduler.schedule(chunkDelay, () -> resume(reply, deltas, following, sink, then, done));
                 return;
             }
         }
-        finish(reply, sink, then);
+        finish(reply, sink, then, done);
     }
 
     /**
      * Continues a stream on a scheduler thread. A failure there has no caller to reach, so it is
      * reported through the sink with the documented stream error instead of being lost.
      */
-    private void resume(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then) {
+    private void resume(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then,
+                        CompletableFuture<Void> done) {
         try {
-            stream(reply, deltas, next, sink, then);
+            stream(reply, deltas, next, sink, then, done);
         } catch (RuntimeException e) {
             sink.fail(ErrorMessages.STREAM_FAILED, e);
+            done.complete(null);
         }
     }
 
-    private static void finish(Reply reply, ReplySink sink, Runnable then) {
+    private static void finish(Reply reply, ReplySink sink, Runnable then, CompletableFuture<Void> done) {
         sink.complete(reply.attachments(), reply.suggestions());
         then.run();
+        done.complete(null);
     }
 }

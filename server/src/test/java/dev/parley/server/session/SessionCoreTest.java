@@ -1,0 +1,263 @@
+package dev.parley.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.RawJson;
+import dev.parley.protocol.client.Heartbeat;
+import dev.parley.protocol.client.RequestAgentJoin;
+import dev.parley.protocol.client.UserEndSession;
+import dev.parley.protocol.client.UserMessage;
+import dev.parley.server.agent.scripted.FlowLoader;
+import dev.parley.server.agent.scripted.ScriptedAgent;
+import dev.parley.server.store.GroupCommitWriter;
+import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.time.ManualScheduler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The session core without any socket: a real journal (SQLite), the scripted agent, virtual time.
+ * Connections are recorders; timers fire when the test moves the clock and sweeps.
+ */
+class SessionCoreTest {
+    private static final Duration IDLE = Duration.ofMinutes(2);
+    private static final Duration INACTIVITY = Duration.ofMinutes(10);
+
+    @TempDir
+    Path dir;
+    private SqliteStore store;
+    private GroupCommitWriter journal;
+    private ExecutorService executor;
+    private ManualScheduler time;
+    private SessionRegistry registry;
+
+    @BeforeEach
+    void start() {
+        store = SqliteStore.open(dir);
+        journal = new GroupCommitWriter(store, 1000);
+        executor = Executors.newFixedThreadPool(2);
+        time = new ManualScheduler();
+        registry = registry(3);
+        store.upsertConnector(new dev.parley.server.store.Connector("con_1", "hash", "example.com", time.now(), null));
+    }
+
+    private SessionRegistry registry(int maxConnections) {
+        SessionSettings settings = new SessionSettings(30, IDLE, INACTIVITY, maxConnections, 16, () -> () -> true);
+        ScriptedAgent agent = new ScriptedAgent(FlowLoader.demo(), time, Duration.ZERO);
+        return new SessionRegistry(new SessionServices(journal, store, agent, time.clock(), executor, settings), store);
+    }
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+        journal.close();
+        store.close();
+    }
+
+    private SessionActor actor(String sessionId) {
+        return registry.find(sessionId).toCompletableFuture().join().orElseThrow();
+    }
+
+    private SessionActor newSession(boolean streaming) {
+        return actor(registry.create("con_1", "web", streaming).id());
+    }
+
+    private static RawJson meta(String clientEventId) {
+        return RawJson.of("{\"custom\":{\"client_event_id\":\"" + clientEventId + "\"}}");
+    }
+
+    @Test
+    void joinAnswersWithEchoJoinedThinkingAndGreetingInSequence() {
+        SessionActor session = newSession(false);
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        assertThat(c.replay()).extracting(e -> e.get("type").asText()).containsExactly("EVENT_TYPE_SESSION_START");
+
+        session.receive(c, new RequestAgentJoin(null, null));
+
+        assertThat(c.next("REQUEST_POLY_AGENT_JOIN").get("sequence").asLong()).isEqualTo(2);
+        JsonNode joined = c.next("POLY_AGENT_JOINED");
+        assertThat(joined.get("sequence").asLong()).isEqualTo(3);
+        assertThat(joined.path("payload").path("agent_name").asText()).isEqualTo("Ada");
+        assertThat(c.next("POLY_AGENT_THINKING").get("sequence").isNull()).isTrue();
+        assertThat(c.next("POLY_AGENT_MESSAGE").get("sequence").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void userMessageBeforeJoinIsRefusedAndNothingIsStored() {
+        SessionActor session = newSession(false);
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+
+        session.receive(c, new UserMessage("hello", meta("m1"), "m1"));
+
+        JsonNode error = c.next("SYSTEM_MESSAGE");
+        assertThat(error.path("payload").path("message").asText()).isEqualTo("Error: Conversation not found");
+        assertThat(error.path("metadata").path("custom").path("client_event_id").asText()).isEqualTo("m1");
+        assertThat(error.get("sequence").isNull()).isTrue();
+        assertThat(store.headSequence(session.record().id())).isEqualTo(1);
+    }
+
+    @Test
+    void resentClientEventIdGetsTheOriginalEchoAndIsStoredOnce() {
+        SessionActor session = newSession(false);
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+        session.receive(c, new RequestAgentJoin(null, null));
+        c.next("REQUEST_POLY_AGENT_JOIN");
+        c.next("POLY_AGENT_JOINED");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE");
+
+        session.receive(c, new UserMessage("what are your hours?", meta("once"), "once"));
+        JsonNode echo = c.next("USER_MESSAGE");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE");
+        long head = store.headSequence(session.record().id());
+
+        session.receive(c, new UserMessage("what are your hours?", meta("once"), "once"));
+        JsonNode again = c.next("USER_MESSAGE");
+
+        assertThat(again).isEqualTo(echo);
+        session.receive(c, new Heartbeat(null, null));
+        c.next("HEARTBEAT"); // nothing else came before the heartbeat echo: no second reply
+        assertThat(store.headSequence(session.record().id())).isEqualTo(head);
+    }
+
+    @Test
+    void endSessionEchoesThenEndsWithUserEndAndClosesNormally() {
+        SessionActor session = newSession(false);
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+
+        session.receive(c, new UserEndSession(null, null));
+
+        c.next("USER_END_SESSION");
+        assertThat(c.next("SESSION_END").path("payload").path("reason").asText()).isEqualTo("REASON_USER_END");
+        assertThat(c.awaitClose()).isEqualTo(CloseCodes.NORMAL);
+        assertThat(store.findSession(session.record().id()).orElseThrow().ended()).isTrue();
+    }
+
+    @Test
+    void silenceEndsTheSessionAsAbandonedOnlyAfterTheInactivityTimeout() {
+        SessionActor session = newSession(false);
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+        session.receive(c, new Heartbeat(null, null));
+        c.next("HEARTBEAT");
+
+        time.advance(INACTIVITY.minusSeconds(1));
+        registry.sweep();
+        session.receive(c, new Heartbeat(null, null)); // activity: the window starts again
+        c.next("HEARTBEAT");
+        assertThat(session.isEnded()).isFalse();
+
+        time.advance(INACTIVITY);
+        registry.sweep();
+
+        assertThat(c.next("SESSION_END").path("payload").path("reason").asText()).isEqualTo("REASON_USER_ABANDONED");
+        assertThat(c.awaitClose()).isEqualTo(CloseCodes.NORMAL);
+    }
+
+    @Test
+    void aConnectionSilentPastTheIdleTimeoutIsClosedWhileTheSessionLivesOn() {
+        SessionActor session = newSession(false);
+        RecordingConnection quiet = new RecordingConnection();
+        RecordingConnection chatty = new RecordingConnection();
+        session.attach(quiet, 0);
+        session.attach(chatty, 0);
+        quiet.replay();
+        chatty.replay();
+
+        time.advance(IDLE.minusSeconds(1));
+        session.receive(chatty, new Heartbeat(null, null));
+        chatty.next("HEARTBEAT");
+        time.advance(Duration.ofSeconds(2));
+        registry.sweep();
+
+        assertThat(quiet.awaitClose()).isEqualTo(CloseCodes.GOING_AWAY);
+        session.receive(chatty, new Heartbeat(null, null));
+        chatty.next("HEARTBEAT");
+        assertThat(chatty.closed).isNotDone();
+        assertThat(session.isEnded()).isFalse();
+    }
+
+    @Test
+    void aSessionNobodyEverConnectedToEndsAsAbandoned() {
+        String id = registry.create("con_1", "web", false).id();
+
+        time.advance(INACTIVITY.plusSeconds(1));
+        registry.sweep();
+
+        org.awaitility.Awaitility.await().until(() -> store.findSession(id).orElseThrow().ended());
+        assertThat(store.findSession(id).orElseThrow().endReason()).hasToString("REASON_USER_ABANDONED");
+    }
+
+    @Test
+    void attachWithACursorReplaysExactlyTheLaterEvents() {
+        SessionActor session = newSession(false);
+        RecordingConnection first = new RecordingConnection();
+        session.attach(first, 0);
+        first.replay();
+        session.receive(first, new RequestAgentJoin(null, null));
+        first.next("REQUEST_POLY_AGENT_JOIN");
+        first.next("POLY_AGENT_JOINED");
+        first.next("POLY_AGENT_THINKING");
+        first.next("POLY_AGENT_MESSAGE");
+
+        RecordingConnection second = new RecordingConnection();
+        session.attach(second, 2);
+
+        assertThat(second.replay()).extracting(e -> e.get("sequence").asLong()).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void aRestartedActorIsRebuiltFromTheJournal() {
+        SessionActor session = newSession(false);
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+        session.receive(c, new RequestAgentJoin(null, null));
+        c.next("REQUEST_POLY_AGENT_JOIN");
+        c.next("POLY_AGENT_JOINED");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE");
+
+        SessionRegistry fresh = registry(3); // as after a restart: nothing in memory
+        SessionActor rebuilt = fresh.find(session.record().id()).toCompletableFuture().join().orElseThrow();
+        RecordingConnection after = new RecordingConnection();
+        rebuilt.attach(after, 4);
+        assertThat(after.replay()).isEmpty();
+        rebuilt.receive(after, new UserMessage("hours?", null, null)); // already joined: no join needed
+
+        assertThat(after.next("USER_MESSAGE").get("sequence").asLong()).isEqualTo(5);
+        after.next("POLY_AGENT_THINKING");
+        after.next("POLY_AGENT_MESSAGE");
+    }
+
+    @Test
+    void connectionSlotsAreLimitedAndFreedOnDetach() {
+        SessionActor session = newSession(false);
+        assertThat(session.tryReserveConnection()).isTrue();
+        assertThat(session.tryReserveConnection()).isTrue();
+        assertThat(session.tryReserveConnection()).isTrue();
+        assertThat(session.tryReserveConnection()).isFalse();
+
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        session.detach(c);
+
+        org.awaitility.Awaitility.await().until(session::tryReserveConnection);
+    }
+}

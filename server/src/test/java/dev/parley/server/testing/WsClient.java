@@ -1,0 +1,241 @@
+package dev.parley.server.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.codec.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real WebSocket client (the JDK's) that records every frame the server sends, so tests read
+ * like transcripts: {@code ws.next("EVENT_TYPE_USER_MESSAGE")}. Every wait is bounded.
+ */
+public final class WsClient implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String sessionId;
+    private final String accessToken;
+    private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private WebSocket socket;
+
+    private WsClient(String sessionId, String accessToken) {
+        this.sessionId = sessionId;
+        this.accessToken = accessToken;
+    }
+
+    public static WsClient connect(String baseUrl, String sessionId, String accessToken, String cursor) {
+        WsClient client = new WsClient(sessionId, accessToken);
+        try {
+            client.socket = HTTP.newWebSocketBuilder()
+                    .buildAsync(uri(baseUrl, sessionId, accessToken, cursor), client.new Listener())
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new HandshakeRefused(e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("connect failed", e);
+        }
+        return client;
+    }
+
+    /** The HTTP status of a refused upgrade (PROTOCOL.md §3.2). */
+    public static int refusedStatus(String baseUrl, String sessionId, String accessToken, String cursor) {
+        try {
+            WsClient c = connect(baseUrl, sessionId, accessToken, cursor);
+            c.close();
+            throw new AssertionError("handshake was accepted");
+        } catch (HandshakeRefused e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) {
+                return h.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    public static URI uri(String baseUrl, String sessionId, String accessToken, String cursor) {
+        StringBuilder q = new StringBuilder(baseUrl.replace("http", "ws")).append("/ws?");
+        if (sessionId != null) {
+            q.append("session_id=").append(enc(sessionId)).append('&');
+        }
+        if (accessToken != null) {
+            q.append("access_token=").append(enc(accessToken)).append('&');
+        }
+        if (cursor != null) {
+            q.append("cursor=").append(enc(cursor));
+        }
+        return URI.create(q.toString());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String accessToken() {
+        return accessToken;
+    }
+
+    public WsClient send(String json) {
+        socket.sendText(json, true).join();
+        return this;
+    }
+
+    public WsClient sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        return this;
+    }
+
+    public WsClient sendType(String type) {
+        return send("{\"type\":\"" + type + "\",\"payload\":{}}");
+    }
+
+    public WsClient join() {
+        return sendType("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN");
+    }
+
+    public WsClient say(String text) {
+        return send("{\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":" + Json.MAPPER.valueToTree(text) + "}}");
+    }
+
+    public WsClient say(String text, String clientEventId) {
+        return send("{\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":" + Json.MAPPER.valueToTree(text)
+                + "},\"metadata\":{\"custom\":{\"client_event_id\":\"" + clientEventId + "\"}}}");
+    }
+
+    /** The next frame, failing the test if none comes in time. */
+    public JsonNode next() {
+        try {
+            JsonNode frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + WAIT + (closed.isDone() ? " (socket closed " + closed.join() + ")" : ""));
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The next frame, which must be of {@code type}. */
+    public JsonNode next(String type) {
+        JsonNode frame = next();
+        assertThat(frame.path("type").asText()).as("type of %s", frame).isEqualTo(type);
+        return frame;
+    }
+
+    /** Skips frames until one of {@code type} arrives; returns it. */
+    public JsonNode nextOfType(String type) {
+        while (true) {
+            JsonNode frame = next();
+            if (frame.path("type").asText().equals(type)) {
+                return frame;
+            }
+        }
+    }
+
+    /** The connect-time replay: the first frame must be a batch; returns its events. */
+    public List<JsonNode> replay() {
+        JsonNode batch = next("EVENT_TYPE_EVENT_BATCH");
+        List<JsonNode> events = new ArrayList<>();
+        batch.path("payload").path("events").forEach(events::add);
+        return events;
+    }
+
+    /**
+     * Proves nothing else was sent: sends a heartbeat and requires its echo to be the very next
+     * frame. Since a socket delivers in order, anything pending would have come first.
+     */
+    public void assertNoMoreEvents() {
+        send("{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{},\"metadata\":{\"custom\":{\"probe\":true}}}");
+        JsonNode frame = next();
+        assertThat(frame.path("type").asText()).as("unexpected frame %s", frame).isEqualTo("EVENT_TYPE_HEARTBEAT");
+    }
+
+    /** Waits for the server to close; returns the close code. */
+    public int awaitClose() {
+        try {
+            return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("socket not closed within " + WAIT, e);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /** Drops the TCP connection without a close handshake, like a network failure. */
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException | CompletionException e) {
+                socket.abort();
+            }
+        }
+    }
+
+    /** The server refused the upgrade. */
+    public static final class HandshakeRefused extends RuntimeException {
+        HandshakeRefused(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    frames.add(Json.MAPPER.readTree(partial.toString()));
+                } catch (IOException e) {
+                    frames.add(Json.MAPPER.createObjectNode().put("type", "NOT_JSON").put("raw", partial.toString()));
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+}
