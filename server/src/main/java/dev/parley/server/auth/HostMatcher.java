@@ -30,9 +30,13 @@ import java.util.regex.Pattern;
  * never throws.
  */
 public final class HostMatcher {
-    /** First labels that mark a reverse-domain app namespace (kept short on purpose, see above). */
+    /**
+     * First labels that mark a reverse-domain app namespace. Top-level domains that are also common
+     * subdomain names ({@code app}, {@code dev}, {@code ai}, {@code me}, {@code info}) are left out on
+     * purpose, so that a registered {@code app.example.com} still accepts {@code beta.app.example.com}.
+     */
     static final Set<String> REVERSED_DOMAIN_ROOTS = Set.of(
-            "com", "org", "net", "edu", "gov", "io", "dev", "app", "co", "ai", "me", "info", "biz",
+            "com", "org", "net", "edu", "gov", "io", "co", "biz",
             "uk", "de", "fr", "nl", "jp", "au", "ca", "ch", "se", "br", "it", "es");
 
     private static final Pattern SCHEME = Pattern.compile("^[a-z][a-z0-9+.-]*://");

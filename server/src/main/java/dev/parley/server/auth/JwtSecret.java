@@ -1,5 +1,6 @@
 package dev.parley.server.auth;
 
+import dev.parley.server.config.ParleyConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,11 @@ public final class JwtSecret {
     public static final String FILE_NAME = "jwt.secret";
 
     private JwtSecret() {
+    }
+
+    /** The configured secret ({@code PARLEY_JWT_SECRET}) if there is one, else the data directory's. */
+    public static byte[] forConfig(ParleyConfig config) {
+        return config.jwtSecret() != null ? config.jwtSecret().clone() : loadOrCreate(config.dataDir());
     }
 
     /** Reads {@code <dataDir>/jwt.secret}, creating the directory and a new random secret if needed. */

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
 public final class ParleyCommand {
     public static final int OK = 0;
     public static final int NOT_FOUND = 1;
+    /** Anything else that went wrong at run time (the store could not be opened, the server failed...). */
+    public static final int FAILURE = 1;
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
@@ -31,7 +33,7 @@ public final class ParleyCommand {
         CommandLine cli = new CommandLine(new ParleyCommand(), new ContextFactory(context));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
-            return e instanceof ConfigException ? USAGE : NOT_FOUND;
+            return e instanceof ConfigException ? USAGE : FAILURE;
         });
         return cli;
     }

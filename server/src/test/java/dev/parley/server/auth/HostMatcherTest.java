@@ -26,6 +26,8 @@ class HostMatcherTest {
             "127.0.0.1, http://127.0.0.1:8080",
             "com.yourcompany.app, com.yourcompany.app",
             "com.yourcompany.app, COM.YourCompany.App",
+            "app.yourcompany.com, beta.app.yourcompany.com",
+            "dev.yourcompany.com, x.dev.yourcompany.com",
     })
     void registeredHostAcceptsEquivalentAndSubdomainRequests(String registered, String request) {
         assertThat(HostMatcher.matches(registered, request)).isTrue();

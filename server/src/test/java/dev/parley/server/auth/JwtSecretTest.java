@@ -3,6 +3,7 @@ package dev.parley.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.store.Connector;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,19 @@ class JwtSecretTest {
         var after = new AccessTokens(JwtSecret.loadOrCreate(dir), Duration.ofHours(1), clock, new SecureRandom());
 
         assertThat(after.verify(token)).isPresent();
+    }
+
+    @Test
+    void configuredSecretWinsOverTheDataDirectory() {
+        byte[] configured = "s".repeat(32).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ParleyConfig withSecret = new ParleyConfig(ParleyConfig.DEFAULTS.bindAddress(), 0, dir,
+                null, "localhost", Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofDays(1),
+                Duration.ofHours(1), 10, 100, ParleyConfig.DEFAULTS.sessionMessageRate(), ParleyConfig.DEFAULTS.httpRate(),
+                null, Duration.ZERO, configured);
+
+        assertThat(JwtSecret.forConfig(withSecret)).isEqualTo(configured);
+        assertThat(dir.resolve("jwt.secret")).doesNotExist();
+        assertThat(JwtSecret.forConfig(ParleyConfig.DEFAULTS.withDataDir(dir))).isEqualTo(JwtSecret.loadOrCreate(dir));
     }
 
     @Test
