@@ -11,6 +11,8 @@ import java.time.Duration;
  *
  * @param flowFile scripted-agent flow, {@code null} for the demo flow shipped in the jar
  * @param demoConnectorToken token of the demo connector, {@code null} for no demo connector
+ * @param jwtSecret HS256 key for access tokens (from {@code PARLEY_JWT_SECRET}), {@code null} to
+ *     load or create {@code <dataDir>/jwt.secret}; an array, so it never shows in {@code toString}
  */
 public record ParleyConfig(
         String bindAddress,
@@ -28,7 +30,8 @@ public record ParleyConfig(
         RateLimit sessionMessageRate,
         RateLimit httpRate,
         Path flowFile,
-        Duration streamChunkDelay) {
+        Duration streamChunkDelay,
+        byte[] jwtSecret) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -52,35 +55,36 @@ public record ParleyConfig(
             new RateLimit(20, 60),
             new RateLimit(10, 30),
             null,
-            Duration.ofMillis(40));
+            Duration.ofMillis(40),
+            null);
 
     public ParleyConfig withPort(int value) {
         return new ParleyConfig(bindAddress, value, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret);
     }
 
     public ParleyConfig withDataDir(Path value) {
         return new ParleyConfig(bindAddress, port, value, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret);
     }
 
     public ParleyConfig withTimeouts(Duration idle, Duration inactivity) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idle, inactivity, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret);
     }
 
     public ParleyConfig withStreamChunkDelay(Duration value) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value, jwtSecret);
     }
 
     public ParleyConfig withRates(RateLimit sessionMessages, RateLimit http) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay);
+                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay, jwtSecret);
     }
 }

@@ -1,0 +1,59 @@
+package dev.parley.server.cli;
+
+import dev.parley.server.config.ConfigException;
+import dev.parley.server.config.ConfigLoader;
+import dev.parley.server.store.ConnectorStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code parley} executable. Exit codes: 0 success, 1 not found or failure, 2 usage or
+ * configuration error.
+ */
+@Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
+        description = "Self-hostable real-time messaging server.",
+        subcommands = {ServeCommand.class, AdminCommand.class})
+public final class ParleyCommand {
+    public static final int OK = 0;
+    public static final int NOT_FOUND = 1;
+    /** Anything else that went wrong at run time (the store could not be opened, the server failed...). */
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        CliContext context = new CliContext(storeNotWiredYet(), ConfigLoader.standard(), System.getenv(),
+                Clock.systemUTC(), new SecureRandom());
+        System.exit(commandLine(context).execute(args));
+    }
+
+    /** The command tree with its collaborators; tests call this with their own context. */
+    public static CommandLine commandLine(CliContext context) {
+        CommandLine cli = new CommandLine(new ParleyCommand(), new ContextFactory(context));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            return e instanceof ConfigException ? USAGE : FAILURE;
+        });
+        return cli;
+    }
+
+    // TODO(lead): replace with SqliteStore::open once dev.parley.server.store.sqlite.SqliteStore exists.
+    private static <S extends ConnectorStore & AutoCloseable> StoreOpener<S> storeNotWiredYet() {
+        return dataDir -> {
+            throw new UnsupportedOperationException("connector store not wired yet");
+        };
+    }
+
+    /** Hands the context to every command class that has a {@code (CliContext)} constructor. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(CliContext.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

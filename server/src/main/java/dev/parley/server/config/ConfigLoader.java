@@ -1,0 +1,123 @@
+package dev.parley.server.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Builds the {@link ParleyConfig} from, in increasing precedence: {@link ParleyConfig#DEFAULTS}, the
+ * YAML file, {@code PARLEY_*} environment variables, command-line flags. Then validates the result.
+ *
+ * <p>The YAML file is {@code --config}, else {@code PARLEY_CONFIG}, else {@code parley.yaml} in the
+ * working directory if it exists; a file named explicitly must exist. Empty environment variables
+ * count as unset, except {@code PARLEY_DEMO_CONNECTOR_TOKEN}, where empty turns the demo connector off.
+ */
+public final class ConfigLoader {
+    public static final String DEFAULT_FILE_NAME = "parley.yaml";
+
+    /** The environment variables read, the names operators see in docs and errors. */
+    public static final String ENV_PORT = "PARLEY_PORT";
+    public static final String ENV_BIND = "PARLEY_BIND";
+    public static final String ENV_DATA_DIR = "PARLEY_DATA_DIR";
+    public static final String ENV_CONFIG = "PARLEY_CONFIG";
+    public static final String ENV_DEMO_TOKEN = "PARLEY_DEMO_CONNECTOR_TOKEN";
+    public static final String ENV_DEMO_HOST = "PARLEY_DEMO_CONNECTOR_HOST";
+    public static final String ENV_HEARTBEAT = "PARLEY_HEARTBEAT_INTERVAL";
+    public static final String ENV_IDLE_TIMEOUT = "PARLEY_IDLE_TIMEOUT";
+    public static final String ENV_INACTIVITY_TIMEOUT = "PARLEY_SESSION_INACTIVITY_TIMEOUT";
+    public static final String ENV_FLOW_FILE = "PARLEY_FLOW_FILE";
+    public static final String ENV_JWT_SECRET = "PARLEY_JWT_SECRET";
+
+    private final Path defaultFile;
+
+    /** @param defaultFile the file read when neither flag nor environment names one, if it exists */
+    public ConfigLoader(Path defaultFile) {
+        this.defaultFile = defaultFile;
+    }
+
+    /** A loader that falls back to {@code ./parley.yaml}. */
+    public static ConfigLoader standard() {
+        return new ConfigLoader(Path.of(DEFAULT_FILE_NAME));
+    }
+
+    /**
+     * @param env the environment, {@code System.getenv()} in production
+     * @throws ConfigException naming the offending setting
+     */
+    public ParleyConfig load(Map<String, String> env, ConfigOverrides flags) {
+        Settings s = new Settings(ParleyConfig.DEFAULTS);
+        Path file = configFile(env, flags);
+        if (file != null) {
+            new YamlConfigReader(file).applyTo(s);
+        }
+        applyEnv(env, s);
+        applyFlags(flags, s);
+        s.validate();
+        return s.toConfig();
+    }
+
+    private Path configFile(Map<String, String> env, ConfigOverrides flags) {
+        Path named = flags.configFile() != null ? flags.configFile()
+                : isSet(env.get(ENV_CONFIG)) ? Path.of(env.get(ENV_CONFIG).strip()) : null;
+        if (named != null) {
+            if (!Files.isRegularFile(named)) {
+                throw new ConfigException("config file not found: " + named);
+            }
+            return named;
+        }
+        return Files.isRegularFile(defaultFile) ? defaultFile : null;
+    }
+
+    private static void applyEnv(Map<String, String> env, Settings s) {
+        ifSet(env, ENV_PORT, v -> s.port = integer(v, ENV_PORT));
+        ifSet(env, ENV_BIND, v -> s.bindAddress = v);
+        ifSet(env, ENV_DATA_DIR, v -> s.dataDir = Path.of(v));
+        if (env.containsKey(ENV_DEMO_TOKEN)) {
+            s.demoToken(env.get(ENV_DEMO_TOKEN));
+        }
+        ifSet(env, ENV_DEMO_HOST, v -> s.demoConnectorHost = v);
+        ifSet(env, ENV_HEARTBEAT, v -> s.heartbeatInterval = Durations.parse(v, ENV_HEARTBEAT));
+        ifSet(env, ENV_IDLE_TIMEOUT, v -> s.idleTimeout = Durations.parse(v, ENV_IDLE_TIMEOUT));
+        ifSet(env, ENV_INACTIVITY_TIMEOUT, v -> s.sessionInactivityTimeout = Durations.parse(v, ENV_INACTIVITY_TIMEOUT));
+        ifSet(env, ENV_FLOW_FILE, v -> s.flowFile = Path.of(v));
+        // Used as raw UTF-8 bytes: any string of 32+ bytes works, e.g. `openssl rand -base64 32`.
+        ifSet(env, ENV_JWT_SECRET, v -> s.jwtSecret = v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void applyFlags(ConfigOverrides f, Settings s) {
+        if (f.noDemoConnector() && f.demoConnectorToken() != null) {
+            throw new ConfigException("--no-demo-connector and --demo-connector-token contradict each other");
+        }
+        if (f.port() != null) s.port = f.port();
+        if (f.bindAddress() != null) s.bindAddress = f.bindAddress();
+        if (f.dataDir() != null) s.dataDir = f.dataDir();
+        if (f.demoConnectorToken() != null) s.demoToken(f.demoConnectorToken());
+        if (f.noDemoConnector()) s.demoToken(null);
+        if (f.demoConnectorHost() != null) s.demoConnectorHost = f.demoConnectorHost();
+        if (f.heartbeatInterval() != null) s.heartbeatInterval = f.heartbeatInterval();
+        if (f.idleTimeout() != null) s.idleTimeout = f.idleTimeout();
+        if (f.sessionInactivityTimeout() != null) s.sessionInactivityTimeout = f.sessionInactivityTimeout();
+        if (f.flowFile() != null) s.flowFile = f.flowFile();
+    }
+
+    private static void ifSet(Map<String, String> env, String name, Consumer<String> apply) {
+        String value = env.get(name);
+        if (isSet(value)) {
+            apply.accept(value.strip());
+        }
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    private static int integer(String value, String name) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be an integer, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.parley.server.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.parley.server.config.ParleyConfig.RateLimit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a {@code parley.yaml} to {@link Settings}. Keys are snake_case; an unknown key is an error
+ * naming it, because a misspelt key silently ignored is a setting silently lost. Relative paths are
+ * taken as given, i.e. relative to the working directory, like the flags.
+ */
+final class YamlConfigReader {
+    private static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
+            "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
+            "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
+            "max_text_chars", "rate_limits", "agent");
+
+    private final Path file;
+
+    YamlConfigReader(Path file) {
+        this.file = file;
+    }
+
+    void applyTo(Settings s) {
+        JsonNode root = parse();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return; // an empty file changes nothing
+        }
+        mapping(root, "", ROOT_KEYS);
+        if (has(root, "port")) s.port = integer(root.get("port"), "port");
+        if (has(root, "bind_address")) s.bindAddress = text(root.get("bind_address"), "bind_address");
+        if (has(root, "data_dir")) s.dataDir = Path.of(text(root.get("data_dir"), "data_dir"));
+        if (has(root, "heartbeat_interval_seconds")) s.heartbeatInterval = duration(root, "heartbeat_interval_seconds");
+        if (has(root, "idle_timeout_seconds")) s.idleTimeout = duration(root, "idle_timeout_seconds");
+        if (has(root, "session_inactivity_timeout_seconds")) {
+            s.sessionInactivityTimeout = duration(root, "session_inactivity_timeout_seconds");
+        }
+        if (has(root, "ended_session_retention_days")) {
+            s.endedSessionRetention = Duration.ofDays(integer(root.get("ended_session_retention_days"), "ended_session_retention_days"));
+        }
+        if (has(root, "access_token_lifetime_seconds")) s.accessTokenLifetime = duration(root, "access_token_lifetime_seconds");
+        if (has(root, "max_connections_per_session")) {
+            s.maxConnectionsPerSession = integer(root.get("max_connections_per_session"), "max_connections_per_session");
+        }
+        if (has(root, "max_text_chars")) s.maxTextChars = integer(root.get("max_text_chars"), "max_text_chars");
+        if (root.has("demo_connector")) demoConnector(root.get("demo_connector"), s);
+        if (has(root, "rate_limits")) rateLimits(root.get("rate_limits"), s);
+        if (has(root, "agent")) agent(root.get("agent"), s);
+    }
+
+    private JsonNode parse() {
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private void demoConnector(JsonNode node, Settings s) {
+        if (node.isNull()) {
+            s.demoToken(null); // "demo_connector:" with nothing under it turns the demo off
+            return;
+        }
+        mapping(node, "demo_connector.", Set.of("token", "host"));
+        if (node.has("token")) s.demoToken(node.get("token").isNull() ? null : text(node.get("token"), "demo_connector.token"));
+        if (has(node, "host")) s.demoConnectorHost = text(node.get("host"), "demo_connector.host");
+    }
+
+    private void rateLimits(JsonNode node, Settings s) {
+        mapping(node, "rate_limits.", Set.of("session_messages", "http"));
+        if (has(node, "session_messages")) s.sessionMessageRate = rate(node.get("session_messages"), "rate_limits.session_messages", s.sessionMessageRate);
+        if (has(node, "http")) s.httpRate = rate(node.get("http"), "rate_limits.http", s.httpRate);
+    }
+
+    private RateLimit rate(JsonNode node, String key, RateLimit current) {
+        mapping(node, key + ".", Set.of("per_second", "burst"));
+        double perSecond = current.perSecond();
+        int burst = current.burst();
+        if (has(node, "per_second")) {
+            JsonNode value = node.get("per_second");
+            if (!value.isNumber()) throw typeError(key + ".per_second", "a number", value);
+            perSecond = value.asDouble();
+        }
+        if (has(node, "burst")) burst = integer(node.get("burst"), key + ".burst");
+        return new RateLimit(perSecond, burst);
+    }
+
+    private void agent(JsonNode node, Settings s) {
+        mapping(node, "agent.", Set.of("flow_file", "stream_chunk_delay_ms"));
+        if (has(node, "flow_file")) s.flowFile = Path.of(text(node.get("flow_file"), "agent.flow_file"));
+        if (has(node, "stream_chunk_delay_ms")) {
+            s.streamChunkDelay = Duration.ofMillis(integer(node.get("stream_chunk_delay_ms"), "agent.stream_chunk_delay_ms"));
+        }
+    }
+
+    /** Fails unless the node is a mapping whose keys are all known. */
+    private void mapping(JsonNode node, String prefix, Set<String> known) {
+        if (!node.isObject()) {
+            String where = prefix.isEmpty() ? "the top level" : "'" + prefix.substring(0, prefix.length() - 1) + "'";
+            throw new ConfigException(file + ": " + where + " must be a mapping of keys to values");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            String key = it.next().getKey();
+            if (!known.contains(key)) {
+                throw new ConfigException(file + ": unknown key '" + prefix + key + "' (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private Duration duration(JsonNode parent, String key) {
+        JsonNode value = parent.get(key);
+        if (value.isIntegralNumber()) {
+            return Duration.ofSeconds(value.asLong());
+        }
+        if (value.isTextual()) {
+            return Durations.parse(value.asText(), file + ": " + key);
+        }
+        throw typeError(key, "seconds or a duration like 30s", value);
+    }
+
+    private int integer(JsonNode value, String key) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw typeError(key, "an integer", value);
+        return value.asInt();
+    }
+
+    private String text(JsonNode value, String key) {
+        if (!value.isValueNode() || value.isNull()) throw typeError(key, "a string", value);
+        return value.asText();
+    }
+
+    private ConfigException typeError(String key, String expected, JsonNode got) {
+        return new ConfigException(file + ": '" + key + "' must be " + expected + ", got " + got);
+    }
+
+    private static boolean has(JsonNode node, String key) {
+        return node.hasNonNull(key);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.parley.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class ConnectorTokensTest {
+    private final ConnectorTokens tokens = new ConnectorTokens(new SecureRandom());
+
+    @Test
+    void newTokenIsPrefixedUrlSafeBase64Of32RandomBytes() {
+        String token = tokens.newToken();
+
+        assertThat(token).startsWith("pct_").matches("pct_[A-Za-z0-9_-]{43}");
+        assertThat(Base64.getUrlDecoder().decode(token.substring(4))).hasSize(32);
+        assertThat(tokens.newToken()).isNotEqualTo(token);
+    }
+
+    @Test
+    void hashIsSha256InLowerCaseHex() {
+        // Known answer: SHA-256("abc").
+        assertThat(ConnectorTokens.hash("abc"))
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    @Test
+    void connectorIdsArePrefixedAndDistinct() {
+        assertThat(tokens.newConnectorId()).startsWith("con_").isNotEqualTo(tokens.newConnectorId());
+    }
+}
