@@ -23,6 +23,7 @@ import dev.parley.server.time.Scheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ public final class ParleyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
     /** Stable id of the connector created from the demo flags. */
     public static final String DEMO_CONNECTOR_ID = "con_demo";
+    /** Most rate-limit buckets kept per limiter; beyond that the least recently used is dropped. */
+    private static final int RATE_KEYS = 100_000;
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
@@ -69,7 +72,10 @@ public final class ParleyServer implements AutoCloseable {
                 config.sessionInactivityTimeout(),
                 config.maxConnectionsPerSession(),
                 256,
-                () -> new TokenBucket(rate.perSecond(), rate.burst(), clock)::tryAcquire);
+                () -> {
+                    TokenBucket bucket = new TokenBucket(rate.perSecond(), rate.burst(), clock);
+                    return () -> bucket.tryAcquire().allowed();
+                });
         registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings), store);
         registry.recoverOpenSessions();
         scheduler.every(sweepPeriod(config), registry::sweep);
@@ -80,12 +86,17 @@ public final class ParleyServer implements AutoCloseable {
             store.upsertConnector(new Connector(DEMO_CONNECTOR_ID, ConnectorTokens.hash(config.demoConnectorToken()),
                     config.demoConnectorHost(), clock.instant(), null));
         }
-        AccessTokens tokens = new AccessTokens(JwtSecret.loadOrCreate(config.dataDir()), config.accessTokenLifetime(), clock);
+        AccessTokens tokens = new AccessTokens(JwtSecret.forConfig(config), config.accessTokenLifetime(), clock,
+                new SecureRandom());
         ParleyConfig.RateLimit http = config.httpRate();
-        HttpApi api = new HttpApi(new ConnectorAuthenticator(store), tokens, registry,
-                new ClientEventDecoder(config.maxTextChars()),
-                new RateLimiter<>(http.perSecond(), http.burst(), clock),
-                new RateLimiter<>(http.perSecond(), http.burst(), clock));
+        RateLimiter<String> tokenLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
+        RateLimiter<String> sessionLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
+        scheduler.every(Duration.ofMinutes(1), () -> {
+            tokenLimiter.evictIdle();
+            sessionLimiter.evictIdle();
+        });
+        HttpApi api = new HttpApi(new ConnectorAuthenticator(store, clock), tokens, registry,
+                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter);
 
         Vertx vertx = Vertx.vertx();
         own(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));

@@ -1,8 +1,9 @@
 package dev.parley.server.cli;
 
+import dev.parley.server.store.sqlite.SqliteStore;
+
 import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.ConfigLoader;
-import dev.parley.server.store.ConnectorStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import picocli.CommandLine;
@@ -23,7 +24,7 @@ public final class ParleyCommand {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
-        CliContext context = new CliContext(storeNotWiredYet(), ConfigLoader.standard(), System.getenv(),
+        CliContext context = new CliContext(SqliteStore::open, ConfigLoader.standard(), System.getenv(),
                 Clock.systemUTC(), new SecureRandom());
         System.exit(commandLine(context).execute(args));
     }
@@ -36,13 +37,6 @@ public final class ParleyCommand {
             return e instanceof ConfigException ? USAGE : FAILURE;
         });
         return cli;
-    }
-
-    // TODO(lead): replace with SqliteStore::open once dev.parley.server.store.sqlite.SqliteStore exists.
-    private static <S extends ConnectorStore & AutoCloseable> StoreOpener<S> storeNotWiredYet() {
-        return dataDir -> {
-            throw new UnsupportedOperationException("connector store not wired yet");
-        };
     }
 
     /** Hands the context to every command class that has a {@code (CliContext)} constructor. */

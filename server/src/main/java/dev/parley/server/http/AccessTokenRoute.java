@@ -2,8 +2,10 @@ package dev.parley.server.http;
 
 import dev.parley.protocol.ErrorMessages;
 import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.auth.AuthResult;
 import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.IssuedToken;
+import dev.parley.server.auth.RateDecision;
 import dev.parley.server.auth.RateLimiter;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -28,9 +30,8 @@ final class AccessTokenRoute {
         String xToken = ctx.request().getHeader("X-Token");
         String xHost = ctx.request().getHeader("X-Host");
         if (xToken != null) {
-            long retryAfter = limiter.retryAfterSeconds(xToken);
-            if (retryAfter > 0) {
-                ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", retryAfter);
+            if (limiter.tryAcquire(xToken) instanceof RateDecision.Limited limited) {
+                ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
                 return;
             }
         }
@@ -40,11 +41,11 @@ final class AccessTokenRoute {
                 ErrorResponses.send(ctx.response(), 500, ErrorMessages.ACCESS_TOKEN_FAILED);
                 return;
             }
-            if (result.result() instanceof ConnectorAuthenticator.Refused refused) {
+            if (result.result() instanceof AuthResult.Refused refused) {
                 ErrorResponses.send(ctx.response(), refused.httpStatus(), refused.message());
                 return;
             }
-            var connector = ((ConnectorAuthenticator.Authenticated) result.result()).connector();
+            var connector = ((AuthResult.Authenticated) result.result()).connector();
             IssuedToken issued;
             try {
                 issued = tokens.issue(connector);

@@ -5,6 +5,7 @@ import dev.parley.protocol.ErrorMessages;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.auth.AccessClaims;
 import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.auth.RateDecision;
 import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -51,9 +52,8 @@ final class SessionsRoute {
             ErrorResponses.send(ctx.response(), 401, ErrorMessages.INVALID_ACCESS_TOKEN);
             return;
         }
-        long retryAfter = limiter.retryAfterSeconds(claims.get().tokenId());
-        if (retryAfter > 0) {
-            ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", retryAfter);
+        if (limiter.tryAcquire(claims.get().tokenId()) instanceof RateDecision.Limited limited) {
+            ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
             return;
         }
         Optional<Options> options = parse(ctx.body().buffer());

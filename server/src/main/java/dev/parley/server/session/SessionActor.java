@@ -241,15 +241,19 @@ public final class SessionActor {
     public void checkTimers() {
         queue.submit(() -> run(outbox -> {
             Instant now = now();
+            if (state.ended()) {
+                return;
+            }
+            if (!lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now)) {
+                endSession(outbox, EndReason.REASON_USER_ABANDONED); // tells open sockets, then closes them
+                return;
+            }
             Duration idle = services.settings().idleTimeout();
             for (Map.Entry<Connection, Instant> entry : List.copyOf(lastFrameAt.entrySet())) {
                 if (!entry.getValue().plus(idle).isAfter(now)) {
                     lastFrameAt.remove(entry.getKey());
                     entry.getKey().close(CloseCodes.GOING_AWAY, "idle timeout");
                 }
-            }
-            if (!state.ended() && !lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now)) {
-                endSession(outbox, EndReason.REASON_USER_ABANDONED);
             }
         }));
     }

@@ -154,17 +154,41 @@ class SessionCoreTest {
         RecordingConnection c = new RecordingConnection();
         session.attach(c, 0);
         c.replay();
-        session.receive(c, new Heartbeat(null, null));
-        c.next("HEARTBEAT");
-
-        time.advance(INACTIVITY.minusSeconds(1));
+        for (int minute = 1; minute <= 9; minute++) { // a heartbeating client keeps the session
+            time.advance(Duration.ofMinutes(1));
+            session.receive(c, new Heartbeat(null, null));
+            c.next("HEARTBEAT");
+            registry.sweep();
+        }
+        time.advance(INACTIVITY.minusSeconds(1)); // then silence: the socket goes idle first
         registry.sweep();
-        session.receive(c, new Heartbeat(null, null)); // activity: the window starts again
-        c.next("HEARTBEAT");
+        assertThat(c.awaitClose()).isEqualTo(CloseCodes.GOING_AWAY);
         assertThat(session.isEnded()).isFalse();
 
-        time.advance(INACTIVITY);
+        time.advance(Duration.ofSeconds(1));
         registry.sweep();
+
+        org.awaitility.Awaitility.await().until(session::isEnded);
+        RecordingConnection back = new RecordingConnection();
+        session.attach(back, 1);
+        assertThat(back.replay()).extracting(e -> e.path("payload").path("reason").asText())
+                .containsExactly("REASON_USER_ABANDONED");
+        assertThat(back.awaitClose()).isEqualTo(CloseCodes.NORMAL);
+    }
+
+    @Test
+    void inactivityEndTellsTheConnectionsStillOpen() {
+        SessionRegistry sameTimeouts = new SessionRegistry(new SessionServices(journal, store,
+                new ScriptedAgent(FlowLoader.demo(), time, Duration.ZERO), time.clock(), executor,
+                new SessionSettings(30, INACTIVITY, INACTIVITY, 3, 16, () -> () -> true)), store);
+        SessionActor session = sameTimeouts.find(sameTimeouts.create("con_1", "web", false).id())
+                .toCompletableFuture().join().orElseThrow();
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+
+        time.advance(INACTIVITY);
+        sameTimeouts.sweep();
 
         assertThat(c.next("SESSION_END").path("payload").path("reason").asText()).isEqualTo("REASON_USER_ABANDONED");
         assertThat(c.awaitClose()).isEqualTo(CloseCodes.NORMAL);
