@@ -211,4 +211,20 @@ class ScriptedAgentTest {
             delegate.fail(userMessage, cause);
         }
     }
+
+    @Test
+    void theTurnIsOverOnlyWhenTheLastDeltaAndTheActionAreWritten() {
+        var done = agent(DELAY).reply(conversation(true), "I need a human", sink).toCompletableFuture();
+        assertThat(done).isNotDone();
+
+        scheduler.advance(DELAY.multipliedBy(20));
+
+        assertThat(done).isCompleted();
+        assertThat(sink.calls().get(sink.calls().size() - 1)).isEqualTo(new Handoff(TO_SUPPORT));
+    }
+
+    @Test
+    void aWholeReplyIsOverAtOnce() {
+        assertThat(agent(DELAY).reply(conversation(false), "Do you deliver?", sink).toCompletableFuture()).isCompleted();
+    }
 }
