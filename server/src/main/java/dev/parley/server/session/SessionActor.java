@@ -278,7 +278,7 @@ public final class SessionActor {
         String id = Ids.eventId();
         String json = ServerEventEncoder.encode(new ServerEvent(id, sequence, now, payload, metadata));
         StoredEvent event = new StoredEvent(record.id(), sequence, id, payload.type(), now, json, clientEventId);
-        state.apply(event);
+        state.apply(event, payload);
         outbox.store(event);
         return event;
     }

@@ -1,12 +1,18 @@
 package dev.parley.server.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.protocol.codec.Json;
+import dev.parley.protocol.codec.ServerEventDecoder;
+import dev.parley.protocol.codec.ServerFrame;
+import dev.parley.protocol.payload.LiveAgentMessage;
+import dev.parley.protocol.payload.PolyAgentJoined;
+import dev.parley.protocol.payload.PolyAgentLeft;
+import dev.parley.protocol.payload.PolyAgentMessage;
+import dev.parley.protocol.payload.PolyAgentMessageChunk;
+import dev.parley.protocol.payload.ServerPayload;
+import dev.parley.protocol.payload.SessionEnd;
+import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.server.agent.Conversation.Speaker;
 import dev.parley.server.agent.Conversation.Turn;
 import dev.parley.server.store.StoredEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,51 +30,50 @@ final class SessionState {
     private boolean ended;
     private final List<Turn> transcript = new ArrayList<>();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
-    /** Streamed text per message id until its last chunk, while rebuilding. */
+    /** Streamed text per message id until its last chunk. */
     private final Map<String, StringBuilder> partialChunks = new HashMap<>();
 
     static SessionState rebuild(List<StoredEvent> history) {
         SessionState state = new SessionState();
         history.forEach(state::apply);
-        state.partialChunks.clear();
         return state;
     }
 
-    /** Folds one journaled event in; called for history and for every new stored event. */
-    void apply(StoredEvent event) {
+    /**
+     * Folds in an event the actor just created; reads the payload record instead of parsing JSON,
+     * so a live message costs no extra decoding.
+     */
+    void apply(StoredEvent event, ServerPayload payload) {
         head = event.sequence();
         if (event.clientEventId() != null) {
             echoByClientEventId.put(event.clientEventId(), event.json());
         }
-        switch (event.type()) {
-            case POLY_AGENT_JOINED -> phase = AgentPhase.JOINED;
-            case POLY_AGENT_LEFT -> phase = AgentPhase.LEFT;
-            case SESSION_END -> ended = true;
-            case USER_MESSAGE -> transcript.add(new Turn(Speaker.USER, payload(event).path("text").asText()));
-            case POLY_AGENT_MESSAGE -> transcript.add(new Turn(Speaker.AI_AGENT, payload(event).path("text").asText()));
-            case LIVE_AGENT_MESSAGE -> transcript.add(new Turn(Speaker.LIVE_AGENT, payload(event).path("text").asText()));
-            case POLY_AGENT_MESSAGE_CHUNK -> applyChunk(payload(event));
-            default -> {
+        if (payload instanceof PolyAgentJoined) {
+            phase = AgentPhase.JOINED;
+        } else if (payload instanceof PolyAgentLeft) {
+            phase = AgentPhase.LEFT;
+        } else if (payload instanceof SessionEnd) {
+            ended = true;
+        } else if (payload instanceof UserMessageEcho m) {
+            transcript.add(new Turn(Speaker.USER, m.text()));
+        } else if (payload instanceof PolyAgentMessage m) {
+            transcript.add(new Turn(Speaker.AI_AGENT, m.text()));
+        } else if (payload instanceof LiveAgentMessage m) {
+            transcript.add(new Turn(Speaker.LIVE_AGENT, m.text()));
+        } else if (payload instanceof PolyAgentMessageChunk c) {
+            StringBuilder text = partialChunks.computeIfAbsent(c.messageId(), id -> new StringBuilder()).append(c.text());
+            if (c.isComplete()) {
+                partialChunks.remove(c.messageId());
+                transcript.add(new Turn(Speaker.AI_AGENT, text.toString()));
             }
         }
     }
 
-    private void applyChunk(JsonNode chunk) {
-        String messageId = chunk.path("message_id").asText();
-        StringBuilder text = partialChunks.computeIfAbsent(messageId, id -> new StringBuilder());
-        text.append(chunk.path("text").asText());
-        if (chunk.path("is_complete").asBoolean()) {
-            partialChunks.remove(messageId);
-            transcript.add(new Turn(Speaker.AI_AGENT, text.toString()));
-        }
-    }
-
-    private static JsonNode payload(StoredEvent event) {
-        try {
-            return Json.MAPPER.readTree(event.json()).path("payload");
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable journal entry " + event.eventId(), e);
-        }
+    /** Folds one journaled event in, while rebuilding from history. */
+    private void apply(StoredEvent event) {
+        ServerFrame frame = ServerEventDecoder.decode(event.json())
+                .orElseThrow(() -> new IllegalStateException("unreadable journal entry " + event.eventId()));
+        apply(event, ((ServerFrame.Single) frame).event().payload());
     }
 
     long nextSequence() {
