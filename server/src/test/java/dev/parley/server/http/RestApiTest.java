@@ -377,6 +377,12 @@ class RestApiTest {
         }
 
         @Test
+        void oversizedBodyIsRefusedInJson() {
+            String body = "{\"platform\":\"web\",\"padding\":\"" + "x".repeat(20 * 1024) + "\"}";
+            assertSomeError(createSession(bearer(), body), 413);
+        }
+
+        @Test
         void storeFailureWhileCreatingIsFailedToCreateSession() {
             // A correctly signed token for a connector the store does not know: the session row
             // cannot reference it, so the insert fails inside the store.
