@@ -1,6 +1,8 @@
 package dev.parley.server.http;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.parley.protocol.ErrorMessages;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.auth.AccessClaims;
@@ -20,6 +22,9 @@ import org.slf4j.LoggerFactory;
 /** {@code POST /api/v1/sessions} (PROTOCOL.md §2.2, validation per §13.19). */
 final class SessionsRoute {
     private static final Logger LOG = LoggerFactory.getLogger(SessionsRoute.class);
+    /** One JSON value and nothing after it: {@code {} trailing} is not a valid body. */
+    private static final ObjectReader STRICT = Json.MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> PLATFORMS = Set.of("web", "ios", "android", "ios-web", "android-web", "custom");
 
     private final AccessTokens tokens;
@@ -81,7 +86,7 @@ final class SessionsRoute {
         }
         JsonNode json;
         try {
-            json = Json.MAPPER.readTree(body.getBytes());
+            json = STRICT.readValue(body.getBytes());
         } catch (IOException e) {
             return Optional.empty();
         }
