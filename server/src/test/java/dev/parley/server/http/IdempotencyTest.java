@@ -216,9 +216,10 @@ class IdempotencyTest {
     }
 
     @Test
-    void anEndSessionSentTwiceIsEchoedAndEndsTheSessionOnceThenNothingMoreIsSent() {
+    void anEndSessionSentTwiceIsEchoedAndEndsTheSessionOnceAndNothingAnswersTheFramesThatFollowIt() {
         WsClient ws = joined(server);
         ws.sendType(END, "end-1");
+        ws.sendType("EVENT_TYPE_HEARTBEAT");
         ws.sendType(END, "end-1");
         JsonNode echo = ws.next(END);
         assertThat(echo.path("metadata").path("custom").path("client_event_id").asText()).isEqualTo("end-1");
