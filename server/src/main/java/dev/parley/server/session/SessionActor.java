@@ -173,6 +173,10 @@ public final class SessionActor {
         boolean accepted = queue.offer(() -> run(outbox -> {
             if (broken) {
                 from.close(CloseCodes.INTERNAL_ERROR, "session unavailable, reconnect");
+            } else if (state.ended()) {
+                // §3.7, §13.9: nothing follows SESSION_END. Frames that were already on their way
+                // (a resent end, a heartbeat) are ignored rather than answered on a closing socket.
+                return;
             } else {
                 work.accept(outbox);
             }
@@ -197,10 +201,6 @@ public final class SessionActor {
         }
         if (event instanceof UserTyping) {
             return; // §13.27: nobody to show it to until a live agent is connected.
-        }
-        if (state.ended()) {
-            errorTo(outbox, from, ErrorMessages.SESSION_NOT_FOUND, "the session has ended", event.metadata());
-            return;
         }
         String resent = event.clientEventId().map(state::echoOf).orElse(null);
         if (resent != null) {

@@ -14,7 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,6 +39,8 @@ public final class WsClient implements AutoCloseable {
     private final String sessionId;
     private final String accessToken;
     private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    /** The text each received frame arrived as, keyed by the parsed frame's identity. */
+    private final Map<JsonNode, String> rawText = Collections.synchronizedMap(new IdentityHashMap<>());
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private WebSocket socket;
 
@@ -97,6 +103,11 @@ public final class WsClient implements AutoCloseable {
         return accessToken;
     }
 
+    /** A new socket on the same session with the same token, resuming after {@code cursor}. */
+    public WsClient reconnect(String baseUrl, String cursor) {
+        return connect(baseUrl, sessionId, accessToken, cursor);
+    }
+
     public WsClient send(String json) {
         socket.sendText(json, true).join();
         return this;
@@ -122,6 +133,37 @@ public final class WsClient implements AutoCloseable {
     public WsClient say(String text, String clientEventId) {
         return send("{\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":" + Json.MAPPER.valueToTree(text)
                 + "},\"metadata\":{\"custom\":{\"client_event_id\":\"" + clientEventId + "\"}}}");
+    }
+
+    /** Sends a client event with {@code metadata} written exactly as given (raw JSON text). */
+    public WsClient sendWithMetadata(String type, String payloadJson, String metadataJson) {
+        return send("{\"type\":\"" + type + "\",\"payload\":" + payloadJson + ",\"metadata\":" + metadataJson + "}");
+    }
+
+    /** Sends {@code type} with an empty payload and {@code metadata.custom.client_event_id}. */
+    public WsClient sendType(String type, String clientEventId) {
+        return sendWithMetadata(type, "{}", "{\"custom\":{\"client_event_id\":\"" + clientEventId + "\"}}");
+    }
+
+    /** The exact text {@code frame} arrived as (it must be a frame this client returned). */
+    public String raw(JsonNode frame) {
+        String raw = rawText.get(frame);
+        if (raw == null) {
+            throw new IllegalArgumentException("not a frame received by this client: " + frame);
+        }
+        return raw;
+    }
+
+    /** The size of {@code frame} on the wire: its text in UTF-8. */
+    public int rawUtf8Bytes(JsonNode frame) {
+        return raw(frame).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Frames received and not yet read, without waiting (e.g. after the socket closed). */
+    public List<JsonNode> unread() {
+        List<JsonNode> rest = new ArrayList<>();
+        frames.drainTo(rest);
+        return rest;
     }
 
     /** The next frame, failing the test if none comes in time. */
@@ -165,12 +207,29 @@ public final class WsClient implements AutoCloseable {
 
     /**
      * Proves nothing else was sent: sends a heartbeat and requires its echo to be the very next
-     * frame. Since a socket delivers in order, anything pending would have come first.
+     * frame. Since a socket delivers in order, anything pending would have come first. The probe
+     * carries a fresh nonce, so another connection's heartbeat echo cannot pass for it.
      */
     public void assertNoMoreEvents() {
-        send("{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{},\"metadata\":{\"custom\":{\"probe\":true}}}");
-        JsonNode frame = next();
-        assertThat(frame.path("type").asText()).as("unexpected frame %s", frame).isEqualTo("EVENT_TYPE_HEARTBEAT");
+        assertThat(drain()).as("frames sent before the probe's echo").isEmpty();
+    }
+
+    /**
+     * Every frame the server sent before it handled a heartbeat probe sent now, in order (the probe's
+     * own echo is consumed). Frames produced later, e.g. by an agent still answering, are not waited for.
+     */
+    public List<JsonNode> drain() {
+        String nonce = UUID.randomUUID().toString();
+        send("{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{},\"metadata\":{\"custom\":{\"probe\":\"" + nonce + "\"}}}");
+        List<JsonNode> before = new ArrayList<>();
+        while (true) {
+            JsonNode frame = next();
+            if (frame.path("type").asText().equals("EVENT_TYPE_HEARTBEAT")
+                    && frame.path("metadata").path("custom").path("probe").asText().equals(nonce)) {
+                return before;
+            }
+            before.add(frame);
+        }
     }
 
     /** Waits for the server to close; returns the close code. */
@@ -216,11 +275,15 @@ public final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                String text = partial.toString();
+                JsonNode frame;
                 try {
-                    frames.add(Json.MAPPER.readTree(partial.toString()));
+                    frame = Json.MAPPER.readTree(text);
                 } catch (IOException e) {
-                    frames.add(Json.MAPPER.createObjectNode().put("type", "NOT_JSON").put("raw", partial.toString()));
+                    frame = Json.MAPPER.createObjectNode().put("type", "NOT_JSON").put("raw", text);
                 }
+                rawText.put(frame, text);
+                frames.add(frame);
                 partial.setLength(0);
             }
             webSocket.request(1);
