@@ -15,6 +15,8 @@ public final class Limits {
      * char escaped, still fits one replay frame below {@link #MAX_MESSAGE_SIZE_BYTES}.
      */
     public static final int MAX_TEXT_CHARS = 16_000;
+    /** Longest accepted client {@code metadata}, in chars of its JSON text; it is echoed back. */
+    public static final int MAX_METADATA_CHARS = 16_384;
     /** §13.3: most events in one replay batch. */
     public static final int MAX_EVENTS_PER_BATCH = 100;
 

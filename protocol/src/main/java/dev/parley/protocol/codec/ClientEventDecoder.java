@@ -40,6 +40,10 @@ public final class ClientEventDecoder {
             return invalid(e.getMessage(), null);
         }
         RawJson metadata = envelope.metadata;
+        if (metadata != null && metadata.json().length() > Limits.MAX_METADATA_CHARS) {
+            // Echoes carry the metadata back; bounding it keeps every stored event within one frame.
+            return invalid("\"metadata\" is longer than " + Limits.MAX_METADATA_CHARS + " characters", null);
+        }
         if (envelope.typeName == null) {
             return invalid("missing \"type\"", metadata);
         }

@@ -92,4 +92,12 @@ class ClientEventDecoderTest {
     void payloadLessTypesTolerateAMissingPayload(String type) {
         assertThat(decoder.decode("{\"type\":\"" + type + "\"}")).isInstanceOf(Decoded.Accepted.class);
     }
+
+    @org.junit.jupiter.api.Test
+    void oversizedMetadataIsRejectedSoThatEchoesStayWithinOneFrame() {
+        String big = "{\"custom\":{\"blob\":\"" + "x".repeat(dev.parley.protocol.Limits.MAX_METADATA_CHARS) + "\"}}";
+        Decoded.Rejected r = rejected("{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{},\"metadata\":" + big + "}");
+        assertThat(r.detail()).contains("metadata");
+        assertThat(r.metadata()).isNull();
+    }
 }
