@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
+import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.io.IOException;
@@ -40,7 +41,8 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir);
+        // Every case opens its own session; keep the HTTP rate limit out of the way of ~50 of them.
+        server = TestServer.start(dir, c -> c.withRates(c.sessionMessageRate(), new ParleyConfig.RateLimit(1000, 1000)));
     }
 
     @AfterAll
