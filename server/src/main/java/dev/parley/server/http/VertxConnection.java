@@ -18,6 +18,8 @@ final class VertxConnection implements Connection {
 
     private final ServerWebSocket socket;
     private final String id;
+    /** Set once we decided to close; frames still arriving after that are not processed. */
+    private volatile boolean closing;
 
     VertxConnection(ServerWebSocket socket, String sessionId) {
         this.socket = socket;
@@ -42,8 +44,14 @@ final class VertxConnection implements Connection {
         socket.writeTextMessage(frame);
     }
 
+    /** True once the server started closing this socket. */
+    boolean isClosing() {
+        return closing || socket.isClosed();
+    }
+
     @Override
     public void close(int code, String reason) {
+        closing = true;
         if (!socket.isClosed()) {
             socket.close((short) code, reason);
         }

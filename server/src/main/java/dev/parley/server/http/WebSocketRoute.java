@@ -5,6 +5,7 @@ import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.protocol.codec.Decoded;
 import dev.parley.server.auth.AccessClaims;
 import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.SessionActor;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.http.HttpServerRequest;
@@ -82,10 +83,26 @@ final class WebSocketRoute {
             }
             ServerWebSocket socket = result.result();
             VertxConnection connection = new VertxConnection(socket, session.record().id());
-            socket.textMessageHandler(frame -> dispatch(session, connection, decoder.decode(frame)));
-            socket.binaryMessageHandler(frame -> session.reject(connection, new Decoded.Rejected(
-                    ErrorMessages.INVALID_FORMAT, "binary frames are not supported; send JSON text frames", null)));
-            socket.exceptionHandler(e -> LOG.debug("socket {} failed", connection, e));
+            socket.textMessageHandler(frame -> {
+                if (!connection.isClosing()) {
+                    dispatch(session, connection, decoder.decode(frame));
+                }
+            });
+            socket.binaryMessageHandler(frame -> {
+                if (!connection.isClosing()) {
+                    session.reject(connection, new Decoded.Rejected(ErrorMessages.INVALID_FORMAT,
+                            "binary frames are not supported; send JSON text frames", null));
+                }
+            });
+            socket.exceptionHandler(e -> {
+                if (isMessageTooBig(e)) {
+                    // §13.11: a message over 128 KB closes the socket with 1009.
+                    LOG.debug("socket {} sent a message over the size limit", connection);
+                    connection.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+                } else {
+                    LOG.debug("socket {} failed", connection, e);
+                }
+            });
             socket.closeHandler(v -> session.detach(connection));
             session.attach(connection, cursor);
         });
@@ -97,6 +114,17 @@ final class WebSocketRoute {
         } else {
             session.reject(connection, (Decoded.Rejected) decoded);
         }
+    }
+
+    /**
+     * Vert.x reports a message whose fragments add up to more than the maximum message size only
+     * through the exception handler: it drops what it had buffered and keeps the socket open, and
+     * would even hand the message's remaining fragments on as a message of their own. Netty closes
+     * with 1009 by itself only for a single oversized frame.
+     */
+    static boolean isMessageTooBig(Throwable e) {
+        return e instanceof IllegalStateException && e.getMessage() != null
+                && e.getMessage().contains("overflow max message size");
     }
 
     private static boolean isBlank(String s) {
