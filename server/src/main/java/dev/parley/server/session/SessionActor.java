@@ -165,6 +165,9 @@ public final class SessionActor {
     public void reject(Connection from, Decoded.Rejected rejected) {
         offer(from, rejected.metadata(), outbox -> {
             noteActivity(from);
+            if (!throttle.tryAcquire()) {
+                return; // a flood of bad frames is dropped unanswered: answering would amplify it
+            }
             errorTo(outbox, from, rejected.message(), rejected.detail(), rejected.metadata());
         });
     }
