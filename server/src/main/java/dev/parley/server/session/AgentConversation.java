@@ -149,11 +149,21 @@ final class AgentConversation {
         if (open != null) {
             complete(outbox, List.of(), List.of());
         }
-        // Client-managed handoff, in the documented order (PROTOCOL.md §9.2, §13.28).
         actor.store(outbox, new PolyAgentTriggeredHandoff(), null, null);
-        actor.store(outbox, new ClientHandoffRequired(request.reason(), request.queueName()), null, null);
+        var desk = actor.services().desk();
+        if (desk.isEmpty()) {
+            // Client-managed handoff, in the documented order (PROTOCOL.md §9.2, §13.28).
+            actor.store(outbox, new ClientHandoffRequired(request.reason(), request.queueName()), null, null);
+            actor.store(outbox, new PolyAgentLeft(), null, null);
+            stop();
+            return;
+        }
+        // Server-managed (§9.1): the AI leaves first, then the desk answers with accepted or failed.
         actor.store(outbox, new PolyAgentLeft(), null, null);
         stop();
+        var record = actor.record();
+        desk.get().enqueue(record.id(), record.connectorId(), request.queueName())
+                .whenComplete((result, failure) -> actor.submitInternal(o -> actor.handoffAnswered(o, result, failure)));
     }
 
     private void end(Outbox outbox, EndReason reason) {

@@ -14,7 +14,19 @@ import dev.parley.protocol.codec.Decoded;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.codec.Timestamps;
 import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.LiveAgent;
+import dev.parley.protocol.TypingState;
+import dev.parley.protocol.payload.HandoffAccepted;
+import dev.parley.protocol.payload.HandoffFailed;
+import dev.parley.protocol.payload.HandoffQueueStatus;
+import dev.parley.protocol.payload.HandoffTimeout;
 import dev.parley.protocol.payload.HeartbeatEcho;
+import dev.parley.protocol.payload.LiveAgentJoined;
+import dev.parley.protocol.payload.LiveAgentLeft;
+import dev.parley.protocol.payload.LiveAgentMessage;
+import dev.parley.protocol.payload.LiveAgentTyping;
+import dev.parley.server.desk.EnqueueResult;
+import dev.parley.server.desk.LiveAgentDesk;
 import dev.parley.protocol.payload.PolyAgentJoined;
 import dev.parley.protocol.payload.RequestAgentJoinEcho;
 import dev.parley.protocol.payload.ServerPayload;
@@ -30,6 +42,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +76,8 @@ public final class SessionActor {
     // Confined to the queue.
     private final SessionState state;
     private final Map<Connection, Instant> lastFrameAt = new LinkedHashMap<>();
+    /** Live-agent desks following this conversation: they see every event, and the user's typing. */
+    private final Set<Connection> observers = new LinkedHashSet<>();
     private Instant lastClientActivity;
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity) {
@@ -202,8 +218,12 @@ public final class SessionActor {
             outbox.sendTo(from, encode(null, new HeartbeatEcho(), event.metadata()));
             return;
         }
-        if (event instanceof UserTyping) {
-            return; // §13.27: nobody to show it to until a live agent is connected.
+        if (event instanceof UserTyping typing) {
+            if (state.handoff() == HandoffPhase.LIVE) { // §13.27: only a live agent cares
+                String frame = UserTypingFrame.encode(typing.state(), now());
+                observers.forEach(o -> outbox.sendTo(o, frame));
+            }
+            return;
         }
         String resent = event.clientEventId().map(state::echoOf).orElse(null);
         if (resent != null) {
@@ -225,14 +245,109 @@ public final class SessionActor {
     }
 
     private void onUserMessage(Connection from, UserMessage message, Outbox outbox) {
-        if (state.phase() != AgentPhase.JOINED) {
+        boolean aiListens = state.phase() == AgentPhase.JOINED;
+        if (!aiListens && state.handoff() == HandoffPhase.NONE) {
             errorTo(outbox, from, ErrorMessages.CONVERSATION_NOT_FOUND,
                     "send EVENT_TYPE_REQUEST_POLY_AGENT_JOIN first", message.metadata()); // §13.7
             return;
         }
+        // During a handoff the echo itself is the delivery: desks following the session receive it.
         store(outbox, new UserMessageEcho(message.text(), Ids.messageId()), message.metadata(),
                 message.clientEventId().orElse(null));
-        agent.reply(message.text(), outbox);
+        if (aiListens) {
+            agent.reply(message.text(), outbox);
+        }
+    }
+
+    // ---- live-agent desk ----------------------------------------------------------------------
+
+    /** A desk follows this conversation: history after {@code cursor}, then every event live. */
+    public void attachObserver(Connection desk, long cursor) {
+        queue.submit(() -> {
+            List<String> history = new ArrayList<>();
+            services.events().readAfter(record.id(), Math.max(0, cursor), Integer.MAX_VALUE)
+                    .forEach(e -> history.add(e.json()));
+            ReplayBatches.frames(history, now()).forEach(desk::send);
+            if (!state.ended()) {
+                observers.add(desk);
+            }
+        });
+    }
+
+    public void detachObserver(Connection desk) {
+        queue.submit(() -> {
+            observers.remove(desk);
+        });
+    }
+
+    /** The desk's answer to this session's handoff request. */
+    void handoffAnswered(Outbox outbox, EnqueueResult result, Throwable failure) {
+        if (state.ended()) {
+            return;
+        }
+        if (result instanceof EnqueueResult.Queued queued) {
+            store(outbox, new HandoffAccepted(), null, null);
+            store(outbox, new HandoffQueueStatus(queued.queue(), queued.position(), queued.estimatedWaitSeconds()), null, null);
+        } else {
+            String reason = failure != null ? "desk unavailable" : ((EnqueueResult.Refused) result).reason();
+            LOG.warn("handoff of session {} refused: {}", record.id(), reason);
+            store(outbox, new HandoffFailed(), null, null);
+        }
+    }
+
+    /** Desk commands; each is ignored when the conversation is no longer in that state. */
+    public void deskQueueStatus(String queueName, int position, int estimatedWaitSeconds) {
+        whenInHandoff(o -> store(o, new HandoffQueueStatus(queueName, position, estimatedWaitSeconds), null, null));
+    }
+
+    public void deskAgentJoined(LiveAgent agent) {
+        whenInHandoff(o -> store(o, new LiveAgentJoined(agent), null, null));
+    }
+
+    public void deskAgentLeft() {
+        whenLive(null, o -> store(o, new LiveAgentLeft(), null, null));
+    }
+
+    public void deskAgentFinished() {
+        whenLive(null, o -> {
+            store(o, new LiveAgentLeft(), null, null);
+            endSession(o, EndReason.REASON_NATURAL_END); // §13.14
+        });
+    }
+
+    public void deskTimedOut() {
+        whenInHandoff(o -> store(o, new HandoffTimeout(), null, null));
+    }
+
+    public void deskFailed() {
+        whenInHandoff(o -> store(o, new HandoffFailed(), null, null));
+    }
+
+    /** A message from the live agent {@code agentId}; dropped unless that agent holds the conversation. */
+    public void liveAgentMessage(String agentId, String text) {
+        whenLive(agentId, o -> store(o, new LiveAgentMessage(Ids.messageId(), agentId, text, List.of(), List.of()), null, null));
+    }
+
+    /** The live agent types: transient, like the AI's thinking (§13.1). */
+    public void liveAgentTyping(String agentId, TypingState typing) {
+        whenLive(agentId, o -> broadcastTransient(o, new LiveAgentTyping(typing, agentId)));
+    }
+
+    private void whenInHandoff(Consumer<Outbox> work) {
+        submitInternal(o -> {
+            if (!state.ended() && state.handoff() != HandoffPhase.NONE) {
+                work.accept(o);
+            }
+        });
+    }
+
+    private void whenLive(String agentId, Consumer<Outbox> work) {
+        submitInternal(o -> {
+            if (!state.ended() && state.handoff() == HandoffPhase.LIVE
+                    && (agentId == null || agentId.equals(state.liveAgentId()))) {
+                work.accept(o);
+            }
+        });
     }
 
     // ---- timers ------------------------------------------------------------------------------
@@ -291,12 +406,18 @@ public final class SessionActor {
     }
 
     void endSession(Outbox outbox, EndReason reason) {
+        boolean inHandoff = state.handoff() != HandoffPhase.NONE;
         store(outbox, new SessionEnd(reason), null, null);
         agent.stop();
         ended = true;
         outbox.then(() -> {
             List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));
             lastFrameAt.clear();
+            List.copyOf(observers).forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));
+            observers.clear();
+            if (inHandoff) {
+                services.desk().ifPresent(d -> d.sessionEnded(record.id()));
+            }
         });
     }
 
@@ -329,6 +450,7 @@ public final class SessionActor {
                 delivery.only().send(delivery.frame());
             } else {
                 lastFrameAt.keySet().forEach(c -> c.send(delivery.frame()));
+                observers.forEach(c -> c.send(delivery.frame()));
             }
         }
         outbox.afterDelivery().forEach(Runnable::run);

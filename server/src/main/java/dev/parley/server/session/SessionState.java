@@ -2,6 +2,12 @@ package dev.parley.server.session;
 
 import dev.parley.protocol.codec.ServerEventDecoder;
 import dev.parley.protocol.codec.ServerFrame;
+import dev.parley.protocol.payload.HandoffAccepted;
+import dev.parley.protocol.payload.HandoffFailed;
+import dev.parley.protocol.payload.HandoffQueueStatus;
+import dev.parley.protocol.payload.HandoffTimeout;
+import dev.parley.protocol.payload.LiveAgentJoined;
+import dev.parley.protocol.payload.LiveAgentLeft;
 import dev.parley.protocol.payload.LiveAgentMessage;
 import dev.parley.protocol.payload.PolyAgentJoined;
 import dev.parley.protocol.payload.PolyAgentLeft;
@@ -28,6 +34,8 @@ final class SessionState {
     private long head;
     private AgentPhase phase = AgentPhase.NOT_JOINED;
     private boolean ended;
+    private HandoffPhase handoff = HandoffPhase.NONE;
+    private String liveAgentId;
     private final List<Turn> transcript = new ArrayList<>();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
     /** Streamed text per message id until its last chunk. */
@@ -54,6 +62,17 @@ final class SessionState {
             phase = AgentPhase.LEFT;
         } else if (payload instanceof SessionEnd) {
             ended = true;
+        } else if (payload instanceof HandoffAccepted || payload instanceof HandoffQueueStatus) {
+            handoff = HandoffPhase.QUEUED;
+            liveAgentId = null;
+        } else if (payload instanceof LiveAgentJoined j) {
+            handoff = HandoffPhase.LIVE;
+            liveAgentId = j.agent().id();
+        } else if (payload instanceof LiveAgentLeft) {
+            handoff = HandoffPhase.QUEUED; // back in a queue unless SESSION_END follows
+            liveAgentId = null;
+        } else if (payload instanceof HandoffFailed || payload instanceof HandoffTimeout) {
+            handoff = HandoffPhase.NONE;
         } else if (payload instanceof UserMessageEcho m) {
             transcript.add(new Turn(Speaker.USER, m.text()));
         } else if (payload instanceof PolyAgentMessage m) {
@@ -86,6 +105,15 @@ final class SessionState {
 
     AgentPhase phase() {
         return phase;
+    }
+
+    HandoffPhase handoff() {
+        return handoff;
+    }
+
+    /** The connected live agent's id, or null. */
+    String liveAgentId() {
+        return liveAgentId;
     }
 
     boolean ended() {

@@ -1,0 +1,25 @@
+package dev.parley.server.desk;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Live-agent accounts and the durable handoff queue. Calls block; the desk runs them off event loops. */
+public interface DeskStore {
+
+    void createAgent(DeskAgent agent, String passwordHash);
+
+    Optional<DeskAgent> findAgent(String id);
+
+    Optional<DeskAgent> findAgentByName(String name);
+
+    /** The stored password hash of an agent, for login. */
+    Optional<String> passwordHash(String agentId);
+
+    List<DeskAgent> listAgents();
+
+    /** Creates or replaces the record of this session. */
+    void saveHandoff(HandoffRecord record);
+
+    /** Records not closed, oldest first. */
+    List<HandoffRecord> openHandoffs();
+}

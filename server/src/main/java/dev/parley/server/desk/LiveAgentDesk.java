@@ -1,0 +1,16 @@
+package dev.parley.server.desk;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The live-agent system as a session sees it. Absent when the desk is disabled: handoffs are then
+ * client-managed ({@code CLIENT_HANDOFF_REQUIRED}, PROTOCOL.md §9.2).
+ */
+public interface LiveAgentDesk {
+
+    /** Puts the conversation in a queue; the answer decides between HANDOFF_ACCEPTED and HANDOFF_FAILED. */
+    CompletionStage<EnqueueResult> enqueue(String sessionId, String connectorId, String queue);
+
+    /** The session ended: it leaves any queue or agent. */
+    void sessionEnded(String sessionId);
+}

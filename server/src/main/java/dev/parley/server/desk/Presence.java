@@ -1,0 +1,6 @@
+package dev.parley.server.desk;
+
+/** Whether an agent takes new conversations. */
+public enum Presence {
+    AVAILABLE, AWAY, OFFLINE
+}

@@ -1,0 +1,11 @@
+package dev.parley.server.session;
+
+/** Where a server-managed handoff stands (PROTOCOL.md §9.1). */
+enum HandoffPhase {
+    /** No handoff, or it failed or timed out. */
+    NONE,
+    /** Accepted and waiting in a queue: user messages are stored for the agent to read. */
+    QUEUED,
+    /** A live agent is connected: user messages go to them; the AI agent stays silent. */
+    LIVE
+}
