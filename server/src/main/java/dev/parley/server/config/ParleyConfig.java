@@ -31,7 +31,8 @@ public record ParleyConfig(
         RateLimit httpRate,
         Path flowFile,
         Duration streamChunkDelay,
-        byte[] jwtSecret) {
+        byte[] jwtSecret,
+        DeskConfig desk) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -56,35 +57,43 @@ public record ParleyConfig(
             new RateLimit(10, 30),
             null,
             Duration.ofMillis(40),
-            null);
+            null,
+            DeskConfig.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return new ParleyConfig(bindAddress, value, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
     }
 
     public ParleyConfig withDataDir(Path value) {
         return new ParleyConfig(bindAddress, port, value, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
     }
 
     public ParleyConfig withTimeouts(Duration idle, Duration inactivity) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idle, inactivity, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
     }
 
     public ParleyConfig withStreamChunkDelay(Duration value) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value, jwtSecret);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value, jwtSecret, desk);
     }
 
     public ParleyConfig withRates(RateLimit sessionMessages, RateLimit http) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay, jwtSecret);
+                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay, jwtSecret, desk);
+    }
+
+    public ParleyConfig withDesk(DeskConfig value) {
+        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret,
+                value);
     }
 }

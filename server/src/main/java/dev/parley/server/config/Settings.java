@@ -31,6 +31,7 @@ final class Settings {
     Path flowFile;
     Duration streamChunkDelay;
     byte[] jwtSecret;
+    DeskConfig desk;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -50,6 +51,7 @@ final class Settings {
         flowFile = c.flowFile();
         streamChunkDelay = c.streamChunkDelay();
         jwtSecret = c.jwtSecret();
+        desk = c.desk();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -82,7 +84,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret);
+                jwtSecret, desk);
     }
 
     private static void positive(Duration value, String name) {
