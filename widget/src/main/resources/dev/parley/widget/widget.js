@@ -43,7 +43,8 @@
 .plw-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;color:#1b1f24}
 .plw-root button{cursor:pointer;border:0;margin:0}
 .plw-root :focus-visible{outline:3px solid #f0a500;outline-offset:2px}
-.plw-launch{width:56px;height:56px;border-radius:50%;background:#2454d6;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);font-size:26px!important;display:grid;place-items:center}
+.plw-launch{width:56px;height:56px;border-radius:50%;background:#2454d6;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
+.plw-root img[hidden]{display:none}
 .plw-panel{position:absolute;right:0;bottom:70px;width:min(370px,calc(100vw - 40px));height:min(560px,calc(100vh - 110px));background:#fff;border-radius:14px;box-shadow:0 8px 30px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
 .plw-panel[hidden]{display:none}
 .plw-head{display:flex;align-items:center;gap:10px;padding:10px 12px;background:#2454d6;color:#fff}
@@ -81,13 +82,21 @@
   // ---- DOM ----
   const n = uid().slice(0, 8);
   const root = el('div', 'root');
-  const launcher = attr(el('button', 'launch', '\u{1F4AC}'), {
+  const launcher = attr(el('button', 'launch'), {
     type: 'button', 'aria-label': 'Open chat: ' + TITLE, 'aria-expanded': 'false', 'aria-controls': P + 'panel-' + n
   });
+  const SVG = 'http://www.w3.org/2000/svg';
+  const icon = attr(document.createElementNS(SVG, 'svg'), { viewBox: '0 0 24 24', width: '28', height: '28', 'aria-hidden': 'true', focusable: 'false' });
+  icon.appendChild(attr(document.createElementNS(SVG, 'path'), {
+    fill: 'currentColor', d: 'M6 3h12a3 3 0 0 1 3 3v8a3 3 0 0 1-3 3h-7l-5 4v-4H6a3 3 0 0 1-3-3V6a3 3 0 0 1 3-3z'
+  }));
+  launcher.appendChild(icon);
+  // Images that cannot be loaded are hidden rather than shown broken.
+  const hideOnError = (img) => { img.addEventListener('error', () => { img.hidden = true; }); return img; };
   const panel = attr(el('div', 'panel'), { id: P + 'panel-' + n, role: 'dialog', 'aria-label': TITLE });
   panel.hidden = true;
   const head = el('div', 'head');
-  const avatar = attr(el('img'), { alt: '' });
+  const avatar = hideOnError(attr(el('img'), { alt: '' }));
   avatar.hidden = true;
   const who = el('div', 'who');
   const nameEl = el('div', 'name', TITLE);
@@ -379,8 +388,8 @@
     const link = attr(el('a', 'att'), { href, target: '_blank', rel: 'noopener noreferrer' });
     const image = a.content_type === 'ATTACHMENT_CONTENT_TYPE_IMAGE';
     const src = safeUrl(a.preview_image_url) || (image ? href : null);
-    if (src) link.appendChild(attr(el('img'), { src, alt: a.title || (image ? 'Image' : ''), loading: 'lazy' }));
-    if (a.title && !image) link.appendChild(el('span', '', a.title));
+    if (src) link.appendChild(hideOnError(attr(el('img'), { src, alt: '', loading: 'lazy' })));
+    if (a.title) link.appendChild(el('span', '', a.title));
     link.appendChild(el('span', 'cta', a.call_to_action_text || (image ? 'Open image' : 'Open link')));
     return link;
   }
@@ -426,7 +435,7 @@
     subEl.textContent = sub || '';
     const src = safeUrl(avatarUrl);
     avatar.hidden = !src;
-    if (src) { avatar.src = src; avatar.alt = ''; } else avatar.removeAttribute('src');
+    if (src) { avatar.src = src; } else avatar.removeAttribute('src');
   }
   function finish(reason) {
     ended = true;

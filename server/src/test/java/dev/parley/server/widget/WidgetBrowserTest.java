@@ -133,7 +133,8 @@ class WidgetBrowserTest {
             page.waitForSelector(".plw-user[data-status=sent]:has-text('Show me the menu')",
                     new Page.WaitForSelectorOptions().setTimeout(RECOVER_MS));
             waitForAgentText("tonight's menu");
-            page.waitForSelector("a.plw-att[href='https://example.com/images/menu.jpg'] img");
+            page.waitForSelector("a.plw-att[href='https://example.com/images/menu.jpg'] img",
+                    new Page.WaitForSelectorOptions().setState(WaitForSelectorState.ATTACHED));
             page.waitForSelector(".plw-status", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.HIDDEN));
             List<String> before = bubbleIds();
             assertThat(before).hasSize(7).doesNotHaveDuplicates();
@@ -180,11 +181,35 @@ class WidgetBrowserTest {
         Locator users = page.locator(".plw-user[data-status=sent] .plw-txt");
         users.nth(1).waitFor();
         assertThat(users.allTextContents()).containsExactly(img, script);
-        page.locator(".plw-agent").nth(2).waitFor(); // both answered, so everything has been rendered
+        page.locator(".plw-agent[data-complete=true]").nth(2).waitFor(); // both answered: all rendered
         assertThat(page.locator(".plw-log img").count()).isZero();
         assertThat(page.locator(".plw-log script").count()).isZero();
         assertThat(dialogs).isEmpty();
         shot("hostile-text");
+    }
+
+    @Test
+    void sessionEndDisablesInputAndANewChatCanHandOff() {
+        openDemo();
+        page.fill(INPUT, "That's all, goodbye");
+        page.press(INPUT, "Enter");
+        waitForAgentText("Have a lovely day");
+        page.waitForSelector(".plw-note:has-text('The chat has ended')");
+        assertThat(page.isDisabled(INPUT)).isTrue();
+        assertThat(page.isDisabled(".plw-send")).isTrue();
+        shot("session-ended");
+
+        page.click(".plw-hbtn:has-text('New chat')");
+        page.waitForSelector(".plw-agent[data-complete=true]:has-text(\"Hi, I'm Ada\")");
+        assertThat(page.locator(BUBBLES).count()).isEqualTo(1);
+        assertThat(page.isEnabled(INPUT)).isTrue();
+
+        page.fill(INPUT, "I want to talk to a person");
+        page.press(INPUT, "Enter");
+        page.waitForSelector(".plw-note:has-text('Connecting you to a person')");
+        page.waitForSelector(".plw-note.plw-err:has-text('another channel (support)')");
+        page.waitForSelector(".plw-note:has-text('Ada has left the chat')");
+        shot("client-handoff");
     }
 
     @Test
