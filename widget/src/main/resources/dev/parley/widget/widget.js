@@ -202,7 +202,14 @@
       connect();
     } catch (e) {
       starting = false;
-      scheduleReconnect(resume ? () => start(true) : () => start(false));
+      if (e.status >= 400 && e.status < 500 && e.status !== 429) {
+        // Refused (unknown connector, host mismatch…): retrying will not help. Tell the integrator, not the user.
+        console.warn('Parley: the chat server refused the widget: ' + e.message);
+        setStatus('');
+        note('Sorry, the chat is not available right now.', true, null, 'Try again', () => start(resume));
+        return;
+      }
+      scheduleReconnect(() => start(resume));
     }
   }
 
@@ -240,12 +247,19 @@
         start(false);
         return;
       }
-      scheduleReconnect(connect);
+      scheduleReconnect(reconnect);
     };
+  }
+  // Same session, cursor = highest sequence seen. After two failed tries the token may have
+  // expired: any valid token of the connector is accepted for the session, so fetch a fresh one.
+  async function reconnect() {
+    if (attempts > 2) { try { await fetchToken(); } catch (e) { scheduleReconnect(reconnect); return; } }
+    connect();
   }
   function afterFirstBatch() {
     gotBatch = true;
     attempts = 0;
+    newBtn.hidden = true;
     setStatus('');
     if (!joined) { joined = true; send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {}); }
     clearInterval(hbTimer);
@@ -257,6 +271,7 @@
     attempts++;
     if (attempts > maxAttempts) {
       setStatus('');
+      newBtn.hidden = false;
       note("We couldn't reconnect to the chat.", true, null, 'Try again', () => { attempts = 0; fn(); });
       return;
     }
@@ -336,6 +351,9 @@
   endBtn.addEventListener('click', () => { if (!send('EVENT_TYPE_USER_END_SESSION', {})) finish('REASON_USER_END'); });
   newBtn.addEventListener('click', () => {
     // A fresh conversation in place: forget everything about the old one.
+    clearTimeout(rcTimer);
+    clearInterval(hbTimer);
+    if (ws) { const old = ws; ws = null; old.close(1000); }
     store.clear();
     log.replaceChildren();
     messages.clear();

@@ -9,10 +9,13 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.WaitForSelectorState;
+import com.sun.net.httpserver.HttpServer;
 import dev.parley.server.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -213,6 +216,43 @@ class WidgetBrowserTest {
     }
 
     @Test
+    void embeddedOnAnotherOriginTheWidgetTalksAcrossOriginsAndReportsARefusedConnector() throws IOException {
+        // The host page comes from another origin (another port) on loopback, like a site embedding the chat.
+        HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        site.createContext("/", exchange -> {
+            byte[] body = embedPage(exchange.getRequestURI().getPath().contains("bad") ? "not-a-connector" : TestServer.TOKEN)
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        site.start();
+        try {
+            String embed = "http://127.0.0.1:" + site.getAddress().getPort() + "/shop/";
+            page.navigate(embed + "good");
+            page.click(LAUNCHER);
+            page.waitForSelector(".plw-agent[data-complete=true]:has-text(\"Hi, I'm Ada\")");
+            page.fill(INPUT, "Opening hours?");
+            page.press(INPUT, "Enter");
+            waitForAgentText("Tuesday to Sunday");
+
+            page.navigate(embed + "bad");
+            page.click(LAUNCHER);
+            page.waitForSelector(".plw-note.plw-err:has-text('not available')");
+            assertThat(page.locator(BUBBLES).count()).isZero();
+        } finally {
+            site.stop(0);
+        }
+    }
+
+    private String embedPage(String connectorToken) {
+        return "<!doctype html><title>Shop</title><h1>A shop</h1>"
+                + "<script src=\"" + shared.baseUrl() + "/widget.js\" data-connector-token=\"" + connectorToken
+                + "\" data-host=\"localhost\" data-title=\"Shop chat\" defer></script>";
+    }
+
+        @Test
     void keyboardOpensWithEnterAndClosesWithEscape() {
         page.navigate(shared.baseUrl() + "/");
         page.waitForSelector(LAUNCHER);
