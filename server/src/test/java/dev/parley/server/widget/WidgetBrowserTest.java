@@ -8,6 +8,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.server.testing.TestServer;
@@ -24,6 +25,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,6 +254,43 @@ class WidgetBrowserTest {
         return "<!doctype html><title>Shop</title><h1>A shop</h1>"
                 + "<script src=\"" + shared.baseUrl() + "/widget.js\" data-connector-token=\"" + connectorToken
                 + "\" data-host=\"localhost\" data-title=\"Shop chat\" defer></script>";
+    }
+
+        @Test
+    void aMessageWithoutEchoIsResentThreeTimesThenFailedAndCanBeRetried() {
+        // Page timers run on a fake clock; the socket is proxied so user messages can be swallowed.
+        page.clock().install();
+        AtomicBoolean swallow = new AtomicBoolean(true);
+        AtomicInteger swallowed = new AtomicInteger();
+        page.routeWebSocket(Pattern.compile(".*/ws\\?.*"), ws -> {
+            WebSocketRoute server = ws.connectToServer();
+            ws.onMessage(frame -> {
+                if (swallow.get() && frame.text().contains("EVENT_TYPE_USER_MESSAGE")) {
+                    swallowed.incrementAndGet();
+                } else {
+                    server.send(frame.text());
+                }
+            });
+        });
+        openDemo();
+
+        page.fill(INPUT, "Opening hours please");
+        page.press(INPUT, "Enter");
+        page.waitForSelector(".plw-user[data-status=sending]");
+        for (long wait : new long[] {5_000, 10_000, 15_000}) {
+            page.clock().runFor(wait);
+            assertThat(page.getAttribute(".plw-user", "data-status")).isEqualTo("sending");
+        }
+        page.clock().runFor(20_000);
+        page.waitForSelector(".plw-user[data-status=failed] button.plw-retry");
+        assertThat(swallowed.get()).isEqualTo(4); // the send and three resends
+        shot("delivery-failed");
+
+        swallow.set(false);
+        page.click(".plw-user button.plw-retry");
+        page.waitForSelector(".plw-user[data-status=sent]:has-text('Opening hours please')");
+        waitForAgentText("Tuesday to Sunday");
+        assertThat(page.locator(".plw-user").count()).isEqualTo(1);
     }
 
         @Test
