@@ -134,12 +134,14 @@ public final class RealConversation implements Conversation {
         boolean queued = post(() -> {
             if (finished) {
                 message.markFailed();
+                message.publishOutcome();
             } else {
                 receipts.add(message);
             }
         });
         if (!queued) {
             message.markFailed();
+            message.publishOutcome();
         }
         return message;
     }
@@ -315,8 +317,9 @@ public final class RealConversation implements Conversation {
         }
         if (error != null) {
             connectFailed(error);
-        } else {
-            socket = ws;
+        } else if (socket == null) {
+            socket = ws; // from the listener's onOpen, which comes before the socket's first frame
+            pump();
         }
     }
 
@@ -374,6 +377,11 @@ public final class RealConversation implements Conversation {
 
     /** Moves socket callbacks from the HTTP client's threads onto the conversation thread. */
     private final class Sink implements SocketListener.Sink {
+        @Override
+        public void onOpen(int gen, WebSocket ws) {
+            post(() -> opened(gen, ws, null));
+        }
+
         @Override
         public void onFrame(int gen, String frame) {
             post(() -> frame(gen, frame));

@@ -42,7 +42,14 @@ final class RealOutgoingMessage implements OutgoingMessage {
     private void settle(DeliveryStatus outcome) {
         cancelTimer();
         status = outcome;
-        settled.complete(outcome);
+    }
+
+    /**
+     * Completes {@link #settled()} with the final status. Called after the listener heard of it, so
+     * whoever waits on the future also finds the listener's record complete.
+     */
+    void publishOutcome() {
+        settled.complete(status);
     }
 
     void cancelTimer() {

@@ -78,6 +78,7 @@ final class Receipts {
         if (message != null) {
             message.markSent(messageId);
             wire.statusChanged(message, DeliveryStatus.SENT);
+            message.publishOutcome();
         }
     }
 
@@ -116,5 +117,6 @@ final class Receipts {
         pending.remove(message.clientEventId());
         message.markFailed();
         wire.statusChanged(message, DeliveryStatus.FAILED);
+        message.publishOutcome();
     }
 }

@@ -11,6 +11,9 @@ import java.util.concurrent.CompletionStage;
  */
 final class SocketListener implements WebSocket.Listener {
     interface Sink {
+        /** Comes before any frame of the socket, so frames can be answered on it at once. */
+        void onOpen(int generation, WebSocket socket);
+
         void onFrame(int generation, String frame);
 
         void onGone(int generation, String why, Throwable error);
@@ -28,6 +31,7 @@ final class SocketListener implements WebSocket.Listener {
 
     @Override
     public void onOpen(WebSocket webSocket) {
+        sink.onOpen(generation, webSocket);
         webSocket.request(1);
     }
 
