@@ -74,6 +74,8 @@ public final class RealConversation implements Conversation {
     private volatile ConnectionState state = ConnectionState.CONNECTING;
     private volatile String sessionId;
     private volatile long lastSequence;
+    /** Set once by the delivery thread itself, read anywhere: lets close() avoid waiting on itself. */
+    private volatile Thread deliveryThread;
     /** Test hook, any thread: drop the socket as soon as the next user message is written. */
     private volatile boolean abortAfterNextMessage;
 
@@ -115,6 +117,7 @@ public final class RealConversation implements Conversation {
     /** Starts connecting; called once, right after construction. */
     public void begin() {
         core.register(this);
+        post(() -> deliveryThread = Thread.currentThread());
         post(() -> {
             tell(l -> l.onStateChanged(this, ConnectionState.CONNECTING));
             connect(false);
@@ -184,6 +187,9 @@ public final class RealConversation implements Conversation {
     /** Closes and waits for the delivery thread to end, unless called from that very thread. */
     void closeAndAwait(Duration timeout) {
         close();
+        if (Thread.currentThread() == deliveryThread) {
+            return; // called from a listener: the thread ends once this callback returns
+        }
         try {
             if (!thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("conversation {} did not close within {}", sessionId, timeout);
