@@ -67,6 +67,10 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Parley listening on " + cfg.bindAddress() + ":" + server.port());
         if (cfg.demoConnectorToken() != null) {
             out.println("Demo connector: X-Token " + cfg.demoConnectorToken() + ", X-Host " + cfg.demoConnectorHost());
+            if (server.desk().isPresent() && cfg.desk().demoAgentName() != null) {
+                out.println("Demo live agent: " + cfg.desk().demoAgentName() + " / " + cfg.desk().demoAgentPassword()
+                        + " at http://" + cfg.bindAddress() + ":" + server.port() + "/desk");
+            }
         }
         out.flush();
         // Nothing counts this down: the JVM ends on a signal after the shutdown hook has closed the server.
