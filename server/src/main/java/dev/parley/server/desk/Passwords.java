@@ -7,9 +7,9 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 /**
  * Live-agent password hashes: bcrypt ({@code $2y$}) through BouncyCastle's {@link OpenBSDBCrypt}.
  * The comparison inside {@link OpenBSDBCrypt#checkPassword(String, char[])} is constant-time.
- * Thread-safe.
+ * Thread-safe. Not final only so tests can count checks.
  */
-public final class Passwords {
+public class Passwords {
     /** The cost used in production: 2^12 rounds, a few hundred milliseconds on a small host. */
     public static final int PRODUCTION_COST = 12;
     private static final int SALT_BYTES = 16;
