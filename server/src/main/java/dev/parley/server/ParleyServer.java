@@ -10,7 +10,14 @@ import dev.parley.server.auth.ConnectorTokens;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.auth.TokenBucket;
+import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.desk.Desk;
+import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskLogin;
+import dev.parley.server.desk.DeskTokens;
+import dev.parley.server.desk.LiveAgentDesk;
+import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.session.SessionServices;
@@ -28,6 +35,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,11 +54,15 @@ public final class ParleyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
     /** Stable id of the connector created from the demo flags. */
     public static final String DEMO_CONNECTOR_ID = "con_demo";
+    /** Stable id of the demo live agent created with the demo connector. */
+    public static final String DEMO_AGENT_ID = "agt_demo";
     /** Most rate-limit buckets kept per limiter; beyond that the least recently used is dropped. */
     private static final int RATE_KEYS = 100_000;
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
+    private final Optional<Desk> desk;
+    private final Optional<DeskLogin> deskLogin;
     private final int port;
 
     private ParleyServer(ParleyConfig config, Clock clock) {
@@ -76,8 +89,33 @@ public final class ParleyServer implements AutoCloseable {
                     TokenBucket bucket = new TokenBucket(rate.perSecond(), rate.burst(), clock);
                     return () -> bucket.tryAcquire().allowed();
                 });
-        registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings), store);
+        // The desk and the registry need each other: sessions hand off to the desk, the desk commands
+        // sessions. The desk is built first with a deferred ConversationControl, bound right after
+        // the registry exists and before anything (recovery, timers, HTTP) can reach the desk.
+        DeskConfig deskConfig = config.desk();
+        DeferredConversationControl deskToSessions = new DeferredConversationControl();
+        Optional<Desk> theDesk = Optional.empty();
+        if (deskConfig.enabled()) {
+            ExecutorService deskExecutor = Executors.newSingleThreadExecutor(named("parley-desk"));
+            own(() -> shutdown(deskExecutor));
+            theDesk = Optional.of(new Desk(deskConfig.queues(), store, deskToSessions, clock, deskExecutor,
+                    deskConfig.requeueGrace(), deskConfig.statusPeriod()));
+        }
+        this.desk = theDesk;
+        registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings,
+                desk.map(d -> (LiveAgentDesk) d)), store);
+        deskToSessions.bind(new SessionConversationControl(registry));
+        // Queued on the desk's serial executor first, so the desk knows its open handoffs before any
+        // recovered session talks to it.
+        desk.ifPresent(Desk::recover);
         registry.recoverOpenSessions();
+        desk.ifPresent(d -> scheduler.every(Duration.ofSeconds(1), () -> {
+            try {
+                d.tick();
+            } catch (RejectedExecutionException e) {
+                // shutting down: the desk executor is already closed
+            }
+        }));
         scheduler.every(sweepPeriod(config), registry::sweep);
         scheduler.every(Duration.ofHours(1), () -> workers.execute(() ->
                 store.purgeEndedBefore(clock.instant().minus(config.endedSessionRetention()))));
@@ -86,8 +124,23 @@ public final class ParleyServer implements AutoCloseable {
             store.upsertConnector(new Connector(DEMO_CONNECTOR_ID, ConnectorTokens.hash(config.demoConnectorToken()),
                     config.demoConnectorHost(), clock.instant(), null));
         }
-        AccessTokens tokens = new AccessTokens(JwtSecret.forConfig(config), config.accessTokenLifetime(), clock,
-                new SecureRandom());
+        byte[] jwtSecret = JwtSecret.forConfig(config);
+        AccessTokens tokens = new AccessTokens(jwtSecret, config.accessTokenLifetime(), clock, new SecureRandom());
+        if (desk.isPresent()) {
+            Passwords passwords = Passwords.production();
+            deskLogin = Optional.of(new DeskLogin(store, passwords,
+                    new DeskTokens(jwtSecret, DeskTokens.DEFAULT_LIFETIME, clock, new SecureRandom())));
+            if (config.demoConnectorToken() != null && deskConfig.demoAgentName() != null
+                    && store.findAgentByName(deskConfig.demoAgentName()).isEmpty()
+                    && store.findAgent(DEMO_AGENT_ID).isEmpty()) {
+                DeskAgent demo = new DeskAgent(DEMO_AGENT_ID, DEMO_CONNECTOR_ID, deskConfig.demoAgentName(), null,
+                        deskConfig.queues().stream().map(q -> q.name()).toList(), 3);
+                store.createAgent(demo, passwords.hash(deskConfig.demoAgentPassword().toCharArray()));
+                LOG.info("created demo live agent {} for {}", demo.name(), DEMO_CONNECTOR_ID);
+            }
+        } else {
+            deskLogin = Optional.empty();
+        }
         ParleyConfig.RateLimit http = config.httpRate();
         RateLimiter<String> tokenLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
         RateLimiter<String> sessionLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
@@ -97,6 +150,10 @@ public final class ParleyServer implements AutoCloseable {
         });
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, clock), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter);
+        // DESK ROUTES GO HERE (http/desk, another engineer): when desk and deskLogin are present, mount
+        // the desk REST API and WebSocket on the router below, built from desk.get(), deskLogin.get()
+        // (login(), authenticate(token), tokens()), registry (transcripts/following) and store reads
+        // run on `workers` (DeskLogin and the store block; bcrypt takes ~250 ms at cost 12).
 
         Vertx vertx = Vertx.vertx();
         own(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -131,6 +188,16 @@ public final class ParleyServer implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return registry;
+    }
+
+    /** The live-agent desk, absent when {@code desk.enabled} is false. */
+    public Optional<Desk> desk() {
+        return desk;
+    }
+
+    /** Live-agent log-in and desk-token checks, present exactly when {@link #desk()} is. */
+    public Optional<DeskLogin> deskLogin() {
+        return deskLogin;
     }
 
     /** Stops accepting, lets the journal drain, closes the store. */

@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * Mints and checks access tokens (PROTOCOL.md §2.1, §13.18): HS256 JWTs with {@code sub} = connector
- * id, {@code host}, {@code iat}, {@code exp} and a random {@code jti}. Expiry is judged against the
+ * id, {@code host}, {@code iat}, {@code exp} and a random {@code jti}, and no {@code aud}: a token
+ * with an audience (a desk token, {@code aud = "parley-desk"}) is refused. Expiry is judged against the
  * injected clock, never the system time, so tests can move time. Thread-safe.
  */
 public final class AccessTokens {
@@ -99,7 +100,9 @@ public final class AccessTokens {
         String host = claims.getStringClaim(HOST_CLAIM);
         Date expiry = claims.getExpirationTime();
         String tokenId = claims.getJWTID();
-        if (subject == null || expiry == null || tokenId == null) {
+        // Access tokens carry no audience; one that does (aud "parley-desk") is a desk token.
+        boolean hasAudience = claims.getAudience() != null && !claims.getAudience().isEmpty();
+        if (subject == null || expiry == null || tokenId == null || hasAudience) {
             return Optional.empty();
         }
         Instant expiresAt = expiry.toInstant();

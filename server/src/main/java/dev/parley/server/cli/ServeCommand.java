@@ -41,6 +41,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--session-inactivity-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "End a session after this long without client activity, e.g. 10m.")
     Duration sessionInactivityTimeout;
+    @Option(names = "--no-desk", description = "Run without the live-agent desk (handoffs are then client-managed).")
+    boolean noDesk;
     @Option(names = "--flow", paramLabel = "FILE", description = "Scripted-agent flow file (default: the built-in demo flow).")
     Path flow;
 
@@ -53,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The flags given, for the config loader; absent flags stay {@code null}. */
     ConfigOverrides overrides() {
         return new ConfigOverrides(port, bind, dataDir, config, demoConnectorToken, demoConnectorHost,
-                noDemoConnector, heartbeatInterval, idleTimeout, sessionInactivityTimeout, flow);
+                noDemoConnector, heartbeatInterval, idleTimeout, sessionInactivityTimeout, flow, noDesk);
     }
 
     @Override
@@ -65,6 +67,10 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Parley listening on " + cfg.bindAddress() + ":" + server.port());
         if (cfg.demoConnectorToken() != null) {
             out.println("Demo connector: X-Token " + cfg.demoConnectorToken() + ", X-Host " + cfg.demoConnectorHost());
+            if (server.desk().isPresent() && cfg.desk().demoAgentName() != null) {
+                out.println("Demo live agent: " + cfg.desk().demoAgentName() + " / " + cfg.desk().demoAgentPassword()
+                        + " at http://" + cfg.bindAddress() + ":" + server.port() + "/desk");
+            }
         }
         out.flush();
         // Nothing counts this down: the JVM ends on a signal after the shutdown hook has closed the server.

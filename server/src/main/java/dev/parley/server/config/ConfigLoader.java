@@ -29,6 +29,7 @@ public final class ConfigLoader {
     public static final String ENV_INACTIVITY_TIMEOUT = "PARLEY_SESSION_INACTIVITY_TIMEOUT";
     public static final String ENV_FLOW_FILE = "PARLEY_FLOW_FILE";
     public static final String ENV_JWT_SECRET = "PARLEY_JWT_SECRET";
+    public static final String ENV_DESK_ENABLED = "PARLEY_DESK_ENABLED";
 
     private final Path defaultFile;
 
@@ -84,6 +85,7 @@ public final class ConfigLoader {
         ifSet(env, ENV_FLOW_FILE, v -> s.flowFile = Path.of(v));
         // Used as raw UTF-8 bytes: any string of 32+ bytes works, e.g. `openssl rand -base64 32`.
         ifSet(env, ENV_JWT_SECRET, v -> s.jwtSecret = v.getBytes(StandardCharsets.UTF_8));
+        ifSet(env, ENV_DESK_ENABLED, v -> s.deskEnabled(bool(v, ENV_DESK_ENABLED)));
     }
 
     private static void applyFlags(ConfigOverrides f, Settings s) {
@@ -100,6 +102,7 @@ public final class ConfigLoader {
         if (f.idleTimeout() != null) s.idleTimeout = f.idleTimeout();
         if (f.sessionInactivityTimeout() != null) s.sessionInactivityTimeout = f.sessionInactivityTimeout();
         if (f.flowFile() != null) s.flowFile = f.flowFile();
+        if (f.noDesk()) s.deskEnabled(false);
     }
 
     private static void ifSet(Map<String, String> env, String name, Consumer<String> apply) {
@@ -111,6 +114,14 @@ public final class ConfigLoader {
 
     private static boolean isSet(String value) {
         return value != null && !value.isBlank();
+    }
+
+    private static boolean bool(String value, String name) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got '" + value + "'");
+        };
     }
 
     private static int integer(String value, String name) {

@@ -9,6 +9,7 @@ import java.time.Duration;
  *
  * @param configFile the YAML file to read instead of {@code PARLEY_CONFIG} or {@code ./parley.yaml}
  * @param noDemoConnector true to run without the demo connector
+ * @param noDesk true to run without the live-agent desk ({@code --no-desk})
  */
 public record ConfigOverrides(
         Integer port,
@@ -21,13 +22,22 @@ public record ConfigOverrides(
         Duration heartbeatInterval,
         Duration idleTimeout,
         Duration sessionInactivityTimeout,
-        Path flowFile) {
+        Path flowFile,
+        boolean noDesk) {
 
     public static final ConfigOverrides NONE =
-            new ConfigOverrides(null, null, null, null, null, null, false, null, null, null, null);
+            new ConfigOverrides(null, null, null, null, null, null, false, null, null, null, null, false);
+
+    /** Without {@code --no-desk}. */
+    public ConfigOverrides(Integer port, String bindAddress, Path dataDir, Path configFile, String demoConnectorToken,
+                           String demoConnectorHost, boolean noDemoConnector, Duration heartbeatInterval,
+                           Duration idleTimeout, Duration sessionInactivityTimeout, Path flowFile) {
+        this(port, bindAddress, dataDir, configFile, demoConnectorToken, demoConnectorHost, noDemoConnector,
+                heartbeatInterval, idleTimeout, sessionInactivityTimeout, flowFile, false);
+    }
 
     /** Only a data directory, as the {@code admin} commands take. */
     public static ConfigOverrides dataDirOnly(Path dataDir) {
-        return new ConfigOverrides(null, null, dataDir, null, null, null, false, null, null, null, null);
+        return new ConfigOverrides(null, null, dataDir, null, null, null, false, null, null, null, null, false);
     }
 }

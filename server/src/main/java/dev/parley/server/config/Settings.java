@@ -59,6 +59,11 @@ final class Settings {
         demoConnectorToken = token == null || token.isBlank() ? null : token.strip();
     }
 
+    void deskEnabled(boolean enabled) {
+        desk = new DeskConfig(enabled, desk.queues(), desk.requeueGrace(), desk.statusPeriod(),
+                desk.demoAgentName(), desk.demoAgentPassword());
+    }
+
     void validate() {
         check(port >= 0 && port <= 65_535, "port must be between 0 and 65535 (0 picks a free port), got " + port);
         check(bindAddress != null && !bindAddress.isBlank(), "bind address must not be empty");
@@ -77,6 +82,23 @@ final class Settings {
         check(flowFile == null || Files.isRegularFile(flowFile), "flow file not found: " + flowFile);
         check(jwtSecret == null || jwtSecret.length >= MIN_JWT_SECRET_BYTES,
                 "PARLEY_JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES + " bytes (256 bits)");
+        validateDesk();
+    }
+
+    private void validateDesk() {
+        positive(desk.requeueGrace(), "desk.requeue_grace_seconds");
+        positive(desk.statusPeriod(), "desk.status_period_seconds");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (dev.parley.server.desk.QueueSettings q : desk.queues()) {
+            check(q.name() != null && !q.name().isBlank(), "desk.queues: every queue needs a name");
+            check(q.name().matches("[A-Za-z0-9_.-]+"),
+                    "desk.queues: queue name '" + q.name() + "' may only use letters, digits, '_', '.' and '-'");
+            check(names.add(q.name()), "desk.queues: duplicate queue name '" + q.name() + "'");
+            positive(q.maxWait(), "desk.queues." + q.name() + ".max_wait_seconds");
+        }
+        check(!desk.enabled() || !desk.queues().isEmpty(), "desk.queues: the desk is enabled but has no queue");
+        check(desk.demoAgentName() == null || (desk.demoAgentPassword() != null && !desk.demoAgentPassword().isEmpty()),
+                "desk.demo_agent.password must be set when desk.demo_agent.name is");
     }
 
     ParleyConfig toConfig() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.parley.server.config.ParleyConfig.RateLimit;
+import dev.parley.server.desk.QueueSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ final class YamlConfigReader {
     private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
-            "max_text_chars", "rate_limits", "agent");
+            "max_text_chars", "rate_limits", "agent", "desk");
 
     private final Path file;
 
@@ -54,6 +55,65 @@ final class YamlConfigReader {
         if (root.has("demo_connector")) demoConnector(root.get("demo_connector"), s);
         if (has(root, "rate_limits")) rateLimits(root.get("rate_limits"), s);
         if (has(root, "agent")) agent(root.get("agent"), s);
+        if (has(root, "desk")) desk(root.get("desk"), s);
+    }
+
+    private void desk(JsonNode node, Settings s) {
+        mapping(node, "desk.", Set.of("enabled", "queues", "requeue_grace_seconds", "status_period_seconds", "demo_agent"));
+        DeskConfig d = s.desk;
+        boolean enabled = d.enabled();
+        java.util.List<QueueSettings> queues = d.queues();
+        java.time.Duration grace = d.requeueGrace();
+        java.time.Duration status = d.statusPeriod();
+        String demoName = d.demoAgentName();
+        String demoPassword = d.demoAgentPassword();
+        if (has(node, "enabled")) {
+            JsonNode value = node.get("enabled");
+            if (!value.isBoolean()) throw typeError("desk.enabled", "true or false", value);
+            enabled = value.asBoolean();
+        }
+        if (node.has("queues")) queues = queues(node.get("queues"));
+        if (has(node, "requeue_grace_seconds")) grace = duration(node, "requeue_grace_seconds");
+        if (has(node, "status_period_seconds")) status = duration(node, "status_period_seconds");
+        if (node.has("demo_agent")) {
+            JsonNode demo = node.get("demo_agent");
+            if (demo.isNull()) {
+                demoName = null; // "demo_agent:" with nothing under it: no demo agent
+                demoPassword = null;
+            } else {
+                mapping(demo, "desk.demo_agent.", Set.of("name", "password"));
+                if (has(demo, "name")) demoName = text(demo.get("name"), "desk.demo_agent.name");
+                if (has(demo, "password")) demoPassword = text(demo.get("password"), "desk.demo_agent.password");
+            }
+        }
+        s.desk = new DeskConfig(enabled, queues, grace, status, demoName, demoPassword);
+    }
+
+    private java.util.List<QueueSettings> queues(JsonNode node) {
+        if (node.isNull()) {
+            return java.util.List.of();
+        }
+        if (!node.isArray()) throw typeError("desk.queues", "a list of queues", node);
+        java.util.List<QueueSettings> queues = new java.util.ArrayList<>();
+        int i = 0;
+        for (JsonNode q : node) {
+            String key = "desk.queues[" + i++ + "]";
+            mapping(q, key + ".", Set.of("name", "assignment", "max_wait_seconds"));
+            if (!has(q, "name")) throw new ConfigException(file + ": '" + key + ".name' is required");
+            String name = text(q.get("name"), key + ".name");
+            QueueSettings.Assignment assignment = QueueSettings.Assignment.AUTO;
+            if (has(q, "assignment")) {
+                String value = text(q.get("assignment"), key + ".assignment");
+                assignment = switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                    case "auto" -> QueueSettings.Assignment.AUTO;
+                    case "manual" -> QueueSettings.Assignment.MANUAL;
+                    default -> throw new ConfigException(file + ": '" + key + ".assignment' must be auto or manual, got '" + value + "'");
+                };
+            }
+            java.time.Duration maxWait = has(q, "max_wait_seconds") ? duration(q, "max_wait_seconds") : java.time.Duration.ofMinutes(10);
+            queues.add(new QueueSettings(name, assignment, maxWait, true));
+        }
+        return queues;
     }
 
     private JsonNode parse() {

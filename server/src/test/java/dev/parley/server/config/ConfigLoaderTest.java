@@ -294,4 +294,97 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader().load(Map.of(), both)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--no-demo-connector");
     }
+
+    // ---- desk -------------------------------------------------------------------------------
+
+    private static ConfigOverrides noDeskFlag() {
+        return new ConfigOverrides(null, null, null, null, null, null, false, null, null, null, null, true);
+    }
+
+    @Test
+    void deskSectionSetsQueuesTimersAndDemoAgent() throws IOException {
+        yaml("""
+                desk:
+                  enabled: true
+                  queues:
+                    - {name: billing, assignment: manual, max_wait_seconds: 120}
+                    - {name: tech}
+                  requeue_grace_seconds: 30
+                  status_period_seconds: 5
+                  demo_agent: {name: Tom, password: secret-pw}
+                """);
+
+        DeskConfig desk = load(Map.of()).desk();
+
+        assertThat(desk.enabled()).isTrue();
+        assertThat(desk.queues()).containsExactly(
+                new dev.parley.server.desk.QueueSettings("billing", dev.parley.server.desk.QueueSettings.Assignment.MANUAL,
+                        Duration.ofMinutes(2), true),
+                dev.parley.server.desk.QueueSettings.auto("tech", Duration.ofMinutes(10)));
+        assertThat(desk.requeueGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(desk.statusPeriod()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(desk.demoAgentName()).isEqualTo("Tom");
+        assertThat(desk.demoAgentPassword()).isEqualTo("secret-pw");
+    }
+
+    @Test
+    void deskIsOnByDefaultAndFileEnvironmentAndFlagTurnItOffInPrecedence() throws IOException {
+        assertThat(load(Map.of()).desk().enabled()).isTrue();
+        yaml("desk: {enabled: false}\n");
+        assertThat(load(Map.of()).desk().enabled()).isFalse();
+        assertThat(load(Map.of("PARLEY_DESK_ENABLED", "true")).desk().enabled()).isTrue();
+        assertThat(loader().load(Map.of("PARLEY_DESK_ENABLED", "true"), noDeskFlag()).desk().enabled()).isFalse();
+        // Turning the desk off keeps its other settings.
+        assertThat(loader().load(Map.of(), noDeskFlag()).desk().queues()).isEqualTo(DeskConfig.DEFAULTS.queues());
+    }
+
+    @Test
+    void deskEnabledEnvironmentVariableMustBeTrueOrFalse() {
+        assertThatThrownBy(() -> load(Map.of("PARLEY_DESK_ENABLED", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_DESK_ENABLED");
+    }
+
+    @Test
+    void duplicateQueueNamesAreRefused() throws IOException {
+        yaml("desk:\n  queues: [{name: support}, {name: support}]\n");
+
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("duplicate queue name 'support'");
+    }
+
+    @Test
+    void nonPositiveDeskDurationsAreRefused() throws IOException {
+        yaml("desk:\n  requeue_grace_seconds: 0\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("desk.requeue_grace_seconds");
+
+        yaml("desk:\n  queues: [{name: support, max_wait_seconds: -5}]\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("desk.queues.support.max_wait_seconds");
+    }
+
+    @Test
+    void unknownDeskKeysAndBadAssignmentsAreRefused() throws IOException {
+        yaml("desk:\n  requeue_grace: 5\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'desk.requeue_grace'");
+
+        yaml("desk:\n  queues: [{name: support, priority: 1}]\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'desk.queues[0].priority'");
+
+        yaml("desk:\n  queues: [{name: support, assignment: random}]\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must be auto or manual");
+    }
+
+    @Test
+    void anEnabledDeskNeedsAQueue() throws IOException {
+        yaml("desk:\n  queues: []\n");
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("has no queue");
+
+        yaml("desk:\n  enabled: false\n  queues: []\n");
+        assertThat(load(Map.of()).desk().enabled()).isFalse();
+    }
 }

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.EventType;
+import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskStore;
+import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.ConnectorStore;
 import dev.parley.server.store.EventStore;
@@ -21,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +35,14 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The journal, sessions and connectors in one embedded SQLite file, {@code <dataDir>/parley.db}.
+ * The journal, sessions, connectors and the live-agent desk in one embedded SQLite file, {@code <dataDir>/parley.db}.
  *
  * <p>Reads go through a small pool; all writes go through one dedicated connection (SQLite has a
  * single writer per file). Every call blocks, so callers keep it off event-loop threads. The file
  * may be written by another process (the admin CLI) at the same time: that process's writes wait
  * on SQLite's busy timeout rather than failing.
  */
-public final class SqliteStore implements EventStore, SessionStore, ConnectorStore, AutoCloseable {
+public final class SqliteStore implements EventStore, SessionStore, ConnectorStore, DeskStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 
@@ -49,6 +53,9 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
     private static final String SESSION_COLUMNS =
             "id, connector_id, platform, streaming, created_at, ended_at, end_reason";
     private static final String CONNECTOR_COLUMNS = "id, token_hash, host, created_at, revoked_at";
+    private static final String AGENT_COLUMNS = "id, connector_id, name, avatar_url, queues, capacity";
+    private static final String HANDOFF_COLUMNS =
+            "session_id, connector_id, queue, status, enqueued_at, agent_id, assigned_at";
 
     private final HikariDataSource readers;
     private final WriterConnection writer;
@@ -260,7 +267,12 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
     public int purgeEndedBefore(Instant cutoff) {
         long cutoffMillis = cutoff.toEpochMilli();
         return writer.inTransaction("purge", c -> {
-            // Events first: they reference their session.
+            // Events and handoffs first: they reference their session.
+            try (PreparedStatement handoffs = c.prepareStatement(
+                    "DELETE FROM handoffs WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                handoffs.setLong(1, cutoffMillis);
+                handoffs.executeUpdate();
+            }
             try (PreparedStatement events = c.prepareStatement(
                     "DELETE FROM events WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)");
                  PreparedStatement sessions = c.prepareStatement("DELETE FROM sessions WHERE ended_at < ?")) {
@@ -334,6 +346,88 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
                 return ps.executeUpdate() == 1;
             }
         });
+    }
+
+    // ---- DeskStore --------------------------------------------------------------------------
+
+    @Override
+    public void createAgent(DeskAgent agent, String passwordHash) {
+        writer.inTransaction("create of live agent " + agent.name(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO live_agents (" + AGENT_COLUMNS
+                    + ", password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, agent.id());
+                ps.setString(2, agent.connectorId());
+                ps.setString(3, agent.name());
+                setNullableString(ps, 4, agent.avatarUrl());
+                ps.setString(5, String.join(",", agent.queues()));
+                ps.setInt(6, agent.capacity());
+                ps.setString(7, passwordHash);
+                ps.setLong(8, System.currentTimeMillis());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<DeskAgent> findAgent(String id) {
+        return first(query("findAgent", "SELECT " + AGENT_COLUMNS + " FROM live_agents WHERE id = ?",
+                ps -> ps.setString(1, id), SqliteStore::agent));
+    }
+
+    @Override
+    public Optional<DeskAgent> findAgentByName(String name) {
+        return first(query("findAgentByName", "SELECT " + AGENT_COLUMNS + " FROM live_agents WHERE name = ?",
+                ps -> ps.setString(1, name), SqliteStore::agent));
+    }
+
+    @Override
+    public Optional<String> passwordHash(String agentId) {
+        return first(query("passwordHash", "SELECT password_hash FROM live_agents WHERE id = ?",
+                ps -> ps.setString(1, agentId), rs -> rs.getString(1)));
+    }
+
+    @Override
+    public List<DeskAgent> listAgents() {
+        return query("listAgents", "SELECT " + AGENT_COLUMNS + " FROM live_agents ORDER BY created_at, name",
+                ps -> { }, SqliteStore::agent);
+    }
+
+    @Override
+    public void saveHandoff(HandoffRecord r) {
+        writer.inTransaction("save of handoff " + r.sessionId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO handoffs (" + HANDOFF_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
+                    + " connector_id = excluded.connector_id, queue = excluded.queue, status = excluded.status,"
+                    + " enqueued_at = excluded.enqueued_at, agent_id = excluded.agent_id,"
+                    + " assigned_at = excluded.assigned_at")) {
+                ps.setString(1, r.sessionId());
+                ps.setString(2, r.connectorId());
+                ps.setString(3, r.queue());
+                ps.setString(4, r.status().name());
+                ps.setLong(5, r.enqueuedAt().toEpochMilli());
+                setNullableString(ps, 6, r.agentId());
+                setNullableMillis(ps, 7, r.assignedAt());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<HandoffRecord> openHandoffs() {
+        return query("openHandoffs", "SELECT " + HANDOFF_COLUMNS + " FROM handoffs WHERE status <> 'CLOSED'"
+                + " ORDER BY enqueued_at, session_id", ps -> { }, SqliteStore::handoff);
+    }
+
+    private static DeskAgent agent(ResultSet rs) throws SQLException {
+        String queues = rs.getString(5);
+        return new DeskAgent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                queues.isEmpty() ? List.of() : Arrays.asList(queues.split(",")), rs.getInt(6));
+    }
+
+    private static HandoffRecord handoff(ResultSet rs) throws SQLException {
+        return new HandoffRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                HandoffRecord.Status.valueOf(rs.getString(4)), Instant.ofEpochMilli(rs.getLong(5)),
+                rs.getString(6), nullableInstant(rs, 7));
     }
 
     // ---- lifecycle --------------------------------------------------------------------------
