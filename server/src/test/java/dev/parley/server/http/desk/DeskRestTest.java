@@ -74,10 +74,13 @@ class DeskRestTest {
     @Test
     void meAndQueuesShowTheAgentsQueuesOnly() {
         String token = http.token("Tom", DeskTestNode.PASSWORD);
+        // The desk knows an agent's queues once they connected a desk socket.
+        DeskClient socket = node.connectDesk(token);
+        socket.next("desk.snapshot");
 
         JsonNode me = DeskHttp.json(http.call("GET", "/desk/api/me", token, null));
         assertThat(me.path("agent").path("name").asText()).isEqualTo("Tom");
-        assertThat(me.path("presence").asText()).isEqualTo("OFFLINE");
+        assertThat(me.path("presence").asText()).isEqualTo("AVAILABLE");
         assertThat(me.path("mine").isArray()).isTrue();
 
         HttpResponse<String> queues = http.call("GET", "/desk/api/queues", token, null);
@@ -87,6 +90,7 @@ class DeskRestTest {
         assertThat(body.path("queues").get(0).path("name").asText()).isEqualTo("sales");
         assertThat(body.path("queues").get(0).path("assignment").asText()).isEqualTo("MANUAL");
         assertThat(body.path("queues").get(0).path("waiting").isArray()).isTrue();
+        socket.close();
     }
 
     @Test
