@@ -5,11 +5,11 @@ import dev.parley.protocol.codec.Json;
 import io.vertx.core.http.HttpServerResponse;
 
 /** Every HTTP error leaves through here: JSON {@code {"error": "<documented message>"}} (PROTOCOL.md §13.16). */
-final class ErrorResponses {
+public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    static void send(HttpServerResponse response, int status, String message) {
+    public static void send(HttpServerResponse response, int status, String message) {
         if (response.ended()) {
             return;
         }
@@ -20,7 +20,7 @@ final class ErrorResponses {
     }
 
     /** A 429 always says when to come back. */
-    static void tooMany(HttpServerResponse response, String message, long retryAfterSeconds) {
+    public static void tooMany(HttpServerResponse response, String message, long retryAfterSeconds) {
         response.putHeader("Retry-After", Long.toString(Math.max(1, retryAfterSeconds)));
         send(response, 429, message);
     }

@@ -4,10 +4,12 @@ import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
 
 /** The HTTP surface of a Parley node, readable at a glance: every route is in {@link #router}. */
 public final class HttpApi {
@@ -18,12 +20,26 @@ public final class HttpApi {
     private final SessionsRoute sessions;
     private final WebSocketRoute webSocket;
     private final StaticAssets assets = new StaticAssets();
+    /** The live-agent desk's routes; absent when the desk is disabled. */
+    private final Optional<DeskRoutes> desk;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter) {
-        this.accessToken = new AccessTokenRoute(connectors, tokens, tokenLimiter);
-        this.sessions = new SessionsRoute(tokens, registry, sessionLimiter);
-        this.webSocket = new WebSocketRoute(tokens, registry, decoder);
+        this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
+                new WebSocketRoute(tokens, registry, decoder), Optional.empty());
+    }
+
+    private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket,
+                    Optional<DeskRoutes> desk) {
+        this.accessToken = accessToken;
+        this.sessions = sessions;
+        this.webSocket = webSocket;
+        this.desk = desk;
+    }
+
+    /** The same API plus the live-agent desk ({@code /desk/api/*}, {@code /desk/ws}). */
+    public HttpApi withDesk(DeskRoutes routes) {
+        return new HttpApi(accessToken, sessions, webSocket, Optional.of(routes));
     }
 
     public Router router(Vertx vertx) {
@@ -33,6 +49,9 @@ public final class HttpApi {
         router.post("/api/v1/sessions").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(sessions::handle);
         router.get("/ws").handler(webSocket::handle);
+        // Live-agent desk, when enabled: POST /desk/api/login, GET /desk/api/me, GET /desk/api/queues,
+        // POST /desk/api/claim, GET /desk/api/conversations/:id/transcript, PUT /desk/api/presence, GET /desk/ws.
+        desk.ifPresent(d -> d.mount(router));
         router.get("/healthz").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
         router.get("/").handler(assets::index);

@@ -1,0 +1,41 @@
+package dev.parley.server.http.desk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.TypingState;
+import dev.parley.server.desk.Presence;
+
+/** A command a desk sent over its socket (docs/desk-api.md), already validated by {@link DeskCommands}. */
+sealed interface DeskCommand {
+
+    /** Echoed on {@code desk.error}; may be null. */
+    JsonNode requestId();
+
+    /** Commands about one of the agent's conversations: checked with {@code desk.owns} first. */
+    sealed interface AboutConversation extends DeskCommand {
+        String sessionId();
+    }
+
+    record Send(JsonNode requestId, String sessionId, String text) implements AboutConversation {
+    }
+
+    record Typing(JsonNode requestId, String sessionId, TypingState state) implements AboutConversation {
+    }
+
+    /** {@code desk.leave} and {@code desk.end}: the protocol ends a session when its live agent leaves. */
+    record Finish(JsonNode requestId, String sessionId) implements AboutConversation {
+    }
+
+    record Transfer(JsonNode requestId, String sessionId, String queue) implements AboutConversation {
+    }
+
+    record SetPresence(JsonNode requestId, Presence presence) implements DeskCommand {
+    }
+
+    /** {@code sessionId} null: the next waiting conversation of the agent's queues. */
+    record Claim(JsonNode requestId, String sessionId) implements DeskCommand {
+    }
+
+    /** Not a command we accept; {@code message} says why. */
+    record Invalid(JsonNode requestId, String message) implements DeskCommand {
+    }
+}

@@ -1,0 +1,178 @@
+package dev.parley.server.http.desk;
+
+import dev.parley.server.desk.Desk;
+import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskListener;
+import dev.parley.server.desk.DeskSnapshot;
+import dev.parley.server.desk.HandoffRecord;
+import dev.parley.server.session.SessionActor;
+import dev.parley.server.session.SessionRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open desk socket of one agent: it is the agent's {@link DeskListener} (snapshot, assigned,
+ * unassigned go out as messages; assigned conversations are followed through an
+ * {@link ObserverConnection}) and it carries out the agent's commands, each about a conversation
+ * checked with {@link Desk#owns} first.
+ */
+final class DeskConnection implements DeskListener {
+    private static final Logger LOG = LoggerFactory.getLogger(DeskConnection.class);
+    static final String NOT_YOURS = "conversation not assigned to you";
+    static final String NOT_AVAILABLE = "conversation not available";
+
+    private final DeskAgent agent;
+    private final Desk desk;
+    private final SessionRegistry sessions;
+    private final DeskWire wire;
+    /** Conversations followed right now, by session id. */
+    private final Map<String, ObserverConnection> following = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    DeskConnection(DeskAgent agent, Desk desk, SessionRegistry sessions, DeskWire wire) {
+        this.agent = agent;
+        this.desk = desk;
+        this.sessions = sessions;
+        this.wire = wire;
+    }
+
+    void open() {
+        desk.connect(agent, this);
+    }
+
+    /** The socket closed: the desk forgets this listener, and no conversation is followed any more. */
+    void closed() {
+        closed = true;
+        desk.disconnect(agent.id(), this);
+        List.copyOf(following.keySet()).forEach(this::unfollow);
+    }
+
+    // ---- desk → agent (desk thread; must not block) -----------------------------------------
+
+    @Override
+    public void queuesChanged(DeskSnapshot snapshot) {
+        wire.send(DeskJson.snapshotMessage(snapshot));
+    }
+
+    @Override
+    public void assigned(HandoffRecord conversation) {
+        wire.send(DeskJson.assignedMessage(conversation));
+        follow(conversation.sessionId());
+    }
+
+    @Override
+    public void unassigned(String sessionId) {
+        unfollow(sessionId);
+        wire.send(DeskJson.unassignedMessage(sessionId));
+    }
+
+    private void follow(String sessionId) {
+        if (closed) {
+            return;
+        }
+        ObserverConnection observer = new ObserverConnection(sessionId, agent.id(), wire);
+        ObserverConnection before = following.putIfAbsent(sessionId, observer);
+        if (before != null) {
+            return; // already following (a second assigned for the same conversation)
+        }
+        sessions.find(sessionId).whenComplete((actor, failure) -> {
+            if (failure != null || actor.isEmpty()) {
+                LOG.warn("desk of {} cannot follow session {}", agent.id(), sessionId, failure);
+                following.remove(sessionId, observer);
+                return;
+            }
+            observer.attachTo(actor.get());
+        });
+        if (closed) {
+            unfollow(sessionId); // the socket closed while we were registering
+        }
+    }
+
+    private void unfollow(String sessionId) {
+        ObserverConnection observer = following.remove(sessionId);
+        if (observer != null) {
+            observer.stop();
+        }
+    }
+
+    // ---- agent → desk -----------------------------------------------------------------------
+
+    void receive(String frame) {
+        handle(DeskCommands.parse(frame));
+    }
+
+    void error(String message) {
+        wire.send(DeskJson.errorMessage(message, null));
+    }
+
+    private void handle(DeskCommand command) {
+        if (command instanceof DeskCommand.Invalid invalid) {
+            refuse(invalid, invalid.message());
+        } else if (command instanceof DeskCommand.SetPresence p) {
+            desk.setPresence(agent.id(), p.presence());
+        } else if (command instanceof DeskCommand.Claim claim) {
+            desk.claim(agent.id(), claim.sessionId()).whenComplete((won, failure) -> {
+                if (failure != null || won.isEmpty()) {
+                    refuse(claim, NOT_AVAILABLE); // on success the listener already announced desk.assigned
+                }
+            });
+        } else if (command instanceof DeskCommand.AboutConversation about) {
+            ifOwned(about, () -> act(about));
+        }
+    }
+
+    /** Runs {@code action} only when the conversation is this agent's; otherwise {@code desk.error}. */
+    private void ifOwned(DeskCommand.AboutConversation command, Runnable action) {
+        desk.owns(agent.id(), command.sessionId()).whenComplete((owned, failure) -> {
+            if (failure != null) {
+                refuse(command, "desk unavailable");
+            } else if (!owned) {
+                refuse(command, NOT_YOURS);
+            } else {
+                action.run();
+            }
+        });
+    }
+
+    private void act(DeskCommand.AboutConversation command) {
+        if (command instanceof DeskCommand.Send send) {
+            onActor(send, a -> a.liveAgentMessage(agent.id(), send.text()));
+        } else if (command instanceof DeskCommand.Typing typing) {
+            onActor(typing, a -> a.liveAgentTyping(agent.id(), typing.state()));
+        } else if (command instanceof DeskCommand.Finish finish) {
+            refuseUnless(desk.finish(agent.id(), finish.sessionId()), finish, NOT_YOURS);
+        } else if (command instanceof DeskCommand.Transfer transfer) {
+            refuseUnless(desk.transfer(agent.id(), transfer.sessionId(), transfer.queue()), transfer,
+                    "transfer refused: no such open queue: " + transfer.queue());
+        }
+    }
+
+    private void onActor(DeskCommand.AboutConversation command, Consumer<SessionActor> work) {
+        sessions.find(command.sessionId()).whenComplete((actor, failure) -> {
+            Optional<SessionActor> found = failure == null ? actor : Optional.empty();
+            if (found.isEmpty()) {
+                refuse(command, "conversation not found");
+            } else {
+                work.accept(found.get());
+            }
+        });
+    }
+
+    private void refuseUnless(CompletionStage<Boolean> done, DeskCommand command, String message) {
+        done.whenComplete((ok, failure) -> {
+            if (failure != null || !ok) {
+                refuse(command, message);
+            }
+        });
+    }
+
+    private void refuse(DeskCommand command, String message) {
+        wire.send(DeskJson.errorMessage(message, command.requestId()));
+    }
+}

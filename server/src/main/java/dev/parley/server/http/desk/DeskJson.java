@@ -1,0 +1,98 @@
+package dev.parley.server.http.desk;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.protocol.codec.Json;
+import dev.parley.protocol.codec.Timestamps;
+import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskSnapshot;
+import dev.parley.server.desk.HandoffRecord;
+import java.time.Instant;
+
+/** The JSON shapes of docs/desk-api.md: agent, conversation, snapshot, and the desk socket messages. */
+final class DeskJson {
+    private DeskJson() {
+    }
+
+    static ObjectNode agent(DeskAgent agent) {
+        ObjectNode node = Json.MAPPER.createObjectNode()
+                .put("id", agent.id())
+                .put("name", agent.name())
+                .put("avatar_url", agent.avatarUrl())
+                .put("capacity", agent.capacity());
+        ArrayNode queues = node.putArray("queues");
+        agent.queues().forEach(queues::add);
+        return node;
+    }
+
+    static ObjectNode conversation(HandoffRecord record) {
+        return Json.MAPPER.createObjectNode()
+                .put("session_id", record.sessionId())
+                .put("queue", record.queue())
+                .put("status", record.status().name())
+                .put("enqueued_at", time(record.enqueuedAt()))
+                .put("assigned_at", time(record.assignedAt()));
+    }
+
+    /** {@code {"presence", "mine", "queues"}}, as {@code GET /desk/api/queues} answers. */
+    static ObjectNode snapshot(DeskSnapshot snapshot) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        fillSnapshot(node, snapshot);
+        return node;
+    }
+
+    static void fillSnapshot(ObjectNode node, DeskSnapshot snapshot) {
+        node.put("presence", snapshot.presence().name());
+        ArrayNode mine = node.putArray("mine");
+        snapshot.mine().forEach(r -> mine.add(conversation(r)));
+        ArrayNode queues = node.putArray("queues");
+        for (DeskSnapshot.QueueView view : snapshot.queues()) {
+            ObjectNode queue = queues.addObject()
+                    .put("name", view.name())
+                    .put("assignment", view.assignment().name());
+            ArrayNode waiting = queue.putArray("waiting");
+            for (DeskSnapshot.Waiting w : view.waiting()) {
+                waiting.addObject()
+                        .put("session_id", w.sessionId())
+                        .put("position", w.position())
+                        .put("waited_seconds", w.waitedSeconds());
+            }
+        }
+    }
+
+    // ---- socket messages -------------------------------------------------------------------
+
+    static String snapshotMessage(DeskSnapshot snapshot) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("type", "desk.snapshot");
+        fillSnapshot(node, snapshot);
+        return node.toString();
+    }
+
+    static String assignedMessage(HandoffRecord record) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("type", "desk.assigned");
+        node.set("conversation", conversation(record));
+        return node.toString();
+    }
+
+    static String unassignedMessage(String sessionId) {
+        return Json.MAPPER.createObjectNode().put("type", "desk.unassigned").put("session_id", sessionId).toString();
+    }
+
+    /** A session frame, verbatim, as {@code desk.event}: the frame is already one JSON object. */
+    static String eventMessage(String sessionId, String frame) {
+        return "{\"type\":\"desk.event\",\"session_id\":" + Json.MAPPER.getNodeFactory().textNode(sessionId)
+                + ",\"event\":" + frame + "}";
+    }
+
+    static String errorMessage(String message, com.fasterxml.jackson.databind.JsonNode requestId) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("type", "desk.error").put("message", message);
+        if (requestId != null && !requestId.isNull() && !requestId.isMissingNode()) {
+            node.set("request_id", requestId);
+        }
+        return node.toString();
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : Timestamps.format(instant);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.parley.server.http.desk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.protocol.codec.Json;
+import dev.parley.server.desk.Desk;
+import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.Presence;
+import dev.parley.server.http.ErrorResponses;
+import dev.parley.server.session.SessionRegistry;
+import dev.parley.server.store.EventStore;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live-agent desk over HTTP (docs/desk-api.md, docs/desk-openapi.yaml). Every route is in
+ * {@link #mount}. Blocking work (password check, agent lookup, history) runs on a worker, never on
+ * the event loop; desk calls are asynchronous already.
+ */
+public final class DeskRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(DeskRoutes.class);
+    private static final long MAX_BODY_BYTES = 16 * 1024;
+
+    private final DeskAuthenticator auth;
+    private final AgentDirectory agents;
+    private final Desk desk;
+    private final Transcripts transcripts;
+    private final DeskSocket socket;
+
+    public DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
+                      EventStore events) {
+        this.auth = auth;
+        this.agents = agents;
+        this.desk = desk;
+        this.transcripts = new Transcripts(events);
+        this.socket = new DeskSocket(auth, agents, desk, sessions);
+    }
+
+    public void mount(Router router) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        router.post("/desk/api/login").handler(body).handler(this::login);
+        router.get("/desk/api/me").handler(ctx -> asAgent(ctx, this::me));
+        router.get("/desk/api/queues").handler(ctx -> asAgent(ctx, this::queues));
+        router.post("/desk/api/claim").handler(body).handler(ctx -> asAgent(ctx, this::claim));
+        router.get("/desk/api/conversations/:id/transcript").handler(ctx -> asAgent(ctx, this::transcript));
+        router.put("/desk/api/presence").handler(body).handler(ctx -> asAgent(ctx, this::presence));
+        router.get("/desk/ws").handler(socket::handle);
+    }
+
+    // ---- routes --------------------------------------------------------------------------------
+
+    private void login(RoutingContext ctx) {
+        Optional<JsonNode> json = DeskBodies.object(ctx);
+        String name = json.map(j -> j.path("name")).filter(JsonNode::isTextual).map(JsonNode::textValue).orElse(null);
+        String password = json.map(j -> j.path("password")).filter(JsonNode::isTextual).map(JsonNode::textValue).orElse(null);
+        if (name == null || password == null) {
+            ErrorResponses.send(ctx.response(), 400, "name and password are required");
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> auth.login(name, password), false).onComplete(result -> {
+            if (result.failed()) {
+                LOG.error("desk login failed", result.cause());
+                ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+            } else if (result.result().isEmpty()) {
+                ErrorResponses.send(ctx.response(), 401, "invalid credentials");
+            } else {
+                DeskAuthenticator.LoggedIn in = result.result().get();
+                ObjectNode answer = Json.MAPPER.createObjectNode()
+                        .put("token", in.token())
+                        .put("expires_in", in.expiresInSeconds());
+                answer.set("agent", DeskJson.agent(in.agent()));
+                ctx.response().putHeader("Cache-Control", "no-store");
+                json(ctx, 200, answer);
+            }
+        });
+    }
+
+    private void me(RoutingContext ctx, DeskAgent agent) {
+        answer(ctx, desk.snapshot(agent.id()), snapshot -> {
+            ObjectNode node = Json.MAPPER.createObjectNode();
+            node.set("agent", DeskJson.agent(agent));
+            DeskJson.fillSnapshot(node, snapshot);
+            json(ctx, 200, node);
+        });
+    }
+
+    private void queues(RoutingContext ctx, DeskAgent agent) {
+        answer(ctx, desk.snapshot(agent.id()), snapshot -> json(ctx, 200, DeskJson.snapshot(snapshot)));
+    }
+
+    private void claim(RoutingContext ctx, DeskAgent agent) {
+        Optional<JsonNode> body = DeskBodies.objectOrEmpty(ctx);
+        JsonNode sessionId = body.map(j -> j.path("session_id")).orElse(null);
+        if (body.isEmpty() || !(sessionId.isMissingNode() || sessionId.isNull() || sessionId.isTextual())) {
+            ErrorResponses.send(ctx.response(), 400, "session_id must be a string");
+            return;
+        }
+        String wanted = sessionId.isTextual() ? sessionId.textValue() : null;
+        answer(ctx, desk.claim(agent.id(), wanted), won -> {
+            if (won.isEmpty()) {
+                ErrorResponses.send(ctx.response(), 409, DeskConnection.NOT_AVAILABLE);
+            } else {
+                ObjectNode node = Json.MAPPER.createObjectNode();
+                node.set("conversation", DeskJson.conversation(won.get()));
+                json(ctx, 200, node);
+            }
+        });
+    }
+
+    private void transcript(RoutingContext ctx, DeskAgent agent) {
+        String sessionId = ctx.pathParam("id");
+        answer(ctx, desk.owns(agent.id(), sessionId), owned -> {
+            if (!owned) {
+                ErrorResponses.send(ctx.response(), 404, "conversation not found");
+                return;
+            }
+            ctx.vertx().executeBlocking(() -> transcripts.of(sessionId), false).onComplete(result -> {
+                if (result.failed()) {
+                    LOG.error("cannot read the transcript of {}", sessionId, result.cause());
+                    ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+                } else {
+                    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(result.result());
+                }
+            });
+        });
+    }
+
+    private void presence(RoutingContext ctx, DeskAgent agent) {
+        String value = DeskBodies.object(ctx).map(j -> j.path("presence")).filter(JsonNode::isTextual)
+                .map(JsonNode::textValue).orElse("");
+        if (!value.equals(Presence.AVAILABLE.name()) && !value.equals(Presence.AWAY.name())) {
+            ErrorResponses.send(ctx.response(), 400, "presence must be AVAILABLE or AWAY");
+            return;
+        }
+        desk.setPresence(agent.id(), Presence.valueOf(value));
+        ctx.response().setStatusCode(204).end();
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    /** Resolves the bearer token to the agent (off the event loop), or answers 401. */
+    private void asAgent(RoutingContext ctx, BiConsumer<RoutingContext, DeskAgent> route) {
+        Optional<String> token = DeskBearer.fromHeader(ctx.request().getHeader("Authorization"));
+        if (token.isEmpty()) {
+            ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
+            return;
+        }
+        Future<Optional<DeskAgent>> found = ctx.vertx().executeBlocking(
+                () -> auth.agentIdOf(token.get()).flatMap(agents::find), false);
+        found.onComplete(result -> {
+            if (result.failed()) {
+                LOG.error("desk token check failed", result.cause());
+                ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+            } else if (result.result().isEmpty()) {
+                ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
+            } else {
+                route.accept(ctx, result.result().get());
+            }
+        });
+    }
+
+    /** Continues with a desk answer on the request's context; a failed desk call is a 500. */
+    private static <T> void answer(RoutingContext ctx, CompletionStage<T> call, java.util.function.Consumer<T> then) {
+        call.whenComplete((value, failure) -> ctx.vertx().runOnContext(v -> {
+            if (failure != null) {
+                LOG.error("desk call failed", failure);
+                ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+            } else {
+                then.accept(value);
+            }
+        }));
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonNode body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.parley.server.http.desk;
+
+import dev.parley.server.desk.Desk;
+import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.http.ErrorResponses;
+import dev.parley.server.session.SessionRegistry;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /desk/ws?token=<desk token>}: a bad token is refused with 401 before the upgrade; after
+ * it, the socket is one {@link DeskConnection}. Frames are commands; a bad one gets {@code desk.error}
+ * and the socket stays open.
+ */
+final class DeskSocket {
+    private static final Logger LOG = LoggerFactory.getLogger(DeskSocket.class);
+
+    private final DeskAuthenticator auth;
+    private final AgentDirectory agents;
+    private final Desk desk;
+    private final SessionRegistry sessions;
+
+    DeskSocket(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions) {
+        this.auth = auth;
+        this.agents = agents;
+        this.desk = desk;
+        this.sessions = sessions;
+    }
+
+    void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            ErrorResponses.send(ctx.response(), 400, "expected a WebSocket upgrade");
+            return;
+        }
+        Optional<String> token = DeskBearer.fromQuery(request.getParam("token"));
+        if (token.isEmpty()) {
+            ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
+            return;
+        }
+        request.pause();
+        ctx.vertx().executeBlocking(() -> auth.agentIdOf(token.get()).flatMap(agents::find), false)
+                .onComplete(found -> {
+                    if (found.failed()) {
+                        LOG.error("desk token check failed", found.cause());
+                        ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+                    } else if (found.result().isEmpty()) {
+                        ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
+                    } else {
+                        upgrade(request, found.result().get());
+                    }
+                });
+    }
+
+    private void upgrade(HttpServerRequest request, DeskAgent agent) {
+        request.toWebSocket().onComplete(result -> {
+            if (result.failed()) {
+                LOG.debug("desk upgrade failed for {}", agent.id(), result.cause());
+                return;
+            }
+            ServerWebSocket socket = result.result();
+            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket));
+            socket.textMessageHandler(connection::receive);
+            socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
+            socket.exceptionHandler(e -> {
+                if (isMessageTooBig(e)) {
+                    connection.error("message too big: at most 128 KB");
+                } else {
+                    LOG.debug("desk socket of {} failed", agent.id(), e);
+                }
+            });
+            socket.closeHandler(v -> connection.closed());
+            connection.open();
+        });
+    }
+
+    /** Vert.x reports a fragmented message over the size limit only here, and keeps the socket open. */
+    private static boolean isMessageTooBig(Throwable e) {
+        return e instanceof IllegalStateException && e.getMessage() != null
+                && e.getMessage().contains("overflow max message size");
+    }
+}
