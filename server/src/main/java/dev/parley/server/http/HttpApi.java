@@ -33,6 +33,7 @@ public final class HttpApi {
         router.get("/ws").handler(webSocket::handle);
         router.get("/healthz").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+        DeskPage.register(router);
         router.get("/").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end("Parley is running. REST: POST /api/v1/access-token, POST /api/v1/sessions; WebSocket: /ws\n"));
         // §13.30: JSON errors for unknown paths and wrong methods too.
