@@ -1,1 +1,607 @@
-// placeholder: the widget is built in issue 3
+/* Parley web chat widget. One script tag, no dependencies. MIT licence. */
+(() => {
+  'use strict';
+  const script = document.currentScript;
+  if (!script || window.Parley) return;
+
+  // ---- configuration (data-* attributes of the script tag) ----
+  const ds = script.dataset;
+  const SERVER = (ds.server || new URL(script.src, location.href).origin).replace(/\/+$/, '');
+  const TOKEN = ds.connectorToken || '';
+  const HOST = ds.host || location.hostname;
+  const STREAMING = ds.streaming !== 'false';
+  const PLATFORM = ds.platform || 'web';
+  const TITLE = ds.title || 'Chat with us';
+  const KEY = 'parley:' + SERVER + ':' + TOKEN;
+  const P = 'plw-';
+
+  // ---- small helpers ----
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls.split(' ').map((c) => P + c).join(' ');
+    if (text != null) e.textContent = String(text);
+    return e;
+  };
+  const attr = (e, a) => { for (const k in a) e.setAttribute(k, a[k]); return e; };
+  const safeUrl = (u) => {
+    if (typeof u !== 'string' || !u) return null;
+    try {
+      const url = new URL(u);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    } catch (e) { return null; }
+  };
+  const uid = () => (crypto.randomUUID ? crypto.randomUUID()
+    : Date.now().toString(36) + Math.random().toString(36).slice(2));
+  const store = {
+    get() { try { return JSON.parse(sessionStorage.getItem(KEY)) || {}; } catch (e) { return {}; } },
+    set(v) { try { sessionStorage.setItem(KEY, JSON.stringify(Object.assign(store.get(), v))); } catch (e) { /* private mode */ } },
+    clear() { try { sessionStorage.removeItem(KEY); } catch (e) { /* ignore */ } }
+  };
+
+  // ---- styles, injected once and scoped under .plw-root ----
+  const CSS = `.plw-root,.plw-root *{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;letter-spacing:normal}
+.plw-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;color:#1b1f24}
+.plw-root button{cursor:pointer;border:0;margin:0}
+.plw-root :focus-visible{outline:3px solid #f0a500;outline-offset:2px}
+.plw-launch{width:56px;height:56px;border-radius:50%;background:#2454d6;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
+.plw-root img[hidden]{display:none}
+.plw-panel{position:absolute;right:0;bottom:70px;width:min(370px,calc(100vw - 40px));height:min(560px,calc(100vh - 110px));background:#fff;border-radius:14px;box-shadow:0 8px 30px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
+.plw-panel[hidden]{display:none}
+.plw-head{display:flex;align-items:center;gap:10px;padding:10px 12px;background:#2454d6;color:#fff}
+.plw-head img{width:34px;height:34px;border-radius:50%;object-fit:cover;background:#fff}
+.plw-who{flex:1;min-width:0}.plw-name{font-weight:600}.plw-sub{font-size:12px;opacity:.85}
+.plw-hbtn{background:transparent;color:#fff;border-radius:6px;padding:4px 8px;font-size:13px}
+.plw-hbtn:hover{background:rgba(255,255,255,.15)}
+.plw-status{padding:6px 12px;background:#fff6d6;font-size:13px}.plw-status:empty{display:none}
+.plw-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f5f6f8}
+.plw-msg{max-width:85%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}
+.plw-agent{align-self:flex-start;background:#fff;border:1px solid #e1e4e8}
+.plw-user{align-self:flex-end;background:#2454d6;color:#fff}
+.plw-st{display:block;font-size:11px;opacity:.8;text-align:right;margin-top:2px}
+.plw-user[data-status=failed]{background:#a33}
+.plw-retry{background:#fff;color:#a33;border-radius:6px;padding:1px 8px;margin-left:6px;font-size:12px}
+.plw-note{align-self:center;font-size:12px;color:#555;text-align:center;max-width:90%}
+.plw-err{color:#a00;background:#fdecec;border-radius:8px;padding:4px 10px}
+.plw-att{display:block;margin-top:8px;border:1px solid #e1e4e8;border-radius:10px;overflow:hidden;color:inherit;text-decoration:none;background:#fff}
+.plw-att img{display:block;width:100%;max-height:160px;object-fit:cover}
+.plw-att span{display:block;padding:6px 10px}.plw-cta{color:#2454d6;font-weight:600}
+.plw-sugg{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
+.plw-sugg button{background:#eef2ff;color:#2454d6;border:1px solid #2454d6;border-radius:14px;padding:4px 10px}
+.plw-typing{padding:0 12px 6px;font-size:12px;color:#555;background:#f5f6f8;min-height:18px}
+.plw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #e1e4e8}
+.plw-form input{flex:1;min-width:0;border:1px solid #c9ced6;border-radius:8px;padding:8px}
+.plw-send{background:#2454d6;color:#fff;border-radius:8px;padding:0 14px}
+.plw-root button:disabled,.plw-form input:disabled{opacity:.5;cursor:not-allowed}
+.plw-sr{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
+  if (!document.getElementById('plw-style')) {
+    const st = attr(document.createElement('style'), { id: 'plw-style' });
+    st.textContent = CSS;
+    document.head.appendChild(st);
+  }
+
+  // ---- DOM ----
+  const n = uid().slice(0, 8);
+  const root = el('div', 'root');
+  const launcher = attr(el('button', 'launch'), {
+    type: 'button', 'aria-label': 'Open chat: ' + TITLE, 'aria-expanded': 'false', 'aria-controls': P + 'panel-' + n
+  });
+  const SVG = 'http://www.w3.org/2000/svg';
+  const icon = attr(document.createElementNS(SVG, 'svg'), { viewBox: '0 0 24 24', width: '28', height: '28', 'aria-hidden': 'true', focusable: 'false' });
+  icon.appendChild(attr(document.createElementNS(SVG, 'path'), {
+    fill: 'currentColor', d: 'M6 3h12a3 3 0 0 1 3 3v8a3 3 0 0 1-3 3h-7l-5 4v-4H6a3 3 0 0 1-3-3V6a3 3 0 0 1 3-3z'
+  }));
+  launcher.appendChild(icon);
+  // Images that cannot be loaded are hidden rather than shown broken.
+  const hideOnError = (img) => { img.addEventListener('error', () => { img.hidden = true; }); return img; };
+  const panel = attr(el('div', 'panel'), { id: P + 'panel-' + n, role: 'dialog', 'aria-label': TITLE });
+  panel.hidden = true;
+  const head = el('div', 'head');
+  const avatar = hideOnError(attr(el('img'), { alt: '' }));
+  avatar.hidden = true;
+  const who = el('div', 'who');
+  const nameEl = el('div', 'name', TITLE);
+  const subEl = el('div', 'sub', '');
+  who.append(nameEl, subEl);
+  const endBtn = attr(el('button', 'hbtn', 'End chat'), { type: 'button' });
+  const newBtn = attr(el('button', 'hbtn', 'New chat'), { type: 'button' });
+  newBtn.hidden = true;
+  const closeBtn = attr(el('button', 'hbtn', '\u2715'), { type: 'button', 'aria-label': 'Close chat' });
+  head.append(avatar, who, endBtn, newBtn, closeBtn);
+  const status = attr(el('div', 'status'), { role: 'status' });
+  const log = attr(el('div', 'log'), { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+  const typing = attr(el('div', 'typing'), { 'aria-live': 'polite' });
+  const form = el('form', 'form');
+  const label = attr(el('label', 'sr', 'Type your message'), { for: P + 'in-' + n });
+  const input = attr(el('input'), { id: P + 'in-' + n, type: 'text', autocomplete: 'off', maxlength: '16000', placeholder: 'Type a message…' });
+  const sendBtn = attr(el('button', 'send', 'Send'), { type: 'submit' });
+  form.append(label, input, sendBtn);
+  panel.append(head, status, log, typing, form);
+  root.append(panel, launcher);
+  const mount = () => document.body.appendChild(root);
+  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+
+  // ---- state ----
+  let ws = null;
+  let token = null;           // access token: memory only
+  let sid = null;             // session id: sessionStorage
+  let lastSeq = 0;
+  let seen = new Set();
+  let joined = false;         // POLY_AGENT_JOINED seen, or join requested
+  let gotBatch = false;
+  let ended = false;
+  let starting = false;
+  let attempts = 0;
+  let everOpened = false;
+  let resuming = false;       // reconnecting to a session id kept in sessionStorage
+  let hbTimer = 0;
+  let rcTimer = 0;
+  let hbSeconds = 30;
+  let maxAttempts = 5;
+  let agentName = '';
+  let liveAgent = false;
+  let typingTimer = 0;
+  let typingSent = false;
+  const messages = new Map(); // message_id -> { el, chunks: Map(index -> payload), seq }
+  const pending = new Map();  // client_event_id -> { el, text, tries, timer, status }
+
+  // ---- open / close ----
+  const isOpen = () => !panel.hidden;
+  function open() {
+    if (isOpen()) return;
+    panel.hidden = false;
+    launcher.setAttribute('aria-expanded', 'true');
+    launcher.setAttribute('aria-label', 'Close chat: ' + TITLE);
+    store.set({ open: true });
+    (input.disabled ? closeBtn : input).focus();
+    log.scrollTop = log.scrollHeight;
+    if (!sid && !starting && !ended) start();
+  }
+  function close() {
+    if (!isOpen()) return;
+    panel.hidden = true;
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.setAttribute('aria-label', 'Open chat: ' + TITLE);
+    store.set({ open: false });
+    launcher.focus();
+  }
+  launcher.addEventListener('click', () => (isOpen() ? close() : open()));
+  closeBtn.addEventListener('click', close);
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && isOpen()) { e.preventDefault(); close(); }
+  });
+
+  // ---- REST ----
+  async function post(path, headers, body) {
+    const res = await fetch(SERVER + path, {
+      method: 'POST', headers: Object.assign({ 'Content-Type': 'application/json' }, headers), body: JSON.stringify(body || {})
+    });
+    if (!res.ok) {
+      let msg = 'HTTP ' + res.status;
+      try { msg = (await res.json()).error || msg; } catch (e) { /* not JSON */ }
+      const err = new Error(msg);
+      err.status = res.status;
+      throw err;
+    }
+    return res.json();
+  }
+  const fetchToken = async () => {
+    token = (await post('/api/v1/access-token', { 'X-Token': TOKEN, 'X-Host': HOST })).access_token;
+  };
+
+  async function start(resume) {
+    starting = true;
+    setStatus('Connecting…');
+    try {
+      await fetchToken();
+      if (!resume) {
+        sid = (await post('/api/v1/sessions', { Authorization: 'Bearer ' + token },
+          { platform: PLATFORM, streaming_enabled: STREAMING })).session_id;
+        store.set({ sid, seq: 0 });
+      }
+      starting = false;
+      connect();
+    } catch (e) {
+      starting = false;
+      if (e.status >= 400 && e.status < 500 && e.status !== 429) {
+        // Refused (unknown connector, host mismatch…): retrying will not help. Tell the integrator, not the user.
+        console.warn('Parley: the chat server refused the widget: ' + e.message);
+        setStatus('');
+        note('Sorry, the chat is not available right now.', true, null, 'Try again', () => start(resume));
+        return;
+      }
+      scheduleReconnect(() => start(resume));
+    }
+  }
+
+  // ---- WebSocket ----
+  function connect() {
+    clearTimeout(rcTimer);
+    gotBatch = false;
+    const url = SERVER.replace(/^http/, 'ws') + '/ws?session_id=' + encodeURIComponent(sid)
+      + '&access_token=' + encodeURIComponent(token) + '&cursor=' + lastSeq;
+    let opened = false;
+    const sock = ws = new WebSocket(url);
+    sock.onopen = () => { opened = everOpened = true; };
+    sock.onmessage = (m) => {
+      let ev;
+      try { ev = JSON.parse(m.data); } catch (e) { return; }
+      if (ev.type === 'EVENT_TYPE_EVENT_BATCH') {
+        const list = ((ev.payload && ev.payload.events) || []).slice()
+          .sort((a, b) => (a.sequence || 0) - (b.sequence || 0));
+        list.forEach(handle);
+        if (!gotBatch) afterFirstBatch();
+      } else {
+        handle(ev);
+      }
+    };
+    sock.onclose = () => {
+      if (ws !== sock) return;
+      ws = null;
+      clearInterval(hbTimer);
+      if (ended) return;
+      if (!opened && !everOpened && resuming) {
+        // The server answered the token request but refused this session: it is gone. Start afresh.
+        resuming = false;
+        store.clear();
+        sid = null;
+        start(false);
+        return;
+      }
+      scheduleReconnect(reconnect);
+    };
+  }
+  // Same session, cursor = highest sequence seen. After two failed tries the token may have
+  // expired: any valid token of the connector is accepted for the session, so fetch a fresh one.
+  async function reconnect() {
+    if (attempts > 2) { try { await fetchToken(); } catch (e) { scheduleReconnect(reconnect); return; } }
+    connect();
+  }
+  function afterFirstBatch() {
+    gotBatch = true;
+    attempts = 0;
+    newBtn.hidden = true;
+    setStatus('');
+    if (!joined) { joined = true; send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {}); }
+    clearInterval(hbTimer);
+    hbTimer = setInterval(() => send('EVENT_TYPE_HEARTBEAT', {}), hbSeconds * 1000);
+    pending.forEach((p, cid) => { if (p.status === 'sending') transmit(cid); });
+  }
+  function scheduleReconnect(fn) {
+    if (ended) return;
+    attempts++;
+    if (attempts > maxAttempts) {
+      setStatus('');
+      newBtn.hidden = false;
+      note("We couldn't reconnect to the chat.", true, null, 'Try again', () => { attempts = 0; fn(); });
+      return;
+    }
+    const base = Math.min(30000, 1000 * 2 ** (attempts - 1));
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    setStatus('Connection lost. Reconnecting…');
+    rcTimer = setTimeout(fn, delay);
+  }
+  const ready = () => ws && ws.readyState === 1 && gotBatch;
+  function send(type, payload, custom) {
+    if (!ws || ws.readyState !== 1) return false;
+    const ev = { type, payload };
+    if (custom) ev.metadata = { custom };
+    ws.send(JSON.stringify(ev));
+    return true;
+  }
+
+  // ---- user messages and delivery receipts ----
+  function sendText(text) {
+    text = String(text || '').trim();
+    if (!text || ended) return;
+    stopTyping();
+    const cid = uid();
+    const bubble = el('div', 'msg user');
+    bubble.dataset.cid = cid;
+    bubble.append(el('span', 'txt', text), el('span', 'st'));
+    log.appendChild(bubble);
+    pending.set(cid, { el: bubble, text, tries: 0, timer: 0, status: 'sending' });
+    setDelivery(cid, 'sending');
+    pruneSuggestions();
+    scroll();
+    if (ready()) transmit(cid);
+  }
+  function transmit(cid) {
+    const p = pending.get(cid);
+    if (!p) return;
+    clearTimeout(p.timer);
+    send('EVENT_TYPE_USER_MESSAGE', { text: p.text }, { client_event_id: cid });
+    p.timer = setTimeout(() => {
+      if (!ready()) return; // resent after the reconnect
+      if (p.tries >= 3) { setDelivery(cid, 'failed'); return; }
+      p.tries++;
+      transmit(cid);
+    }, 5000 * (p.tries + 1));
+  }
+  function setDelivery(cid, st) {
+    const p = pending.get(cid);
+    if (!p) return;
+    p.status = st;
+    p.el.dataset.status = st;
+    const s = p.el.querySelector('.' + P + 'st');
+    s.textContent = { sending: 'Sending…', sent: 'Sent', failed: 'Not delivered' }[st];
+    if (st === 'failed') {
+      clearTimeout(p.timer);
+      const b = attr(el('button', 'retry', 'Retry'), { type: 'button', 'aria-label': 'Retry sending: ' + p.text });
+      b.addEventListener('click', () => { p.tries = 0; setDelivery(cid, 'sending'); if (ready()) transmit(cid); });
+      s.appendChild(b);
+    }
+    if (st === 'sent') { clearTimeout(p.timer); }
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const t = input.value;
+    input.value = '';
+    sendText(t);
+  });
+  input.addEventListener('input', () => {
+    if (!liveAgent || !ready()) return;
+    if (!typingSent) { typingSent = true; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STARTED' }); }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(stopTyping, 3000);
+  });
+  function stopTyping() {
+    clearTimeout(typingTimer);
+    if (typingSent) { typingSent = false; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STOPPED' }); }
+  }
+  endBtn.addEventListener('click', () => { if (!send('EVENT_TYPE_USER_END_SESSION', {})) finish('REASON_USER_END'); });
+  newBtn.addEventListener('click', () => {
+    // A fresh conversation in place: forget everything about the old one.
+    clearTimeout(rcTimer);
+    clearInterval(hbTimer);
+    if (ws) { const old = ws; ws = null; old.close(1000); }
+    store.clear();
+    log.replaceChildren();
+    messages.clear();
+    pending.forEach((p) => clearTimeout(p.timer));
+    pending.clear();
+    seen = new Set();
+    sid = null;
+    lastSeq = 0;
+    joined = ended = liveAgent = everOpened = false;
+    attempts = 0;
+    input.disabled = sendBtn.disabled = endBtn.hidden = false;
+    newBtn.hidden = true;
+    input.placeholder = 'Type a message…';
+    setAgent('', '');
+    agentName = '';
+    nameEl.textContent = TITLE;
+    input.focus();
+    start(false);
+  });
+
+  // ---- rendering ----
+  const scroll = () => { log.scrollTop = log.scrollHeight; };
+  const setStatus = (t) => { status.textContent = t; };
+  const showTyping = (who) => { typing.textContent = who ? who + ' is typing…' : ''; };
+  // Place a node so that the log stays ordered by sequence (nodes without one stay last).
+  function place(node, seq) {
+    node.dataset.seq = seq;
+    let ref = null;
+    for (let c = log.lastElementChild; c; c = c.previousElementSibling) {
+      if (c === node) continue;
+      if (c.dataset.seq !== undefined && +c.dataset.seq <= seq) break;
+      ref = c;
+    }
+    if (node.nextElementSibling !== ref || node.parentNode !== log) log.insertBefore(node, ref);
+  }
+  function note(text, error, seq, action, onAction) {
+    const d = el('div', error ? 'note err' : 'note', text);
+    if (action) {
+      const b = attr(el('button', 'retry', action), { type: 'button' });
+      b.addEventListener('click', () => { d.remove(); onAction(); });
+      d.appendChild(b);
+    }
+    if (seq != null) place(d, seq); else log.appendChild(d);
+    scroll();
+    return d;
+  }
+  function attachmentCard(a) {
+    const href = safeUrl(a && a.content_url);
+    if (!href) return null;
+    const link = attr(el('a', 'att'), { href, target: '_blank', rel: 'noopener noreferrer' });
+    const image = a.content_type === 'ATTACHMENT_CONTENT_TYPE_IMAGE';
+    const src = safeUrl(a.preview_image_url) || (image ? href : null);
+    if (src) link.appendChild(hideOnError(attr(el('img'), { src, alt: '', loading: 'lazy' })));
+    if (a.title) link.appendChild(el('span', '', a.title));
+    link.appendChild(el('span', 'cta', a.call_to_action_text || (image ? 'Open image' : 'Open link')));
+    return link;
+  }
+  function renderAgentMessage(id, seq, parts, done) {
+    let m = messages.get(id);
+    if (!m) {
+      m = { el: el('div', 'msg agent'), seq };
+      m.el.dataset.mid = id;
+      messages.set(id, m);
+    }
+    m.seq = Math.min(m.seq, seq);
+    const text = parts.map((p) => p.text || '').join('');
+    const atts = [];
+    const sugg = [];
+    parts.forEach((p) => { atts.push(...(p.attachments || [])); sugg.push(...(p.response_suggestions || [])); });
+    m.el.replaceChildren(el('span', 'txt', text));
+    m.el.dataset.complete = done ? 'true' : 'false';
+    if (done) m.el.removeAttribute('aria-busy'); else m.el.setAttribute('aria-busy', 'true');
+    atts.forEach((a) => { const c = attachmentCard(a); if (c) m.el.appendChild(c); });
+    if (sugg.length && !ended) {
+      const box = attr(el('div', 'sugg'), { role: 'group', 'aria-label': 'Suggested replies' });
+      sugg.forEach((s) => {
+        if (!s || !s.message_text) return;
+        const b = attr(el('button', '', s.message_text), { type: 'button' });
+        b.addEventListener('click', () => sendText(s.message_text));
+        box.appendChild(b);
+      });
+      m.el.appendChild(box);
+    }
+    place(m.el, m.seq);
+    pruneSuggestions();
+    scroll();
+  }
+  // Only the newest message keeps its suggestion buttons.
+  function pruneSuggestions() {
+    const all = log.querySelectorAll('.' + P + 'msg');
+    const last = all[all.length - 1];
+    log.querySelectorAll('.' + P + 'sugg').forEach((s) => { if (!last || !last.contains(s) || ended) s.remove(); });
+  }
+  function setAgent(name, avatarUrl, sub) {
+    agentName = name || agentName;
+    nameEl.textContent = agentName || TITLE;
+    subEl.textContent = sub || '';
+    const src = safeUrl(avatarUrl);
+    avatar.hidden = !src;
+    if (src) { avatar.src = src; } else avatar.removeAttribute('src');
+  }
+  function finish(reason) {
+    ended = true;
+    clearInterval(hbTimer);
+    clearTimeout(rcTimer);
+    showTyping('');
+    setStatus('');
+    input.disabled = sendBtn.disabled = endBtn.hidden = true;
+    newBtn.hidden = false;
+    input.placeholder = 'This chat has ended';
+    pending.forEach((p, cid) => { if (p.status === 'sending') setDelivery(cid, 'failed'); });
+    pruneSuggestions();
+    store.clear();
+    if (ws) { const s = ws; ws = null; s.close(1000); }
+    if (document.activeElement === input || !document.activeElement || document.activeElement === document.body) {
+      if (isOpen()) newBtn.focus();
+    }
+    return {
+      REASON_USER_END: 'You ended the chat.',
+      REASON_USER_ABANDONED: 'This chat ended after a period of inactivity.',
+      REASON_NATURAL_END: 'The chat has ended. Thank you!'
+    }[reason] || 'The chat has ended.';
+  }
+
+  const HANDOFF_REASONS = {
+    COMPLEX_QUERY: 'Your question needs a specialist.',
+    AGENT_DECISION: 'The assistant thinks a person should help you.',
+    POLICY: 'This request has to be handled by our team.'
+  };
+
+  function handle(ev) {
+    if (!ev || !ev.type) return;
+    if (ev.id) {
+      if (seen.has(ev.id)) return;
+      seen.add(ev.id);
+    }
+    const seq = typeof ev.sequence === 'number' ? ev.sequence : null;
+    if (seq != null && seq > lastSeq) { lastSeq = seq; store.set({ seq }); }
+    const p = ev.payload || {};
+    const at = seq != null ? seq : Number.MAX_SAFE_INTEGER;
+    const cid = ev.metadata && ev.metadata.custom && ev.metadata.custom.client_event_id;
+    switch (ev.type) {
+      case 'EVENT_TYPE_SESSION_START': {
+        const c = p.capabilities || {};
+        if (c.heartbeat_interval_seconds > 0) hbSeconds = c.heartbeat_interval_seconds;
+        if (c.max_reconnect_attempts > 0) maxAttempts = c.max_reconnect_attempts;
+        break;
+      }
+      case 'EVENT_TYPE_REQUEST_POLY_AGENT_JOIN': joined = true; break;
+      case 'EVENT_TYPE_POLY_AGENT_JOINED': joined = true; setAgent(p.agent_name, p.agent_avatar_url); break;
+      case 'EVENT_TYPE_POLY_AGENT_THINKING': showTyping(agentName || 'The assistant'); break;
+      case 'EVENT_TYPE_LIVE_AGENT_TYPING':
+        showTyping(p.state === 'TYPING_STATE_STARTED' ? agentName || 'The agent' : '');
+        break;
+      case 'EVENT_TYPE_POLY_AGENT_MESSAGE':
+      case 'EVENT_TYPE_LIVE_AGENT_MESSAGE':
+        showTyping('');
+        renderAgentMessage(p.message_id || ev.id, at, [p], true);
+        break;
+      case 'EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK': {
+        const id = p.message_id || ev.id;
+        let m = messages.get(id);
+        if (!m) { renderAgentMessage(id, at, [], false); m = messages.get(id); }
+        m.chunks = m.chunks || new Map();
+        m.chunks.set(p.chunk_index || m.chunks.size + 1, p);
+        if (p.is_complete) m.done = true;
+        const parts = [...m.chunks.keys()].sort((a, b) => a - b).map((k) => m.chunks.get(k));
+        showTyping('');
+        renderAgentMessage(id, at, parts, !!m.done);
+        break;
+      }
+      case 'EVENT_TYPE_USER_MESSAGE': {
+        const mine = cid && pending.get(cid);
+        if (mine) {
+          if (mine.el.dataset.mid) break; // a resend answered twice
+          mine.el.dataset.mid = p.message_id || ev.id;
+          setDelivery(cid, 'sent');
+          place(mine.el, at);
+        } else {
+          const b = el('div', 'msg user');
+          b.dataset.mid = p.message_id || ev.id;
+          b.dataset.status = 'sent';
+          b.append(el('span', 'txt', p.text || ''), el('span', 'st', 'Sent'));
+          place(b, at);
+        }
+        pruneSuggestions();
+        scroll();
+        break;
+      }
+      case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF': note('Connecting you to a person…', false, at); break;
+      case 'EVENT_TYPE_POLY_AGENT_LEFT': note((agentName || 'The assistant') + ' has left the chat.', false, at); break;
+      case 'EVENT_TYPE_HANDOFF_ACCEPTED':
+        note('Connecting you… an agent will be with you shortly.', false, at);
+        subEl.textContent = 'Waiting for an agent';
+        break;
+      case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS': {
+        let t = p.position_in_queue != null ? 'You are number ' + p.position_in_queue + ' in the queue' : 'You are in the queue';
+        if (p.queue_name) t += ' for ' + p.queue_name;
+        if (p.estimated_wait_seconds > 0) t += ' (about ' + Math.max(1, Math.round(p.estimated_wait_seconds / 60)) + ' min)';
+        subEl.textContent = t + '.';
+        break;
+      }
+      case 'EVENT_TYPE_LIVE_AGENT_JOINED': {
+        const a = p.agent || {};
+        liveAgent = true;
+        setAgent(a.name || 'An agent', a.avatar_url, 'Live agent');
+        note((a.name || 'An agent') + ' has joined the chat.', false, at);
+        break;
+      }
+      case 'EVENT_TYPE_LIVE_AGENT_LEFT':
+        liveAgent = false;
+        showTyping('');
+        note((agentName || 'The agent') + ' has left the chat.', false, at);
+        subEl.textContent = '';
+        break;
+      case 'EVENT_TYPE_CLIENT_HANDOFF_REQUIRED':
+        note((HANDOFF_REASONS[p.reason] || 'A person needs to help you with this.')
+          + ' Please contact us through another channel' + (p.queue_name ? ' (' + p.queue_name + ')' : '') + '.', true, at);
+        break;
+      case 'EVENT_TYPE_HANDOFF_FAILED':
+        subEl.textContent = '';
+        note("Sorry, we couldn't connect you to an agent. Please try again later.", true, at);
+        break;
+      case 'EVENT_TYPE_HANDOFF_TIMEOUT':
+        subEl.textContent = '';
+        note('No agent became available in time. Please try again later or contact us another way.', true, at);
+        break;
+      case 'EVENT_TYPE_SYSTEM_MESSAGE': {
+        const err = p.level === 'SYSTEM_MESSAGE_LEVEL_ERROR';
+        if (err) showTyping('');
+        if (err && cid && pending.has(cid)) setDelivery(cid, 'failed');
+        note(p.message || '', err || p.level === 'SYSTEM_MESSAGE_LEVEL_WARNING', at);
+        break;
+      }
+      case 'EVENT_TYPE_LANGUAGE_CHANGED': if (p.language_code) root.lang = p.language_code; break;
+      case 'EVENT_TYPE_SESSION_END': note(finish(p.reason), false, at); break;
+      default: break; // heartbeat echoes, user end-session echo, unknown types
+    }
+  }
+
+  // ---- public API and resume after reload ----
+  window.Parley = Object.freeze({ open, close, send: sendText, end: () => endBtn.click() });
+  const saved = store.get();
+  if (saved.sid) {
+    // Resume: a fresh token (memory only) and a full replay from cursor 0 redraws the conversation.
+    sid = saved.sid;
+    resuming = true;
+    start(true);
+    if (saved.open) (document.body ? open : () => document.addEventListener('DOMContentLoaded', open))();
+  }
+})();

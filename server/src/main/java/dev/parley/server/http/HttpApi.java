@@ -17,6 +17,7 @@ public final class HttpApi {
     private final AccessTokenRoute accessToken;
     private final SessionsRoute sessions;
     private final WebSocketRoute webSocket;
+    private final StaticAssets assets = new StaticAssets();
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter) {
@@ -27,15 +28,16 @@ public final class HttpApi {
 
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
+        router.route("/api/v1/*").handler(Cors::handle);
         router.post("/api/v1/access-token").handler(accessToken::handle);
         router.post("/api/v1/sessions").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(sessions::handle);
         router.get("/ws").handler(webSocket::handle);
         router.get("/healthz").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+        router.get("/").handler(assets::index);
+        router.get("/widget.js").handler(assets::widget);
         DeskPage.register(router);
-        router.get("/").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
-                .end("Parley is running. REST: POST /api/v1/access-token, POST /api/v1/sessions; WebSocket: /ws\n"));
         // §13.30: JSON errors for unknown paths and wrong methods too.
         router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), 404, "not found"));
         router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), 405, "method not allowed"));

@@ -1,0 +1,89 @@
+package dev.parley.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo page, the widget script and cross-origin access to the REST endpoints. */
+class WidgetAssetsAndCorsTest {
+    private static final String ORIGIN = "https://shop.example.org";
+
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void rootServesTheDemoPageWithTheOneScriptTag() {
+        HttpResponse<String> page = server.rest().get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<script src=\"/widget.js\"").contains("data-connector-token=\"parley-demo-token\"");
+    }
+
+    @Test
+    void widgetScriptIsJavaScriptWithAShortCacheLifetime() {
+        HttpResponse<String> js = server.rest().get("/widget.js");
+        assertThat(js.statusCode()).isEqualTo(200);
+        assertThat(js.headers().firstValue("Content-Type")).hasValue("application/javascript; charset=utf-8");
+        assertThat(js.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("max-age="));
+        assertThat(js.body()).contains("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN").doesNotContain("localStorage");
+    }
+
+    @Test
+    void preflightForTheRestEndpointsIsAnswered() throws Exception {
+        for (String path : new String[] {"/api/v1/access-token", "/api/v1/sessions"}) {
+            HttpRequest preflight = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", ORIGIN)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "x-token, x-host, content-type")
+                    .build();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(preflight, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isEqualTo(204);
+            assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+            assertThat(response.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST, OPTIONS");
+            assertThat(response.headers().firstValue("Access-Control-Allow-Headers"))
+                    .hasValue("X-Token, X-Host, Content-Type, Authorization");
+            assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+        }
+    }
+
+    @Test
+    void crossOriginPostCarriesTheAllowOriginAndExposesRetryAfter() {
+        HttpResponse<String> response = server.rest().post("/api/v1/access-token", Map.of(
+                "X-Token", TestServer.TOKEN, "X-Host", TestServer.HOST, "Content-Type", "application/json",
+                "Origin", ORIGIN), "{}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+        assertThat(response.headers().firstValue("Access-Control-Expose-Headers")).hasValue("Retry-After");
+    }
+
+    @Test
+    void sameOriginRequestsGetNoCorsHeaders() {
+        HttpResponse<String> response = server.rest().post("/api/v1/access-token", Map.of(
+                "X-Token", TestServer.TOKEN, "X-Host", TestServer.HOST, "Content-Type", "application/json"), "{}");
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+}
