@@ -77,7 +77,7 @@ class DeskPageBrowserTest {
     }
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         fake = FakeDesk.start();
         page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1200, 800));
         page.setDefaultTimeout(10_000);
@@ -85,7 +85,7 @@ class DeskPageBrowserTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (page != null) {
             page.close();
         }
@@ -214,7 +214,7 @@ class DeskPageBrowserTest {
         private volatile boolean assigned;
         private HttpServer server;
 
-        static FakeDesk start() {
+        static FakeDesk start() throws Exception {
             FakeDesk fake = new FakeDesk();
             Router router = Router.router(fake.vertx);
             DeskPage.register(router); // the real page, served by the real class
@@ -383,7 +383,7 @@ class DeskPageBrowserTest {
         }
 
         @Override
-        public void close() {
+        public void close() throws Exception {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
