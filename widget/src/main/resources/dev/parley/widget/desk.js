@@ -234,7 +234,7 @@
 
   function tick() {
     const d = (Date.now() - snapAt) / 1000;
-    for (const t of $('queues').querySelectorAll('.waited')) t.textContent = fmtWait(+t.dataset.base + d);
+    for (const t of $('queues').querySelectorAll('.waited')) t.textContent = 'waited ' + fmtWait(+t.dataset.base + d);
   }
   setInterval(tick, 1000);
 
@@ -392,8 +392,13 @@
     c.panel.remove();
     const next = convs.values().next().value;
     current = null;
-    if (next) select(next, false), next.tab.focus();
-    else { $('no-convs').hidden = false; $('convs-title').focus(); }
+    if (next) {
+      select(next, false);
+      next.tab.focus();
+    } else {
+      $('no-convs').hidden = false;
+      $('take-next').focus();
+    }
   }
 
   // ---------- composer and typing

@@ -112,7 +112,7 @@ class DeskPageBrowserTest {
         Locator waiting = page.locator("#queues li");
         assertThat(waiting).hasCount(1);
         assertThat(waiting).containsText("#1");
-        assertThat(waiting.locator(".waited")).hasText(java.util.regex.Pattern.compile("^1:\\d\\d$"));
+        assertThat(waiting.locator(".waited")).hasText(java.util.regex.Pattern.compile("^waited 1:\\d\\d$"));
         Locator presence = page.getByRole(AriaRole.SWITCH, new Page.GetByRoleOptions().setName("Available"));
         assertThat(presence).isChecked();
         presence.press("Space");
