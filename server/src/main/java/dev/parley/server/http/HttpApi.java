@@ -56,6 +56,7 @@ public final class HttpApi {
                 .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
         router.get("/").handler(assets::index);
         router.get("/widget.js").handler(assets::widget);
+        DeskPage.register(router);
         // §13.30: JSON errors for unknown paths and wrong methods too.
         router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), 404, "not found"));
         router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), 405, "method not allowed"));
