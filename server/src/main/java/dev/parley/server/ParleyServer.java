@@ -19,6 +19,8 @@ import dev.parley.server.desk.DeskTokens;
 import dev.parley.server.desk.LiveAgentDesk;
 import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
+import dev.parley.server.http.desk.DeskRoutes;
+import dev.parley.server.http.desk.LoginAuthenticator;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.session.SessionServices;
 import dev.parley.server.session.SessionSettings;
@@ -150,10 +152,10 @@ public final class ParleyServer implements AutoCloseable {
         });
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, clock), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter);
-        // DESK ROUTES GO HERE (http/desk, another engineer): when desk and deskLogin are present, mount
-        // the desk REST API and WebSocket on the router below, built from desk.get(), deskLogin.get()
-        // (login(), authenticate(token), tokens()), registry (transcripts/following) and store reads
-        // run on `workers` (DeskLogin and the store block; bcrypt takes ~250 ms at cost 12).
+        if (desk.isPresent() && deskLogin.isPresent()) {
+            api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
+                    desk.get(), registry, store));
+        }
 
         Vertx vertx = Vertx.vertx();
         own(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));

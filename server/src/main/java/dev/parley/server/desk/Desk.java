@@ -106,11 +106,15 @@ public final class Desk implements LiveAgentDesk {
                 save(record);
             }
             int position = position(record);
-            executor.execute(this::assignAndAnnounce); // after the caller has journaled HANDOFF_ACCEPTED
             lastStatus.put(sessionId, clock.instant());
             lastPosition.put(sessionId, position); // the caller announces this position itself
             return new EnqueueResult.Queued(queue, position, estimate(queue, position));
         });
+    }
+
+    @Override
+    public void accepted(String sessionId) {
+        run(this::assignAndAnnounce);
     }
 
     /** The session ended (user left, timed out): it leaves the desk. */
@@ -200,9 +204,9 @@ public final class Desk implements LiveAgentDesk {
             if (record == null || !agentId.equals(record.agentId())) {
                 return false;
             }
-            close(record);
+            // The session journals LEFT and END before the desk stops following it, so the desk sees them.
             conversations.liveAgentFinished(sessionId);
-            notifyAgent(agentId, l -> l.unassigned(sessionId));
+            close(record);
             assignAndAnnounce();
             return true;
         });
@@ -403,7 +407,7 @@ public final class Desk implements LiveAgentDesk {
     }
 
     private DeskSnapshot snapshotFor(String agentId) {
-        DeskAgent agent = agents.get(agentId);
+        DeskAgent agent = agents.computeIfAbsent(agentId, id -> store.findAgent(id).orElse(null));
         Instant now = clock.instant();
         List<DeskSnapshot.QueueView> views = new ArrayList<>();
         if (agent != null) {

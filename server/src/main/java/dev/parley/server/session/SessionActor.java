@@ -288,6 +288,7 @@ public final class SessionActor {
         if (result instanceof EnqueueResult.Queued queued) {
             store(outbox, new HandoffAccepted(), null, null);
             store(outbox, new HandoffQueueStatus(queued.queue(), queued.position(), queued.estimatedWaitSeconds()), null, null);
+            outbox.then(() -> services.desk().ifPresent(d -> d.accepted(record.id())));
         } else {
             String reason = failure != null ? "desk unavailable" : ((EnqueueResult.Refused) result).reason();
             LOG.warn("handoff of session {} refused: {}", record.id(), reason);

@@ -112,9 +112,14 @@ class DeskTest {
         return agent;
     }
 
+    /** Enqueues as a session does: ask, then confirm once HANDOFF_ACCEPTED is out. */
     private EnqueueResult enqueue(String sessionId, String queue) {
         DeskFixtures.session(store, sessionId);
-        return desk.enqueue(sessionId, DeskFixtures.CONNECTOR, queue).toCompletableFuture().join();
+        EnqueueResult result = desk.enqueue(sessionId, DeskFixtures.CONNECTOR, queue).toCompletableFuture().join();
+        if (result instanceof EnqueueResult.Queued) {
+            desk.accepted(sessionId);
+        }
+        return result;
     }
 
     private static int position(EnqueueResult result) {

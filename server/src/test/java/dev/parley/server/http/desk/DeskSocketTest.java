@@ -126,7 +126,7 @@ class DeskSocketTest {
         transcript.path("events").forEach(events::add);
         assertThat(Frames.ofType(events, "EVENT_TYPE_LIVE_AGENT_MESSAGE")).isEmpty();
         assertThat(Frames.ofType(events, "EVENT_TYPE_LIVE_AGENT_LEFT")).isEmpty();
-        assertThat(node.deskStore().handoff(sessionId).orElseThrow().agentId()).isEqualTo("agt_sarah");
+        assertThat(node.handoff(sessionId).orElseThrow().agentId()).isEqualTo("agt_sarah");
     }
 
     @Test
