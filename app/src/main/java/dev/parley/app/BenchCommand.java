@@ -78,6 +78,11 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport report = BenchReport.of(config, outcome, checks, readErrors);
         out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
         out.flush();
+        return exitCode(report);
+    }
+
+    /** 0 when nothing was lost, duplicated, reordered, unanswered or failed; 1 otherwise. */
+    static int exitCode(BenchReport report) {
         return report.ok() ? 0 : 1;
     }
 
