@@ -13,6 +13,8 @@ import dev.parley.protocol.Attachment;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.LiveAgent;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.protocol.Suggestion;
 import dev.parley.protocol.SystemLevel;
 import java.io.BufferedReader;
@@ -62,19 +64,23 @@ public final class ChatCommand implements Callable<Integer> {
     private final BufferedReader in;
     private final PrintWriter out;
     private final boolean installShutdownHook;
+    /** Output is a terminal: transient lines are redrawn in place with ANSI codes. */
+    private final boolean terminal;
 
     /** For the real terminal: stdin, stdout in the console's charset, and a Ctrl-C hook. */
     public ChatCommand() {
         this(new BufferedReader(new InputStreamReader(System.in, consoleCharset())),
-                new PrintWriter(new OutputStreamWriter(System.out, consoleCharset()), true), true);
+                new PrintWriter(new OutputStreamWriter(System.out, consoleCharset()), true), true,
+                System.console() != null);
     }
 
     /** For tests: scripted input, captured output, no shutdown hook. */
     public ChatCommand(BufferedReader in, PrintWriter out) {
-        this(in, out, false);
+        this(in, out, false, false);
     }
 
-    private ChatCommand(BufferedReader in, PrintWriter out, boolean installShutdownHook) {
+    private ChatCommand(BufferedReader in, PrintWriter out, boolean installShutdownHook, boolean terminal) {
+        this.terminal = terminal;
         this.in = in;
         this.out = out;
         this.installShutdownHook = installShutdownHook;
@@ -93,7 +99,7 @@ public final class ChatCommand implements Callable<Integer> {
         }
         ParleyClient client = ParleyClient.create(ClientOptions.builder()
                 .baseUrl(url).connectorToken(token).host(host).streaming(streaming).build());
-        Screen screen = new Screen(out);
+        Screen screen = new Screen(out, terminal);
         Conversation conversation = session == null ? client.start(screen) : client.resume(session, cursor, screen);
         AtomicBoolean finished = new AtomicBoolean();
         Runnable shutdown = () -> {
@@ -158,6 +164,8 @@ public final class ChatCommand implements Callable<Integer> {
      */
     static final class Screen implements ConversationListener {
         private final PrintWriter out;
+        private final boolean terminal;
+        private String lastTransient;
         private final CountDownLatch ended = new CountDownLatch(1);
         private volatile boolean over;
         private volatile boolean failed;
@@ -172,8 +180,9 @@ public final class ChatCommand implements Callable<Integer> {
         private boolean transientShown;
         private boolean announcedSession;
 
-        Screen(PrintWriter out) {
+        Screen(PrintWriter out, boolean terminal) {
             this.out = out;
+            this.terminal = terminal;
         }
 
         boolean over() {
@@ -223,8 +232,11 @@ public final class ChatCommand implements Callable<Integer> {
         }
 
         private void clearTransient() {
+            lastTransient = null;
             if (transientShown) {
-                out.print("\r\033[2K");
+                if (terminal) {
+                    out.print("\r\033[2K");
+                }
                 transientShown = false;
             }
         }
@@ -233,10 +245,27 @@ public final class ChatCommand implements Callable<Integer> {
             if (partialId != null) {
                 return; // a reply is already streaming on this line
             }
+            if (!terminal) {
+                // No cursor control: each distinct notice once, on its own line.
+                if (!text.equals(lastTransient)) {
+                    out.println(text);
+                    out.flush();
+                }
+                lastTransient = text;
+                return;
+            }
             clearTransient();
             out.print(text);
             out.flush();
             transientShown = true;
+        }
+
+        /** Before the first CONNECTED the history is replaying: show the user's own past messages too. */
+        @Override
+        public synchronized void onEvent(Conversation c, ServerEvent event) {
+            if (!announcedSession && event.payload() instanceof UserMessageEcho echo) {
+                line("You: " + echo.text());
+            }
         }
 
         @Override
@@ -281,7 +310,7 @@ public final class ChatCommand implements Callable<Integer> {
             if (textSoFar.startsWith(partialText)) {
                 out.print(textSoFar.substring(partialText.length()));
             } else {
-                out.print("\r\033[2K" + agentName + ": " + textSoFar);
+                out.print((terminal ? "\r\033[2K" : System.lineSeparator()) + agentName + ": " + textSoFar);
             }
             partialText = textSoFar;
             out.flush();
@@ -296,7 +325,7 @@ public final class ChatCommand implements Callable<Integer> {
                 partialText = "";
             } else {
                 if (partialId != null) {
-                    out.print("\r\033[2K"); // replace the partial line with the final text
+                    out.print(terminal ? "\r\033[2K" : System.lineSeparator()); // the final text replaces the partial line
                     partialId = null;
                     partialText = "";
                 }

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +64,21 @@ class ChatCommandTest {
 
         type(keyboard, "/quit");
         assertThat(exit.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
-        assertThat(screen.toString()).contains("Resume with: parley chat --session ");
+        Matcher resume = Pattern.compile("Resume with: parley chat --session (\\S+) --cursor (\\d+)").matcher(screen.toString());
+        assertThat(resume.find()).as(screen.toString()).isTrue();
+
+        // Resuming from cursor 0 replays the whole conversation, the user's messages included.
+        PipedWriter again = new PipedWriter();
+        BufferedReader in2 = new BufferedReader(new PipedReader(again));
+        StringWriter screen2 = new StringWriter();
+        CompletableFuture<Integer> exit2 = CompletableFuture.supplyAsync(() -> Parley.commandLine(in2, new PrintWriter(screen2, true))
+                .execute("chat", "--url", server.baseUrl(), "--token", TestServer.TOKEN, "--host", TestServer.HOST,
+                        "--session", resume.group(1), "--cursor", "0"));
+        await().atMost(WAIT).until(() -> screen2.toString().contains("Connected to session " + resume.group(1)));
+        assertThat(screen2.toString()).contains("Ada: Hi, I'm Ada", "You: What are your opening hours?",
+                "Ada: We're open Tuesday to Sunday", "You: Show me the menu", "Ada: Here's tonight's menu");
+        type(again, "/quit");
+        assertThat(exit2.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
     }
 
     @Test
