@@ -4,6 +4,8 @@ import dev.parley.server.cli.CliContext;
 import dev.parley.server.cli.ParleyCommand;
 import dev.parley.server.config.ConfigLoader;
 import dev.parley.server.store.sqlite.SqliteStore;
+import java.io.BufferedReader;
+import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Clock;
 import picocli.CommandLine;
@@ -22,8 +24,20 @@ public final class Parley {
     }
 
     static CommandLine commandLine() {
+        return commandLine(new ChatCommand());
+    }
+
+    /** The whole tree with {@code chat} reading and writing where the caller says (tests). */
+    static CommandLine commandLine(BufferedReader chatIn, PrintWriter chatOut) {
+        return commandLine(new ChatCommand(chatIn, chatOut));
+    }
+
+    private static CommandLine commandLine(ChatCommand chat) {
         CliContext context = new CliContext(SqliteStore::open, ConfigLoader.standard(), System.getenv(),
                 Clock.systemUTC(), new SecureRandom());
-        return ParleyCommand.commandLine(context);
+        CommandLine cli = ParleyCommand.commandLine(context);
+        cli.addSubcommand("chat", chat);
+        cli.addSubcommand("bench", new BenchCommand());
+        return cli;
     }
 }
