@@ -239,6 +239,18 @@ class DeskPageBrowserTest {
         Assertions.assertThat(Frames.ofType(second.drain(), "EVENT_TYPE_LIVE_AGENT_MESSAGE")).isEmpty();
         assertThat(panel(first).locator(".msg.live .text")).hasText(new String[] {"Hello first"});
         assertThat(panel(second).locator(".msg.live .text")).hasText(new String[] {"Hello second"});
+
+        // A reload keeps the login (this tab's sessionStorage); the new socket brings both conversations back with
+        // their history once each (the desk.event batch and the transcript overlap; duplicates are dropped by id).
+        page.reload();
+        assertThat(page.locator("#conn")).hasText("Connected");
+        assertThat(tabs).hasCount(2);
+        assertThat(panel(first).locator(".msg .text")).hasText(new Pattern[] {
+            GREETING, Pattern.compile("^I need a human$"), Pattern.compile("^Let me connect you with a person\\.$"),
+            Pattern.compile("^first user here$"), Pattern.compile("^Hello first$")});
+        assertThat(panel(second).locator(".msg.live .text")).hasText(new String[] {"Hello second"});
+        assertThat(panel(second).locator(".notice").filter(new Locator.FilterOptions().setHasText("Sarah joined")))
+                .hasCount(1);
         Assertions.assertThat(pageErrors).isEmpty();
     }
 
