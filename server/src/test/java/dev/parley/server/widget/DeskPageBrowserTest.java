@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeskPageBrowserTest {
     private static final Path SHOTS = Paths.get("target", "screenshots");
     private static final String XSS = "<img src=x onerror=window.__xss=1>";
-    /** (Playwright hands patterns to JavaScript, so no {@code Pattern.quote}: JS has no \\Q…\\E.) */
+    // Playwright hands patterns to JavaScript, so no Pattern.quote (JS has no \\Q...\\E): escape by hand.
     /** The demo flow's {@code human} intent (flows/demo.yaml): handoff to {@code support}. */
     private static final String ASK_FOR_HUMAN = "I need a human";
     private static final Pattern GREETING = Pattern.compile("^Hi, I'm Ada, the virtual host of the Harbour Kitchen\\.");
