@@ -1,8 +1,8 @@
 package dev.parley.server.widget;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
@@ -11,47 +11,47 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.parley.server.http.DeskPage;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import dev.parley.server.http.desk.DeskTestNode;
+import dev.parley.server.testing.Frames;
+import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The desk page ({@code /desk}: desk.html + desk.js, served by {@link DeskPage}) driven by a real Chromium.
- *
- * <p>The backend here is {@link FakeDesk}, a STAND-IN for the real desk server (REST {@code /desk/api/*} and
- * WebSocket {@code /desk/ws}, docs/desk-api.md) that is being written on branch helper/d2. It implements just
- * enough of the API for the page and records every command the page sends. When the real desk lands, the lead
- * replaces it with a {@code TestServer} plus the real desk (demo agent, a handed-off session) and keeps the steps.
+ * The desk page ({@code /desk}: desk.html + desk.js, served by {@link DeskPage}) driven by a real Chromium against
+ * the REAL desk: a {@link DeskTestNode} (real ParleyServer, desk on, live agents Sarah and Tom). End users are real
+ * WebSocket clients ({@link WsClient}) that ask the demo flow for a human, which hands off to the AUTO queue
+ * {@code support}.
  */
 class DeskPageBrowserTest {
     private static final Path SHOTS = Paths.get("target", "screenshots");
-    private static final String SESSION = "ses_0001abcd1234";
-    private static final String XSS = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
+    private static final String XSS = "<img src=x onerror=window.__xss=1>";
+    // Playwright hands patterns to JavaScript, so no Pattern.quote (JS has no \\Q...\\E): escape by hand.
+    /** The demo flow's {@code human} intent (flows/demo.yaml): handoff to {@code support}. */
+    private static final String ASK_FOR_HUMAN = "I need a human";
+    private static final Pattern GREETING = Pattern.compile("^Hi, I'm Ada, the virtual host of the Harbour Kitchen\\.");
 
     private static Playwright playwright;
     private static Browser browser;
 
+    @TempDir
+    Path dir;
+
     private final List<Object> pageErrors = new CopyOnWriteArrayList<>();
-    private FakeDesk fake;
+    private final List<WsClient> users = new ArrayList<>();
+    private DeskTestNode node;
     private Page page;
 
     @BeforeAll
@@ -77,314 +77,219 @@ class DeskPageBrowserTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        fake = FakeDesk.start();
+    void start() {
+        node = new DeskTestNode(dir);
         page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1200, 800));
         page.setDefaultTimeout(10_000);
         page.onPageError(error -> pageErrors.add(error));
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (page != null) {
             page.close();
         }
-        fake.close();
+        users.forEach(WsClient::close);
+        node.close();
     }
 
     @Test
     void agentLogsInTakesAConversationChatsAndLeaves() {
-        page.navigate(fake.baseUrl() + "/desk");
+        page.navigate(node.baseUrl() + "/desk");
 
         // Wrong password: stays on the login form with a message.
         page.getByLabel("Name").fill("Sarah");
         page.getByLabel("Password").fill("nope");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        logIn();
         assertThat(page.locator("#login-error")).hasText("Wrong name or password.");
 
-        page.getByLabel("Password").fill(FakeDesk.PASSWORD);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        page.getByLabel("Password").fill(DeskTestNode.PASSWORD);
+        logIn();
         assertThat(page.locator("#agent-name")).hasText("Signed in as Sarah");
         assertThat(page.locator("#conn")).hasText("Connected");
         Assertions.assertThat((String) page.evaluate("localStorage.length + ''")).isEqualTo("0");
 
-        // The waiting conversation, with its position and how long it has waited.
+        // Away first, so the AUTO queue cannot hand the user to Sarah: the PUT is answered before the user asks.
+        Locator presence = page.getByRole(AriaRole.SWITCH, new Page.GetByRoleOptions().setName("Available"));
+        assertThat(presence).isChecked();
+        page.waitForResponse(r -> r.url().endsWith("/desk/api/presence") && r.status() == 204, () -> presence.press("Space"));
+        assertThat(presence).not().isChecked();
+        assertThat(page.locator("#presence-state")).hasText("Away");
+
+        // The user asks the AI agent for a human and waits in support.
+        WsClient user = handOff();
+        JsonNode queued = last(Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_HANDOFF_QUEUE_STATUS")));
+        Assertions.assertThat(queued.path("payload").path("position_in_queue").asInt()).isEqualTo(1);
+        String sessionId = user.sessionId();
+
         Locator waiting = page.locator("#queues li");
         assertThat(waiting).hasCount(1);
         assertThat(waiting).containsText("#1");
-        assertThat(waiting.locator(".waited")).hasText(java.util.regex.Pattern.compile("^waited 1:\\d\\d$"));
-        Locator presence = page.getByRole(AriaRole.SWITCH, new Page.GetByRoleOptions().setName("Available"));
-        assertThat(presence).isChecked();
-        presence.press("Space");
-        assertThat(presence).not().isChecked();
-        assertThat(page.locator("#presence-state")).hasText("Away");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> fake.restCalls.contains("presence AWAY"));
-        presence.click();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> fake.restCalls.contains("presence AVAILABLE"));
+        assertThat(waiting.locator(".waited")).hasText(Pattern.compile("^waited 0:\\d\\d$"));
+        assertThat(presence).not().isChecked(); // the snapshot that brought the user kept Sarah Away
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("desk-waiting.png")));
 
-        // Take it: the history arrives as a batch (shuffled, with a duplicate) and is shown in order.
+        // Take it: the whole history, the AI agent's greeting included.
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
-                .setName("Take conversation " + SESSION + " (number 1 in support)")).click();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> fake.restCalls.contains("claim " + SESSION));
+                .setName("Take conversation " + sessionId + " (number 1 in support)")).click();
+        Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_LIVE_AGENT_JOINED"));
         Locator tab = page.getByRole(AriaRole.TAB);
         assertThat(tab).hasCount(1);
         assertThat(tab).hasAttribute("aria-selected", "true");
+        assertThat(tab).hasAttribute("title", sessionId);
         assertThat(waiting).hasCount(0);
         Locator log = page.getByRole(AriaRole.LOG);
         assertThat(log).hasAttribute("aria-live", "polite");
-        assertThat(log.locator(".msg .text")).hasText(new String[] {
-            "Hello, I need help with my booking", "I'm connecting you to a colleague.", "One moment please.", XSS});
-        assertThat(log.locator(".notice")).containsText(new String[] {"AI agent handed off to a person"});
-        Assertions.assertThat(page.evaluate("window.__xss === undefined")).isEqualTo(true);
-        assertThat(log.locator("img")).hasCount(0);
-        assertThat(log.locator("script")).hasCount(0);
+        assertThat(log.locator(".msg .text")).hasText(new Pattern[] {
+            GREETING, Pattern.compile("^I need a human$"), Pattern.compile("^Let me connect you with a person\\.$")});
+        assertThat(log.locator(".msg.ai .who").first()).hasText("AI agent");
+        assertThat(log.locator(".notice")).containsText(new String[] {
+            "AI agent handed off to a person", "Handoff accepted", "Sarah joined"});
 
-        // Type and send: typing STARTED, then STOPPED and the text; the fake echoes the live-agent message.
+        // Type and send: the user sees Sarah typing, then her message.
         Locator composer = page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message"));
         assertThat(composer).isFocused();
         composer.pressSequentially("Hi, this is Sarah");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> fake.command("desk.typing", SESSION).isPresent());
-        Assertions.assertThat(fake.command("desk.typing", SESSION).orElseThrow().getString("state"))
-                .isEqualTo("TYPING_STATE_STARTED");
+        JsonNode typing = user.nextOfType("EVENT_TYPE_LIVE_AGENT_TYPING");
+        Assertions.assertThat(typing.path("payload").path("state").asText()).isEqualTo("TYPING_STATE_STARTED");
         composer.press("Enter");
-        await().atMost(10, TimeUnit.SECONDS).until(() -> fake.command("desk.send", SESSION).isPresent());
-        Assertions.assertThat(fake.command("desk.send", SESSION).orElseThrow().getString("text"))
-                .isEqualTo("Hi, this is Sarah");
-        Assertions.assertThat(fake.typingStates()).containsExactly("TYPING_STATE_STARTED", "TYPING_STATE_STOPPED");
+        List<JsonNode> upToMessage = Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_LIVE_AGENT_MESSAGE"));
+        Assertions.assertThat(Frames.ofType(upToMessage, "EVENT_TYPE_LIVE_AGENT_TYPING"))
+                .extracting(f -> f.path("payload").path("state").asText()).containsExactly("TYPING_STATE_STOPPED");
+        JsonNode message = last(upToMessage);
+        Assertions.assertThat(message.path("payload").path("text").asText()).isEqualTo("Hi, this is Sarah");
+        Assertions.assertThat(message.path("payload").path("agent_id").asText()).isEqualTo("agt_sarah");
         assertThat(composer).hasValue("");
         Locator mine = log.locator(".msg.live");
         assertThat(mine).hasCount(1);
         assertThat(mine.locator(".text")).hasText("Hi, this is Sarah");
         assertThat(mine.locator(".who")).hasText("Sarah (you)");
 
+        // The user answers with markup: shown as text, never run.
+        user.say(XSS);
+        assertThat(log.locator(".msg.user .text").last()).hasText(XSS);
+        assertThat(log.locator("img")).hasCount(0);
+        Assertions.assertThat(page.evaluate("window.__xss === undefined")).isEqualTo(true);
+
         // The user types: the indicator shows; it goes when they stop.
-        fake.pushEvent(transientEvent("EVENT_TYPE_USER_TYPING", new JsonObject().put("state", "TYPING_STATE_STARTED")));
+        user.send("{\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":\"TYPING_STATE_STARTED\"}}");
         assertThat(page.locator(".typing")).hasText("User is typing…");
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("desk-conversation.png")));
-        fake.pushEvent(transientEvent("EVENT_TYPE_USER_TYPING", new JsonObject().put("state", "TYPING_STATE_STOPPED")));
+        user.send("{\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":\"TYPING_STATE_STOPPED\"}}");
         assertThat(page.locator(".typing")).hasText("");
 
-        // A refused command is shown.
-        fake.pushAll(new JsonObject().put("type", "desk.error").put("message", "conversation not assigned"));
-        assertThat(page.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("not assigned")))
-                .isVisible();
-
-        // The socket drops: the page reconnects by itself and keeps the conversation.
-        fake.dropSockets();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> fake.connections.get() == 2);
-        assertThat(page.locator("#conn")).hasText("Connected");
-        assertThat(log.locator(".msg")).hasCount(5);
-
-        // Leave: the command goes out, the conversation is closed and the composer disabled.
+        // Leave: the user sees the live agent go and the session end; the desk closes the conversation.
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Leave")).click();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> fake.command("desk.leave", SESSION).isPresent());
+        List<JsonNode> end = Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_SESSION_END"));
+        Assertions.assertThat(Frames.ofType(end, "EVENT_TYPE_LIVE_AGENT_LEFT")).hasSize(1);
+        Assertions.assertThat(Frames.type(end.get(end.size() - 2))).isEqualTo("EVENT_TYPE_LIVE_AGENT_LEFT");
+        Assertions.assertThat(last(end).path("payload").path("reason").asText()).isEqualTo("REASON_NATURAL_END");
         assertThat(log.locator(".notice").last()).hasText("Conversation ended");
+        assertThat(log.locator(".notice")).containsText(new String[] {"Live agent left", "Conversation ended"});
         assertThat(composer).isDisabled();
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close tab"))).isVisible();
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("desk-left.png")));
 
         Assertions.assertThat(pageErrors).isEmpty();
-        Assertions.assertThat(fake.commands).allSatisfy(c -> Assertions.assertThat(c.getString("type")).startsWith("desk."));
     }
 
-    private static JsonObject transientEvent(String type, JsonObject payload) {
-        return new JsonObject().put("id", java.util.UUID.randomUUID().toString()).putNull("sequence")
-                .put("timestamp", "2026-01-01T12:00:10Z").put("type", type).put("payload", payload);
+    @Test
+    void twoConversationsAtOnceAreTwoTabsAndMessagesGoToTheRightUser() {
+        page.navigate(node.baseUrl() + "/desk");
+        page.getByLabel("Name").fill("Sarah");
+        page.getByLabel("Password").fill(DeskTestNode.PASSWORD);
+        logIn();
+        assertThat(page.locator("#conn")).hasText("Connected");
+        assertThat(page.getByRole(AriaRole.SWITCH, new Page.GetByRoleOptions().setName("Available"))).isChecked();
+
+        // Sarah is available and support is AUTO: both users come straight to her.
+        WsClient first = handOff();
+        Frames.readUntil(first, f -> Frames.type(f).equals("EVENT_TYPE_LIVE_AGENT_JOINED"));
+        WsClient second = handOff();
+        Frames.readUntil(second, f -> Frames.type(f).equals("EVENT_TYPE_LIVE_AGENT_JOINED"));
+
+        Locator tabs = page.getByRole(AriaRole.TAB);
+        assertThat(tabs).hasCount(2);
+        Locator firstTab = tab(first);
+        Locator secondTab = tab(second);
+        assertThat(firstTab).hasAttribute("aria-selected", "true");
+        assertThat(secondTab).hasAttribute("aria-selected", "false");
+        assertThat(page.locator("#queues li")).hasCount(0);
+
+        // Each panel has its own user's history.
+        first.say("first user here");
+        second.say("second user here");
+        assertThat(panel(first).locator(".msg.user .text").last()).hasText("first user here");
+        assertThat(secondTab).containsText("new");
+        secondTab.click();
+        assertThat(secondTab).hasAttribute("aria-selected", "true");
+        assertThat(panel(second).locator(".msg.user .text").last()).hasText("second user here");
+        assertThat(panel(second).locator(".msg.ai .text").first()).hasText(GREETING);
+        assertThat(panel(first)).isHidden();
+
+        send(second, "Hello second");
+        Assertions.assertThat(liveMessage(second).path("payload").path("text").asText()).isEqualTo("Hello second");
+        firstTab.click();
+        send(first, "Hello first");
+        Assertions.assertThat(liveMessage(first).path("payload").path("text").asText()).isEqualTo("Hello first");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("desk-two-tabs.png")));
+
+        // Nobody got the other one's message.
+        Assertions.assertThat(Frames.ofType(first.drain(), "EVENT_TYPE_LIVE_AGENT_MESSAGE")).isEmpty();
+        Assertions.assertThat(Frames.ofType(second.drain(), "EVENT_TYPE_LIVE_AGENT_MESSAGE")).isEmpty();
+        assertThat(panel(first).locator(".msg.live .text")).hasText(new String[] {"Hello first"});
+        assertThat(panel(second).locator(".msg.live .text")).hasText(new String[] {"Hello second"});
+
+        // A reload keeps the login (this tab's sessionStorage); the new socket brings both conversations back with
+        // their history once each (the desk.event batch and the transcript overlap; duplicates are dropped by id).
+        page.reload();
+        assertThat(page.locator("#conn")).hasText("Connected");
+        assertThat(tabs).hasCount(2);
+        assertThat(panel(first).locator(".msg .text")).hasText(new Pattern[] {
+            GREETING, Pattern.compile("^I need a human$"), Pattern.compile("^Let me connect you with a person\\.$"),
+            Pattern.compile("^first user here$"), Pattern.compile("^Hello first$")});
+        assertThat(panel(second).locator(".msg.live .text")).hasText(new String[] {"Hello second"});
+        assertThat(panel(second).locator(".notice").filter(new Locator.FilterOptions().setHasText("Sarah joined")))
+                .hasCount(1);
+        Assertions.assertThat(pageErrors).isEmpty();
     }
 
-    /**
-     * FAKE DESK BACKEND — a stand-in for the real desk server (branch helper/d2), to be swapped for the real one
-     * when it lands. One agent (Sarah), queues support and sales, one conversation waiting in support. Claims
-     * answer with desk.assigned plus a desk.event history batch; desk.send is echoed as a LIVE_AGENT_MESSAGE;
-     * desk.leave ends the conversation. Every WebSocket command is recorded.
-     */
-    static final class FakeDesk implements AutoCloseable {
-        static final String PASSWORD = "parley-demo";
-        static final String TOKEN = "fake-desk-token";
-        static final JsonObject AGENT = new JsonObject().put("id", "agt_sarah").put("name", "Sarah")
-                .putNull("avatar_url").put("queues", new JsonArray().add("support").add("sales")).put("capacity", 3);
+    private void logIn() {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+    }
 
-        final Vertx vertx = Vertx.vertx();
-        final List<JsonObject> commands = new CopyOnWriteArrayList<>();
-        final List<String> restCalls = new CopyOnWriteArrayList<>();
-        final List<ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
-        final AtomicInteger connections = new AtomicInteger();
-        private final AtomicInteger sequence = new AtomicInteger(8);
-        private volatile boolean assigned;
-        private HttpServer server;
+    /** A new end user: joins, reads the greeting and asks for a human (the demo flow hands off to support). */
+    private WsClient handOff() {
+        WsClient user = node.newSession();
+        users.add(user);
+        user.replay();
+        user.join();
+        Frames.readUntilAgentReply(user);
+        user.say(ASK_FOR_HUMAN);
+        return user;
+    }
 
-        static FakeDesk start() throws Exception {
-            FakeDesk fake = new FakeDesk();
-            Router router = Router.router(fake.vertx);
-            DeskPage.register(router); // the real page, served by the real class
-            router.route("/desk/api/*").handler(BodyHandler.create());
-            router.post("/desk/api/login").handler(fake::login);
-            router.get("/desk/api/me").handler(ctx -> fake.authed(ctx, () -> json(ctx, 200, fake.snapshot())));
-            router.put("/desk/api/presence").handler(ctx -> fake.authed(ctx, () -> {
-                fake.restCalls.add("presence " + ctx.body().asJsonObject().getString("presence"));
-                ctx.response().setStatusCode(204).end();
-            }));
-            router.post("/desk/api/claim").handler(ctx -> fake.authed(ctx, () -> fake.claim(ctx)));
-            router.get("/desk/api/conversations/:id/transcript").handler(ctx -> fake.authed(ctx, () -> {
-                if (fake.assigned && SESSION.equals(ctx.pathParam("id"))) {
-                    json(ctx, 200, new JsonObject().put("events", history()));
-                } else {
-                    json(ctx, 404, new JsonObject().put("error", "not found"));
-                }
-            }));
-            router.get("/desk/ws").handler(fake::socket);
-            fake.server = fake.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                    .await(10, TimeUnit.SECONDS);
-            return fake;
-        }
+    private Locator tab(WsClient user) {
+        return page.locator("[role=tab][title='" + user.sessionId() + "']");
+    }
 
-        String baseUrl() {
-            return "http://127.0.0.1:" + server.actualPort();
-        }
+    private Locator panel(WsClient user) {
+        return page.locator("#" + tab(user).getAttribute("aria-controls"));
+    }
 
-        Optional<JsonObject> command(String type, String sessionId) {
-            return commands.stream()
-                    .filter(c -> type.equals(c.getString("type")) && sessionId.equals(c.getString("session_id")))
-                    .findFirst();
-        }
+    /** Types {@code text} into the user's panel and sends it with Enter. */
+    private void send(WsClient user, String text) {
+        Locator composer = panel(user).getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("Message"));
+        composer.fill(text);
+        composer.press("Enter");
+        assertThat(composer).hasValue("");
+    }
 
-        List<String> typingStates() {
-            return commands.stream().filter(c -> "desk.typing".equals(c.getString("type")))
-                    .map(c -> c.getString("state")).toList();
-        }
+    private static JsonNode last(List<JsonNode> frames) {
+        return frames.get(frames.size() - 1);
+    }
 
-        void pushEvent(JsonObject event) {
-            pushAll(new JsonObject().put("type", "desk.event").put("session_id", SESSION).put("event", event));
-        }
-
-        void pushAll(JsonObject message) {
-            sockets.forEach(s -> s.writeTextMessage(message.encode()));
-        }
-
-        void dropSockets() {
-            sockets.forEach(ServerWebSocket::close);
-        }
-
-        private void login(RoutingContext ctx) {
-            JsonObject body = ctx.body().asJsonObject();
-            if (body != null && "Sarah".equals(body.getString("name")) && PASSWORD.equals(body.getString("password"))) {
-                json(ctx, 200, new JsonObject().put("token", TOKEN).put("expires_in", 43200).put("agent", AGENT));
-            } else {
-                json(ctx, 401, new JsonObject().put("error", "invalid credentials"));
-            }
-        }
-
-        private void authed(RoutingContext ctx, Runnable then) {
-            if (("Bearer " + TOKEN).equals(ctx.request().getHeader("Authorization"))) {
-                then.run();
-            } else {
-                json(ctx, 401, new JsonObject().put("error", "unauthorized"));
-            }
-        }
-
-        private void claim(RoutingContext ctx) {
-            JsonObject body = ctx.body().asJsonObject();
-            String wanted = body == null ? null : body.getString("session_id");
-            restCalls.add("claim " + wanted);
-            if (assigned || (wanted != null && !SESSION.equals(wanted))) {
-                json(ctx, 409, new JsonObject().put("error", "conversation not available"));
-                return;
-            }
-            assigned = true;
-            json(ctx, 200, new JsonObject().put("conversation", conversation()));
-            pushAll(new JsonObject().put("type", "desk.assigned").put("conversation", conversation()));
-            pushEvent(new JsonObject().put("id", "batch-1").putNull("sequence").put("type", "EVENT_TYPE_EVENT_BATCH")
-                    .put("payload", new JsonObject().put("events", history())));
-            pushAll(snapshot());
-        }
-
-        private void socket(RoutingContext ctx) {
-            if (!TOKEN.equals(ctx.request().getParam("token"))) {
-                json(ctx, 401, new JsonObject().put("error", "unauthorized"));
-                return;
-            }
-            ctx.request().toWebSocket().onSuccess(ws -> {
-                connections.incrementAndGet();
-                sockets.add(ws);
-                ws.closeHandler(v -> sockets.remove(ws));
-                ws.textMessageHandler(text -> onCommand(new JsonObject(text)));
-                ws.writeTextMessage(snapshot().encode());
-            });
-        }
-
-        private void onCommand(JsonObject cmd) {
-            commands.add(cmd);
-            switch (cmd.getString("type", "")) {
-                case "desk.send" -> pushEvent(event("EVENT_TYPE_LIVE_AGENT_MESSAGE", new JsonObject()
-                        .put("message_id", "msg_live_" + sequence.get()).put("agent_id", "agt_sarah")
-                        .put("text", cmd.getString("text")).put("attachments", new JsonArray())
-                        .put("response_suggestions", new JsonArray())));
-                case "desk.leave", "desk.end" -> {
-                    pushEvent(event("EVENT_TYPE_LIVE_AGENT_LEFT", new JsonObject()));
-                    pushEvent(event("EVENT_TYPE_SESSION_END", new JsonObject().put("reason", "REASON_NATURAL_END")));
-                    assigned = false;
-                    pushAll(new JsonObject().put("type", "desk.unassigned").put("session_id", SESSION));
-                }
-                default -> { }
-            }
-        }
-
-        private JsonObject event(String type, JsonObject payload) {
-            int seq = sequence.incrementAndGet();
-            return new JsonObject().put("id", "ev-" + seq).put("sequence", seq)
-                    .put("timestamp", "2026-01-01T12:00:0" + (seq % 10) + "Z").put("type", type).put("payload", payload);
-        }
-
-        private JsonObject conversation() {
-            return new JsonObject().put("session_id", SESSION).put("queue", "support")
-                    .put("status", assigned ? "ASSIGNED" : "WAITING").put("enqueued_at", "2026-01-01T12:00:00Z")
-                    .put("assigned_at", assigned ? "2026-01-01T12:01:05Z" : null);
-        }
-
-        private JsonObject snapshot() {
-            JsonArray waiting = assigned ? new JsonArray() : new JsonArray().add(new JsonObject()
-                    .put("session_id", SESSION).put("position", 1).put("waited_seconds", 65));
-            return new JsonObject().put("type", "desk.snapshot").put("presence", "AVAILABLE")
-                    .put("mine", assigned ? new JsonArray().add(conversation()) : new JsonArray())
-                    .put("queues", new JsonArray()
-                            .add(new JsonObject().put("name", "support").put("assignment", "MANUAL").put("waiting", waiting))
-                            .add(new JsonObject().put("name", "sales").put("assignment", "AUTO")
-                                    .put("waiting", new JsonArray())));
-        }
-
-        /** The stored history, deliberately out of order and with one duplicate; includes a streamed AI reply. */
-        private static JsonArray history() {
-            return new JsonArray()
-                    .add(stored(3, "EVENT_TYPE_POLY_AGENT_MESSAGE", new JsonObject().put("message_id", "msg_ai_1")
-                            .put("text", "I'm connecting you to a colleague.")))
-                    .add(stored(1, "EVENT_TYPE_SESSION_START", new JsonObject()))
-                    .add(stored(2, "EVENT_TYPE_USER_MESSAGE", new JsonObject().put("message_id", "msg_u_1")
-                            .put("text", "Hello, I need help with my booking")))
-                    .add(stored(5, "EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK", new JsonObject().put("message_id", "msg_ai_2")
-                            .put("text", "please.").put("chunk_index", 2).put("is_complete", true)))
-                    .add(stored(4, "EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK", new JsonObject().put("message_id", "msg_ai_2")
-                            .put("text", "One moment ").put("chunk_index", 1).put("is_complete", false)))
-                    .add(stored(6, "EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF", new JsonObject()))
-                    .add(stored(2, "EVENT_TYPE_USER_MESSAGE", new JsonObject().put("message_id", "msg_u_1")
-                            .put("text", "Hello, I need help with my booking")))
-                    .add(stored(7, "EVENT_TYPE_HANDOFF_ACCEPTED", new JsonObject()))
-                    .add(stored(8, "EVENT_TYPE_USER_MESSAGE", new JsonObject().put("message_id", "msg_u_2")
-                            .put("text", XSS)));
-        }
-
-        private static JsonObject stored(int seq, String type, JsonObject payload) {
-            return new JsonObject().put("id", "hist-" + seq).put("sequence", seq)
-                    .put("timestamp", "2026-01-01T12:00:0" + seq + "Z").put("type", type).put("payload", payload);
-        }
-
-        private static void json(RoutingContext ctx, int status, JsonObject body) {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-        }
-
-        @Override
-        public void close() throws Exception {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
+    private static JsonNode liveMessage(WsClient user) {
+        return user.nextOfType("EVENT_TYPE_LIVE_AGENT_MESSAGE");
     }
 }

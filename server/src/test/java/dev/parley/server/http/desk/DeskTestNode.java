@@ -17,10 +17,10 @@ import java.util.Optional;
  * A real node with the desk on ({@link ParleyServer}, random port) and two live agents created in
  * its store before it starts: Sarah (both queues) and Tom ({@code sales} only, so the demo flow's
  * {@code support} handoffs never go to him automatically). Passwords use a low bcrypt cost to keep
- * logins fast in tests.
+ * logins fast in tests. Public so the desk page's browser test ({@code DeskPageBrowserTest}) can run on it.
  */
-final class DeskTestNode implements AutoCloseable {
-    static final String PASSWORD = "parley-demo";
+public final class DeskTestNode implements AutoCloseable {
+    public static final String PASSWORD = "parley-demo";
     static final DeskAgent SARAH = new DeskAgent("agt_sarah", ParleyServer.DEMO_CONNECTOR_ID, "Sarah",
             "https://example.com/sarah.png", List.of("support", "sales"), 3);
     static final DeskAgent TOM = new DeskAgent("agt_tom", ParleyServer.DEMO_CONNECTOR_ID, "Tom",
@@ -28,7 +28,7 @@ final class DeskTestNode implements AutoCloseable {
 
     private final TestServer server;
 
-    DeskTestNode(Path dataDir) {
+    public DeskTestNode(Path dataDir) {
         DeskConfig desk = DeskConfig.DEFAULTS;
         DeskConfig noDemoAgent = new DeskConfig(true, desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null);
         server = TestServer.start(dataDir, c -> c.withDesk(noDemoAgent));
@@ -42,7 +42,7 @@ final class DeskTestNode implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return server.baseUrl();
     }
 
@@ -62,7 +62,7 @@ final class DeskTestNode implements AutoCloseable {
     }
 
     /** Access token + session + connected socket, like {@code TestServer.newSession}. */
-    WsClient newSession() {
+    public WsClient newSession() {
         return server.newSession(false);
     }
 
