@@ -69,6 +69,15 @@ class SessionCoreTest {
         return actor(registry.create("con_1", "web", streaming).id());
     }
 
+    /** The join exchange of §5.1, read off the connection. */
+    private static void joinAndReadGreeting(SessionActor session, RecordingConnection c) {
+        session.receive(c, new RequestAgentJoin(null, null));
+        c.next("REQUEST_POLY_AGENT_JOIN");
+        c.next("POLY_AGENT_JOINED");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE");
+    }
+
     private static RawJson meta(String clientEventId) {
         return RawJson.of("{\"custom\":{\"client_event_id\":\"" + clientEventId + "\"}}");
     }
@@ -112,11 +121,7 @@ class SessionCoreTest {
         RecordingConnection c = new RecordingConnection();
         session.attach(c, 0);
         c.replay();
-        session.receive(c, new RequestAgentJoin(null, null));
-        c.next("REQUEST_POLY_AGENT_JOIN");
-        c.next("POLY_AGENT_JOINED");
-        c.next("POLY_AGENT_THINKING");
-        c.next("POLY_AGENT_MESSAGE");
+        joinAndReadGreeting(session, c);
 
         session.receive(c, new UserMessage("what are your hours?", meta("once"), "once"));
         JsonNode echo = c.next("USER_MESSAGE");
@@ -234,11 +239,7 @@ class SessionCoreTest {
         RecordingConnection first = new RecordingConnection();
         session.attach(first, 0);
         first.replay();
-        session.receive(first, new RequestAgentJoin(null, null));
-        first.next("REQUEST_POLY_AGENT_JOIN");
-        first.next("POLY_AGENT_JOINED");
-        first.next("POLY_AGENT_THINKING");
-        first.next("POLY_AGENT_MESSAGE");
+        joinAndReadGreeting(session, first);
 
         RecordingConnection second = new RecordingConnection();
         session.attach(second, 2);
@@ -252,11 +253,7 @@ class SessionCoreTest {
         RecordingConnection c = new RecordingConnection();
         session.attach(c, 0);
         c.replay();
-        session.receive(c, new RequestAgentJoin(null, null));
-        c.next("REQUEST_POLY_AGENT_JOIN");
-        c.next("POLY_AGENT_JOINED");
-        c.next("POLY_AGENT_THINKING");
-        c.next("POLY_AGENT_MESSAGE");
+        joinAndReadGreeting(session, c);
 
         SessionRegistry fresh = registry(3); // as after a restart: nothing in memory
         SessionActor rebuilt = fresh.find(session.record().id()).toCompletableFuture().join().orElseThrow();
