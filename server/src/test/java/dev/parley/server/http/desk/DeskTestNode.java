@@ -2,6 +2,7 @@ package dev.parley.server.http.desk;
 
 import dev.parley.server.ParleyServer;
 import dev.parley.server.config.DeskConfig;
+import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.desk.Passwords;
@@ -29,17 +30,49 @@ final class DeskTestNode implements AutoCloseable {
     private final TestServer server;
 
     DeskTestNode(Path dataDir) {
-        DeskConfig desk = DeskConfig.DEFAULTS;
-        DeskConfig noDemoAgent = new DeskConfig(true, desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null);
-        server = TestServer.start(dataDir, c -> c.withDesk(noDemoAgent));
+        this(dataDir, withoutDemoAgent(DeskConfig.DEFAULTS), null, List.of());
+    }
+
+    /**
+     * A node with {@code desk} (its demo agent should be off), the scripted flow {@code flowFile}
+     * ({@code null} for the demo flow), and Sarah, Tom and {@code moreAgents} in its store.
+     */
+    DeskTestNode(Path dataDir, DeskConfig desk, Path flowFile, List<DeskAgent> moreAgents) {
+        server = TestServer.start(dataDir, c -> withFlowFile(c.withDesk(desk), flowFile));
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             Passwords fast = new Passwords(4, new java.security.SecureRandom());
-            for (DeskAgent agent : List.of(SARAH, TOM)) {
+            List<DeskAgent> all = new java.util.ArrayList<>(List.of(SARAH, TOM));
+            all.addAll(moreAgents);
+            for (DeskAgent agent : all) {
                 if (store.findAgent(agent.id()).isEmpty()) {
                     store.createAgent(agent, fast.hash(PASSWORD.toCharArray()));
                 }
             }
         }
+    }
+
+    static DeskConfig withoutDemoAgent(DeskConfig desk) {
+        return new DeskConfig(desk.enabled(), desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null);
+    }
+
+    private static ParleyConfig withFlowFile(ParleyConfig c, Path flowFile) {
+        if (flowFile == null) {
+            return c;
+        }
+        return new ParleyConfig(c.bindAddress(), c.port(), c.dataDir(), c.demoConnectorToken(), c.demoConnectorHost(),
+                c.heartbeatInterval(), c.idleTimeout(), c.sessionInactivityTimeout(), c.endedSessionRetention(),
+                c.accessTokenLifetime(), c.maxConnectionsPerSession(), c.maxTextChars(), c.sessionMessageRate(),
+                c.httpRate(), flowFile, c.streamChunkDelay(), c.jwtSecret(), c.desk());
+    }
+
+    TestServer server() {
+        return server;
+    }
+
+    /** Logs {@code name} in and opens a desk socket, reading its first snapshot. */
+    DeskClient connectAgent(String name) {
+        DeskClient client = connectDesk(desk().token(name, PASSWORD));
+        return client;
     }
 
     String baseUrl() {
