@@ -376,6 +376,25 @@ class HandoffEndToEndTest {
         assertThat(payload(user.next("EVENT_TYPE_LIVE_AGENT_MESSAGE")).path("text").asText()).isEqualTo("Sorry, I'm back.");
     }
 
+    @Test
+    void aConversationRequeuedAfterALongChatGetsANewPositionInsteadOfTimingOutAtOnce() {
+        Duration maxWait = Duration.ofMillis(1500);
+        start(desk(maxWait, Duration.ofMillis(300)), null);
+        DeskClient sarah = agent("Sarah");
+        WsClient user = greetedUser();
+        askForHuman(user, JOINED);
+        Instant joined = Instant.now();
+        // the live chat lasts longer than the queue's maximum wait
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> Duration.between(joined, Instant.now()).compareTo(maxWait.plusMillis(200)) > 0);
+        sarah.close();
+
+        user.next(LEFT);
+        JsonNode status = payload(user.next(QUEUE_STATUS));
+        assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
+        user.assertNoMoreEvents();
+    }
+
     // ---- 7. timeout ----------------------------------------------------------------------------
 
     @Test
