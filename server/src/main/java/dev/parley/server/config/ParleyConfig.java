@@ -96,4 +96,11 @@ public record ParleyConfig(
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret,
                 value);
     }
+
+    public ParleyConfig withFlowFile(Path value) {
+        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, value, streamChunkDelay, jwtSecret,
+                desk);
+    }
 }

@@ -50,6 +50,12 @@ public final class Desk implements LiveAgentDesk {
     private final Map<String, Instant> offlineSince = new HashMap<>();
     private final Map<String, Deque<Long>> recentWaits = new HashMap<>();
     private final Map<String, Instant> lastStatus = new HashMap<>();
+    /**
+     * When a requeued conversation started waiting again. It keeps its old {@code enqueuedAt} (that
+     * is what puts it back at the head of its queue), so the maximum wait counts from here instead.
+     * Not stored: after a restart the wait counts from {@code enqueuedAt} again.
+     */
+    private final Map<String, Instant> waitingAgainSince = new HashMap<>();
 
     public Desk(List<QueueSettings> queues, DeskStore store, ConversationControl conversations, Clock clock,
                 Executor executor, Duration requeueGrace, Duration statusPeriod) {
@@ -267,7 +273,8 @@ public final class Desk implements LiveAgentDesk {
                     continue;
                 }
                 QueueSettings q = queues.get(r.queue());
-                if (q == null || !r.enqueuedAt().plus(q.maxWait()).isAfter(now)) {
+                Instant since = waitingAgainSince.getOrDefault(r.sessionId(), r.enqueuedAt());
+                if (q == null || !since.plus(q.maxWait()).isAfter(now)) {
                     close(r);
                     conversations.handoffTimedOut(r.sessionId());
                     changed = true;
@@ -295,6 +302,7 @@ public final class Desk implements LiveAgentDesk {
             for (HandoffRecord r : mine(gone.getKey())) {
                 HandoffRecord back = r.requeued();
                 save(back);
+                waitingAgainSince.put(r.sessionId(), now);
                 conversations.liveAgentLeft(r.sessionId());
                 changed = true;
             }
@@ -338,6 +346,7 @@ public final class Desk implements LiveAgentDesk {
             waits.removeFirst();
         }
         lastStatus.remove(r.sessionId());
+        waitingAgainSince.remove(r.sessionId());
         conversations.liveAgentJoined(r.sessionId(), agent);
         notifyAgent(agent.id(), l -> l.assigned(assigned));
     }
@@ -442,6 +451,7 @@ public final class Desk implements LiveAgentDesk {
         open.remove(record.sessionId());
         lastStatus.remove(record.sessionId());
         lastPosition.remove(record.sessionId());
+        waitingAgainSince.remove(record.sessionId());
         if (record.agentId() != null) {
             notifyAgent(record.agentId(), l -> l.unassigned(record.sessionId()));
         }

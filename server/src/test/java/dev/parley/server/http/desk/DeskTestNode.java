@@ -2,6 +2,7 @@ package dev.parley.server.http.desk;
 
 import dev.parley.server.ParleyServer;
 import dev.parley.server.config.DeskConfig;
+import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.desk.Passwords;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * A real node with the desk on ({@link ParleyServer}, random port) and two live agents created in
  * its store before it starts: Sarah (both queues) and Tom ({@code sales} only, so the demo flow's
  * {@code support} handoffs never go to him automatically). Passwords use a low bcrypt cost to keep
- * logins fast in tests. Public so the desk page's browser test ({@code DeskPageBrowserTest}) can run on it.
+ * logins fast in tests.
  */
 public final class DeskTestNode implements AutoCloseable {
     public static final String PASSWORD = "parley-demo";
@@ -29,17 +30,43 @@ public final class DeskTestNode implements AutoCloseable {
     private final TestServer server;
 
     public DeskTestNode(Path dataDir) {
-        DeskConfig desk = DeskConfig.DEFAULTS;
-        DeskConfig noDemoAgent = new DeskConfig(true, desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null);
-        server = TestServer.start(dataDir, c -> c.withDesk(noDemoAgent));
+        this(dataDir, withoutDemoAgent(DeskConfig.DEFAULTS), null, List.of());
+    }
+
+    /**
+     * A node with {@code desk} (its demo agent should be off), the scripted flow {@code flowFile}
+     * ({@code null} for the demo flow), and Sarah, Tom and {@code moreAgents} in its store.
+     */
+    DeskTestNode(Path dataDir, DeskConfig desk, Path flowFile, List<DeskAgent> moreAgents) {
+        server = TestServer.start(dataDir, c -> withFlowFile(c.withDesk(desk), flowFile));
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             Passwords fast = new Passwords(4, new java.security.SecureRandom());
-            for (DeskAgent agent : List.of(SARAH, TOM)) {
+            List<DeskAgent> all = new java.util.ArrayList<>(List.of(SARAH, TOM));
+            all.addAll(moreAgents);
+            for (DeskAgent agent : all) {
                 if (store.findAgent(agent.id()).isEmpty()) {
                     store.createAgent(agent, fast.hash(PASSWORD.toCharArray()));
                 }
             }
         }
+    }
+
+    static DeskConfig withoutDemoAgent(DeskConfig desk) {
+        return new DeskConfig(desk.enabled(), desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null);
+    }
+
+    private static ParleyConfig withFlowFile(ParleyConfig c, Path flowFile) {
+        return flowFile == null ? c : c.withFlowFile(flowFile);
+    }
+
+    TestServer server() {
+        return server;
+    }
+
+    /** Logs {@code name} in and opens a desk socket, reading its first snapshot. */
+    DeskClient connectAgent(String name) {
+        DeskClient client = connectDesk(desk().token(name, PASSWORD));
+        return client;
     }
 
     public String baseUrl() {
