@@ -1,5 +1,13 @@
 package dev.parley.app;
 
+import java.util.concurrent.TimeoutException;
+
+import java.util.concurrent.ExecutionException;
+
+import java.util.concurrent.CompletableFuture;
+
+import java.util.ArrayList;
+
 import dev.parley.client.AgentMessage;
 import dev.parley.client.ClientOptions;
 import dev.parley.client.ConnectionState;
@@ -58,6 +66,8 @@ public final class ChatCommand implements Callable<Integer> {
             description = "With --session: replay the events after this sequence (default 0, the whole history).")
     long cursor;
 
+    /** How long leaving waits for messages typed just before it to be delivered. */
+    private static final int DELIVERY_WAIT_SECONDS = 15;
     /** How long /end and shutdown wait for the server to confirm. */
     private static final long END_WAIT_SECONDS = 5;
 
@@ -129,6 +139,30 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     private void readLoop(Conversation conversation, Screen screen) throws IOException {
+        List<CompletableFuture<?>> unsettled = new ArrayList<>();
+        try {
+            readLines(conversation, screen, unsettled);
+        } finally {
+            awaitDelivery(unsettled);
+        }
+    }
+
+    /**
+     * Before leaving, give what was typed a bounded chance to be delivered: with piped input the
+     * whole script (and /quit) can be read before the session has even connected.
+     */
+    private static void awaitDelivery(List<CompletableFuture<?>> unsettled) {
+        try {
+            CompletableFuture.allOf(unsettled.toArray(new CompletableFuture<?>[0])).get(DELIVERY_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Whatever did not settle is reported as not delivered when the conversation closes.
+        }
+    }
+
+    private void readLines(Conversation conversation, Screen screen, List<CompletableFuture<?>> unsettled)
+            throws IOException {
         String line;
         while (!screen.over() && (line = in.readLine()) != null) {
             String text = line.strip();
@@ -154,7 +188,7 @@ public final class ChatCommand implements Callable<Integer> {
             if (picked != null) {
                 screen.line("> " + picked);
             }
-            conversation.send(picked != null ? picked : text);
+            unsettled.add(conversation.send(picked != null ? picked : text).settled().toCompletableFuture());
         }
     }
 
