@@ -401,7 +401,7 @@ public final class LlmAgent implements Agent {
             }
         }
 
-        /** Stops timers and the request in flight; the turn takes no more input. */
+        /** Stops timers and the request in flight; the turn takes no more input. Idempotent. */
         private void finish(boolean cancelRequest) {
             finished = true;
             firstTokenTimer.cancel();
@@ -472,7 +472,6 @@ public final class LlmAgent implements Agent {
                 LOG.warn("LLM {} in session {} was cut at the token limit", kind, sessionId);
             }
             if (!wroteText && suggestions.isEmpty() && handoff == null && !end) {
-                finished = false; // fallback finishes again
                 fallback("empty", new LlmException("the model sent neither text nor a tool call"));
                 return;
             }
