@@ -40,8 +40,14 @@ public final class FakeLlmServer implements AutoCloseable {
     public record Status(int status, String body) implements Response {
     }
 
-    /** {@code 200 text/event-stream} headers, then silence until the server closes. */
-    public record Stall() implements Response {
+    /**
+     * {@code 200 text/event-stream} headers, the transcript {@code resource} if not null, then
+     * silence until the server closes.
+     */
+    public record Stall(String resource) implements Response {
+        public Stall() {
+            this(null);
+        }
     }
 
     /** One request as received. Header names are lower case. */
@@ -124,8 +130,13 @@ public final class FakeLlmServer implements AutoCloseable {
             } else if (response instanceof Sse sse) {
                 stream(exchange, sse.resource());
             } else {
-                sseHeaders(exchange);
-                exchange.getResponseBody().flush();
+                Stall stall = (Stall) response;
+                if (stall.resource() == null) {
+                    sseHeaders(exchange);
+                    exchange.getResponseBody().flush();
+                } else {
+                    stream(exchange, stall.resource());
+                }
                 closing.await();
             }
         } catch (InterruptedException e) {

@@ -344,6 +344,25 @@ class LlmAgentTest {
     }
 
     @Test
+    void totalTimeoutAfterSomeTextClosesTheMessageThenFailsWithTheStreamError() {
+        server.then(new FakeLlmServer.Stall("llm/cut.sse"));
+        CompletionStage<Void> turn = agent(settings()).reply(conversation(QUESTION), QUESTION, sink);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.deltas().size() == 4);
+        assertThat(time.pending()).as("the first-token timer is cancelled").isEqualTo(1);
+        time.advance(Duration.ofSeconds(120));
+        finish(turn);
+
+        assertThat(String.join("", sink.deltas())).isEqualTo("Let me check that for");
+        List<Call> calls = sink.calls();
+        assertThat(calls.get(4)).isEqualTo(new Complete(List.of(), List.of()));
+        assertThat(calls.get(5)).isInstanceOfSatisfying(Fail.class,
+                fail -> assertThat(fail.userMessage()).isEqualTo(ErrorMessages.STREAM_FAILED));
+        assertThat(calls).hasSize(6);
+        assertThat(metrics.events()).containsExactly("started:llm", "first-token:llm", "failed:llm:timeout");
+    }
+
+    @Test
     void connectionErrorsAreRetriedThenGiveTheFallback() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
