@@ -229,11 +229,11 @@ public final class WebhookAgent implements Agent {
             if (finished || attempt != current) {
                 return;
             }
-            finish(attempt);
             LOG.error("webhook agent {} failed in session {}: {}", settings.url(), conversation.sessionId(), problem);
             metrics.turnFailed(KIND, reason);
             String userMessage = userText == null ? ErrorMessages.AGENT_START_FAILED : ErrorMessages.AGENT_REPLY_FAILED;
             sink.fail(userMessage, new WebhookException(reason, problem, cause));
+            finish(attempt); // after the sink call: the session handles the failure before the end of the turn
         }
 
         private void finish(Attempt attempt) {
