@@ -2,8 +2,10 @@ package dev.parley.server;
 
 import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.server.agent.Agent;
-import dev.parley.server.agent.scripted.FlowLoader;
-import dev.parley.server.agent.scripted.ScriptedAgent;
+import dev.parley.server.metrics.MicrometerAgentMetrics;
+import dev.parley.server.metrics.ServerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.ConnectorTokens;
@@ -32,6 +34,7 @@ import dev.parley.server.time.Scheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,9 +80,20 @@ public final class ParleyServer implements AutoCloseable {
         own(() -> shutdown(timers));
         Scheduler scheduler = new ExecutorScheduler(timers);
 
-        Agent agent = new ScriptedAgent(
-                config.flowFile() == null ? FlowLoader.demo() : FlowLoader.load(config.flowFile()),
-                scheduler, config.streamChunkDelay());
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        own(meters::close);
+        // Outgoing HTTP of the agents (webhook, LLM): one client, its own small thread pool.
+        ExecutorService agentHttp = Executors.newFixedThreadPool(2, named("parley-agent-http"));
+        own(() -> shutdown(agentHttp));
+        HttpClient agentClient = HttpClient.newBuilder().executor(agentHttp)
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        Agent agent;
+        try {
+            agent = new AgentFactory(config, agentClient, scheduler, clock, new MicrometerAgentMetrics(meters)).build();
+        } catch (RuntimeException e) {
+            close(); // the store and threads opened so far
+            throw e;
+        }
         ParleyConfig.RateLimit rate = config.sessionMessageRate();
         SessionSettings settings = new SessionSettings(
                 (int) config.heartbeatInterval().toSeconds(),
@@ -107,6 +121,7 @@ public final class ParleyServer implements AutoCloseable {
         registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings,
                 desk.map(d -> (LiveAgentDesk) d)), store);
         deskToSessions.bind(new SessionConversationControl(registry));
+        ServerMetrics.bind(meters, registry, journal);
         // Queued on the desk's serial executor first, so the desk knows its open handoffs before any
         // recovered session talks to it.
         desk.ifPresent(Desk::recover);
@@ -151,7 +166,8 @@ public final class ParleyServer implements AutoCloseable {
             sessionLimiter.evictIdle();
         });
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, clock), tokens, registry,
-                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter);
+                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter)
+                .withMetrics(meters::scrape);
         if (desk.isPresent() && deskLogin.isPresent()) {
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
                     desk.get(), registry, store));

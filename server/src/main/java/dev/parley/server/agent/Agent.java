@@ -17,6 +17,14 @@ public interface Agent {
     AgentProfile profile();
 
     /**
+     * Name and avatar announced to a session of {@code connectorId}. Only an agent that stands for
+     * different agents per connector ({@link AgentRouter}) needs to override this.
+     */
+    default AgentProfile profile(String connectorId) {
+        return profile();
+    }
+
+    /**
      * The agent just joined: write the greeting.
      *
      * @return completes when the agent has written everything for this turn; the session starts

@@ -56,6 +56,7 @@ public final class ConfigLoader {
         applyEnv(env, s);
         applyFlags(flags, s);
         s.validate();
+        s.resolveAgents(env);
         return s.toConfig();
     }
 

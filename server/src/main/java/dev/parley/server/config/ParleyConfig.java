@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param demoConnectorToken token of the demo connector, {@code null} for no demo connector
  * @param jwtSecret HS256 key for access tokens (from {@code PARLEY_JWT_SECRET}), {@code null} to
  *     load or create {@code <dataDir>/jwt.secret}; an array, so it never shows in {@code toString}
+ * @param agents which AI agent answers which connector ({@code agents:}); the scripted agent's own
+ *     settings stay {@code flowFile} and {@code streamChunkDelay} ({@code agent:})
  */
 public record ParleyConfig(
         String bindAddress,
@@ -32,7 +34,8 @@ public record ParleyConfig(
         Path flowFile,
         Duration streamChunkDelay,
         byte[] jwtSecret,
-        DeskConfig desk) {
+        DeskConfig desk,
+        AgentsConfig agents) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -58,43 +61,51 @@ public record ParleyConfig(
             null,
             Duration.ofMillis(40),
             null,
-            DeskConfig.DEFAULTS);
+            DeskConfig.DEFAULTS,
+            AgentsConfig.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return new ParleyConfig(bindAddress, value, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk, agents);
     }
 
     public ParleyConfig withDataDir(Path value) {
         return new ParleyConfig(bindAddress, port, value, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk, agents);
     }
 
     public ParleyConfig withTimeouts(Duration idle, Duration inactivity) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idle, inactivity, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk, agents);
     }
 
     public ParleyConfig withStreamChunkDelay(Duration value) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value, jwtSecret, desk);
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value, jwtSecret, desk, agents);
     }
 
     public ParleyConfig withRates(RateLimit sessionMessages, RateLimit http) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay, jwtSecret, desk);
+                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay, jwtSecret, desk, agents);
     }
 
     public ParleyConfig withDesk(DeskConfig value) {
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret,
-                value);
+                value, agents);
+    }
+
+    public ParleyConfig withAgents(AgentsConfig value) {
+        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret,
+                desk, value);
     }
 
     public ParleyConfig withFlowFile(Path value) {

@@ -32,6 +32,7 @@ final class Settings {
     Duration streamChunkDelay;
     byte[] jwtSecret;
     DeskConfig desk;
+    AgentsConfig agents;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -52,6 +53,7 @@ final class Settings {
         streamChunkDelay = c.streamChunkDelay();
         jwtSecret = c.jwtSecret();
         desk = c.desk();
+        agents = c.agents();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -106,7 +108,90 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk);
+                jwtSecret, desk, agents);
+    }
+
+    /**
+     * Checks the {@code agents} selection and reads the secrets and prompt of the selected kinds
+     * (from {@code env} or files). Sections of kinds nothing selects are not read.
+     */
+    void resolveAgents(java.util.Map<String, String> env) {
+        for (var e : agents.connectors().entrySet()) {
+            check(!e.getKey().isBlank(), "agents.connectors: a connector id must not be empty");
+        }
+        if (agents.selects(AgentsConfig.Kind.LLM)) {
+            AgentsConfig.Llm llm = agents.llm().orElseThrow(() -> notConfigured(AgentsConfig.Kind.LLM));
+            webUrl(llm.baseUrl(), "agents.llm.base_url");
+            check(llm.model() != null && !llm.model().isBlank(), "agents.llm.model is required when the llm agent is selected");
+            check(llm.historyBudgetChars() >= 1, "agents.llm.history_budget_chars must be at least 1");
+            positive(llm.firstTokenTimeout(), "agents.llm.first_token_timeout_seconds");
+            positive(llm.totalTimeout(), "agents.llm.total_timeout_seconds");
+            check(llm.maxRetries() >= 0 && llm.maxRetries() <= 10, "agents.llm.max_retries must be between 0 and 10");
+            check(llm.avatarUrl() == null || isWebUrl(llm.avatarUrl()), "agents.llm.avatar_url must be an http(s) URL");
+            check(!(llm.apiKeyEnv() != null && llm.apiKeyFile() != null),
+                    "agents.llm: set api_key_env or api_key_file, not both");
+            Secret key = llm.apiKeyEnv() != null ? fromEnv(env, llm.apiKeyEnv(), "agents.llm.api_key_env")
+                    : llm.apiKeyFile() != null ? new Secret(readFile(llm.apiKeyFile(), "agents.llm.api_key_file"))
+                    : null; // a local model may need no key
+            String prompt = llm.systemPromptFile() == null ? null
+                    : readFile(llm.systemPromptFile(), "agents.llm.system_prompt_file");
+            agents = agents.withLlm(llm.withSecrets(key, prompt));
+        }
+        if (agents.selects(AgentsConfig.Kind.WEBHOOK)) {
+            AgentsConfig.Webhook hook = agents.webhook().orElseThrow(() -> notConfigured(AgentsConfig.Kind.WEBHOOK));
+            webUrl(hook.url(), "agents.webhook.url");
+            positive(hook.timeout(), "agents.webhook.timeout_seconds");
+            check(hook.maxRetries() >= 0 && hook.maxRetries() <= 10, "agents.webhook.max_retries must be between 0 and 10");
+            check(hook.historyTurns() >= 0, "agents.webhook.history_turns must not be negative");
+            check(hook.avatarUrl() == null || isWebUrl(hook.avatarUrl()), "agents.webhook.avatar_url must be an http(s) URL");
+            check(hook.secretEnv() != null || hook.secretFile() != null,
+                    "agents.webhook needs a signing secret: set secret_env (an environment variable name) or secret_file");
+            check(hook.secretEnv() == null || hook.secretFile() == null,
+                    "agents.webhook: set secret_env or secret_file, not both");
+            Secret secret = hook.secretEnv() != null ? fromEnv(env, hook.secretEnv(), "agents.webhook.secret_env")
+                    : new Secret(readFile(hook.secretFile(), "agents.webhook.secret_file"));
+            agents = agents.withWebhook(hook.withSecret(secret));
+        }
+    }
+
+    private ConfigException notConfigured(AgentsConfig.Kind kind) {
+        String by = agents.defaultKind() == kind ? "agents.default"
+                : "agents.connectors (" + String.join(", ", agents.connectors().entrySet().stream()
+                        .filter(e -> e.getValue() == kind).map(java.util.Map.Entry::getKey).sorted().toList()) + ")";
+        return new ConfigException("the " + kind.yamlName() + " agent is selected by " + by
+                + " but not configured: add an agents." + kind.yamlName() + " section");
+    }
+
+    private static Secret fromEnv(java.util.Map<String, String> env, String name, String key) {
+        String value = env.get(name);
+        check(value != null && !value.isBlank(), key + ": environment variable " + name + " is not set or empty");
+        return new Secret(value.strip());
+    }
+
+    /** The file's text without surrounding whitespace (an editor's trailing newline is not part of a key). */
+    private static String readFile(Path file, String key) {
+        try {
+            String text = Files.readString(file).strip();
+            check(!text.isEmpty(), key + ": " + file + " is empty");
+            return text;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new ConfigException(key + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static void webUrl(java.net.URI url, String key) {
+        check(url != null, key + " is required when that agent is selected");
+        check(isWebUrl(url.toString()), key + " must be an http(s) URL with a host, got '" + url + "'");
+    }
+
+    private static boolean isWebUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     private static void positive(Duration value, String name) {

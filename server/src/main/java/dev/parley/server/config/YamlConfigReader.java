@@ -22,7 +22,13 @@ final class YamlConfigReader {
     private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
-            "max_text_chars", "rate_limits", "agent", "desk");
+            "max_text_chars", "rate_limits", "agent", "agents", "desk");
+    private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
+    private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
+            "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
+            "max_retries", "fallback_text", "name", "avatar_url");
+    private static final Set<String> WEBHOOK_KEYS = Set.of("url", "secret_env", "secret_file", "timeout_seconds",
+            "max_retries", "name", "avatar_url", "history_turns");
 
     private final Path file;
 
@@ -56,6 +62,102 @@ final class YamlConfigReader {
         if (has(root, "rate_limits")) rateLimits(root.get("rate_limits"), s);
         if (has(root, "agent")) agent(root.get("agent"), s);
         if (has(root, "desk")) desk(root.get("desk"), s);
+        if (has(root, "agents")) agents(root.get("agents"), s);
+    }
+
+    private void agents(JsonNode node, Settings s) {
+        mapping(node, "agents.", AGENTS_KEYS);
+        AgentsConfig a = s.agents;
+        if (has(node, "default")) a = a.withDefault(kind(node.get("default"), "agents.default"));
+        if (node.has("connectors")) {
+            JsonNode connectors = node.get("connectors");
+            java.util.Map<String, AgentsConfig.Kind> map = new java.util.LinkedHashMap<>();
+            if (!connectors.isNull()) {
+                if (!connectors.isObject()) throw typeError("agents.connectors", "a mapping of connector id to agent kind", connectors);
+                for (Iterator<Map.Entry<String, JsonNode>> it = connectors.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    map.put(e.getKey(), kind(e.getValue(), "agents.connectors." + e.getKey()));
+                }
+            }
+            a = a.withConnectors(map);
+        }
+        if (has(node, "llm")) a = a.withLlm(llm(node.get("llm")));
+        if (has(node, "webhook")) a = a.withWebhook(webhook(node.get("webhook")));
+        s.agents = a;
+    }
+
+    private AgentsConfig.Kind kind(JsonNode value, String key) {
+        String name = text(value, key);
+        return AgentsConfig.Kind.parse(name).orElseThrow(() -> new ConfigException(file + ": '" + key
+                + "' must be one of scripted, llm, webhook, got '" + name + "'"));
+    }
+
+    private AgentsConfig.Llm llm(JsonNode node) {
+        inlineSecret(node, "agents.llm.", "api_key", "api_key_env", "api_key_file");
+        mapping(node, "agents.llm.", LLM_KEYS);
+        return new AgentsConfig.Llm(
+                has(node, "base_url") ? uri(node.get("base_url"), "agents.llm.base_url") : null,
+                optional(node, "model", "agents.llm."),
+                optional(node, "api_key_env", "agents.llm."),
+                optionalPath(node, "api_key_file", "agents.llm."),
+                null,
+                optionalPath(node, "system_prompt_file", "agents.llm."),
+                null,
+                has(node, "history_budget_chars") ? integer(node.get("history_budget_chars"), "agents.llm.history_budget_chars")
+                        : AgentsConfig.Llm.DEFAULT_HISTORY_BUDGET_CHARS,
+                AgentsConfig.Llm.DEFAULT_CONNECT_TIMEOUT,
+                has(node, "first_token_timeout_seconds") ? duration(node, "first_token_timeout_seconds")
+                        : AgentsConfig.Llm.DEFAULT_FIRST_TOKEN_TIMEOUT,
+                has(node, "total_timeout_seconds") ? duration(node, "total_timeout_seconds")
+                        : AgentsConfig.Llm.DEFAULT_TOTAL_TIMEOUT,
+                has(node, "max_retries") ? integer(node.get("max_retries"), "agents.llm.max_retries")
+                        : AgentsConfig.Llm.DEFAULT_MAX_RETRIES,
+                optional(node, "fallback_text", "agents.llm."),
+                has(node, "name") ? text(node.get("name"), "agents.llm.name") : AgentsConfig.Llm.DEFAULT_NAME,
+                optional(node, "avatar_url", "agents.llm."));
+    }
+
+    private AgentsConfig.Webhook webhook(JsonNode node) {
+        inlineSecret(node, "agents.webhook.", "secret", "secret_env", "secret_file");
+        mapping(node, "agents.webhook.", WEBHOOK_KEYS);
+        return new AgentsConfig.Webhook(
+                has(node, "url") ? uri(node.get("url"), "agents.webhook.url") : null,
+                optional(node, "secret_env", "agents.webhook."),
+                optionalPath(node, "secret_file", "agents.webhook."),
+                null,
+                has(node, "timeout_seconds") ? duration(node, "timeout_seconds") : AgentsConfig.Webhook.DEFAULT_TIMEOUT,
+                has(node, "max_retries") ? integer(node.get("max_retries"), "agents.webhook.max_retries")
+                        : AgentsConfig.Webhook.DEFAULT_MAX_RETRIES,
+                has(node, "name") ? text(node.get("name"), "agents.webhook.name") : AgentsConfig.Webhook.DEFAULT_NAME,
+                optional(node, "avatar_url", "agents.webhook."),
+                has(node, "history_turns") ? integer(node.get("history_turns"), "agents.webhook.history_turns")
+                        : AgentsConfig.Webhook.DEFAULT_HISTORY_TURNS);
+    }
+
+    /** A secret written into the file would end up in backups and version control: refused with the way out. */
+    private void inlineSecret(JsonNode node, String prefix, String key, String envKey, String fileKey) {
+        if (node.isObject() && node.has(key)) {
+            throw new ConfigException(file + ": '" + prefix + key + "' is not allowed: secrets are never written in "
+                    + "the config file; name an environment variable with '" + prefix + envKey
+                    + "' or a file with '" + prefix + fileKey + "'");
+        }
+    }
+
+    private java.net.URI uri(JsonNode value, String key) {
+        String text = text(value, key);
+        try {
+            return new java.net.URI(text.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(file + ": '" + key + "' is not a URL: " + e.getMessage());
+        }
+    }
+
+    private String optional(JsonNode node, String key, String prefix) {
+        return has(node, key) ? text(node.get(key), prefix + key) : null;
+    }
+
+    private Path optionalPath(JsonNode node, String key, String prefix) {
+        return has(node, key) ? Path.of(text(node.get(key), prefix + key)) : null;
     }
 
     private void desk(JsonNode node, Settings s) {

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The HTTP surface of a Parley node, readable at a glance: every route is in {@link #router}. */
 public final class HttpApi {
@@ -22,24 +23,36 @@ public final class HttpApi {
     private final StaticAssets assets = new StaticAssets();
     /** The live-agent desk's routes; absent when the desk is disabled. */
     private final Optional<DeskRoutes> desk;
+    /** Prometheus text of the node's meters; absent means no {@code /metrics} route. */
+    private final Optional<Supplier<String>> metrics;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
-                new WebSocketRoute(tokens, registry, decoder), Optional.empty());
+                new WebSocketRoute(tokens, registry, decoder), Optional.empty(), Optional.empty());
     }
 
     private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket,
-                    Optional<DeskRoutes> desk) {
+                    Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics) {
         this.accessToken = accessToken;
         this.sessions = sessions;
         this.webSocket = webSocket;
         this.desk = desk;
+        this.metrics = metrics;
     }
 
     /** The same API plus the live-agent desk ({@code /desk/api/*}, {@code /desk/ws}). */
     public HttpApi withDesk(DeskRoutes routes) {
-        return new HttpApi(accessToken, sessions, webSocket, Optional.of(routes));
+        return new HttpApi(accessToken, sessions, webSocket, Optional.of(routes), metrics);
+    }
+
+    /**
+     * The same API plus {@code GET /metrics} answering {@code scrape} in the Prometheus text format.
+     * Unauthenticated like {@code /healthz}: keep the node's port off the public internet or filter
+     * {@code /metrics} at the proxy.
+     */
+    public HttpApi withMetrics(Supplier<String> scrape) {
+        return new HttpApi(accessToken, sessions, webSocket, desk, Optional.of(scrape));
     }
 
     public Router router(Vertx vertx) {
@@ -54,6 +67,8 @@ public final class HttpApi {
         desk.ifPresent(d -> d.mount(router));
         router.get("/healthz").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+        metrics.ifPresent(scrape -> router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(scrape.get())));
         router.get("/").handler(assets::index);
         router.get("/widget.js").handler(assets::widget);
         DeskPage.register(router);

@@ -54,8 +54,9 @@ final class AgentConversation {
         this.agent = agent;
     }
 
+    /** Per connector: an {@code AgentRouter} may give each connector its own agent. */
     AgentProfile profile() {
-        return agent.profile();
+        return agent.profile(actor.record().connectorId());
     }
 
     void greet(Outbox outbox) {

@@ -62,7 +62,8 @@ class JwtSecretTest {
         ParleyConfig withSecret = new ParleyConfig(ParleyConfig.DEFAULTS.bindAddress(), 0, dir,
                 null, "localhost", Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofDays(1),
                 Duration.ofHours(1), 10, 100, ParleyConfig.DEFAULTS.sessionMessageRate(), ParleyConfig.DEFAULTS.httpRate(),
-                null, Duration.ZERO, configured, dev.parley.server.config.DeskConfig.DISABLED);
+                null, Duration.ZERO, configured, dev.parley.server.config.DeskConfig.DISABLED,
+                dev.parley.server.config.AgentsConfig.DEFAULTS);
 
         assertThat(JwtSecret.forConfig(withSecret)).isEqualTo(configured);
         assertThat(dir.resolve("jwt.secret")).doesNotExist();

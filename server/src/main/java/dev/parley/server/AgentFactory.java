@@ -1,0 +1,85 @@
+package dev.parley.server;
+
+import dev.parley.server.agent.Agent;
+import dev.parley.server.agent.AgentMetrics;
+import dev.parley.server.agent.AgentRouter;
+import dev.parley.server.agent.MeteredAgent;
+import dev.parley.server.agent.scripted.FlowLoader;
+import dev.parley.server.agent.scripted.ScriptedAgent;
+import dev.parley.server.agent.webhook.WebhookAgent;
+import dev.parley.server.agent.webhook.WebhookSettings;
+import dev.parley.server.config.AgentsConfig;
+import dev.parley.server.config.AgentsConfig.Kind;
+import dev.parley.server.config.ConfigException;
+import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.time.Scheduler;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Builds the node's {@link Agent} from {@code agent:} and {@code agents:}: one instance per kind
+ * in use, behind an {@link AgentRouter} when connectors differ. Every kind reports metrics: the
+ * scripted agent through a {@link MeteredAgent}, the webhook (and LLM) agents themselves.
+ */
+final class AgentFactory {
+    private final ParleyConfig config;
+    private final HttpClient http;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final AgentMetrics metrics;
+
+    AgentFactory(ParleyConfig config, HttpClient http, Scheduler scheduler, Clock clock, AgentMetrics metrics) {
+        this.config = config;
+        this.http = http;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** @throws ConfigException if a selected kind cannot be built */
+    Agent build() {
+        AgentsConfig agents = config.agents();
+        Map<Kind, Agent> byKind = new EnumMap<>(Kind.class);
+        Agent fallback = byKind.computeIfAbsent(agents.defaultKind(), this::create);
+        if (agents.connectors().isEmpty()) {
+            return fallback;
+        }
+        Map<String, Agent> byConnector = new HashMap<>();
+        agents.connectors().forEach((connector, kind) -> byConnector.put(connector, byKind.computeIfAbsent(kind, this::create)));
+        return new AgentRouter(fallback, byConnector);
+    }
+
+    private Agent create(Kind kind) {
+        AgentsConfig agents = config.agents();
+        return switch (kind) {
+            case SCRIPTED -> new MeteredAgent(new ScriptedAgent(
+                    config.flowFile() == null ? FlowLoader.demo() : FlowLoader.load(config.flowFile()),
+                    scheduler, config.streamChunkDelay()), "scripted", metrics);
+            case WEBHOOK -> {
+                AgentsConfig.Webhook w = agents.webhook().orElseThrow();
+                yield new WebhookAgent(new WebhookSettings(w.url(), w.secret().value(), w.timeout(), w.maxRetries(),
+                        w.name(), w.avatarUrl(), w.historyTurns()), http, scheduler, clock, metrics);
+            }
+            case LLM -> llm(agents.llm().orElseThrow());
+        };
+    }
+
+    // ---- LLM agent: plug-in point ---------------------------------------------------------------
+    // When dev.parley.server.agent.llm.LlmAgent is merged, replace the body of llm(...) with:
+    //
+    //   return new LlmAgent(new LlmSettings(c.baseUrl(), c.model(),
+    //           c.apiKey() == null ? null : c.apiKey().value(), c.systemPrompt(), c.historyBudgetChars(),
+    //           c.connectTimeout(), c.firstTokenTimeout(), c.totalTimeout(), c.maxRetries(),
+    //           c.fallbackText(), c.name(), c.avatarUrl()), http, scheduler, clock, metrics);
+    //
+    // (adapt argument types if LlmSettings takes e.g. a String base URL: c.baseUrl().toString()).
+    // LlmAgent gets the real metrics and reports itself; if it does not, wrap it instead:
+    //   new MeteredAgent(new LlmAgent(..., AgentMetrics.NONE), "llm", metrics)
+    private Agent llm(AgentsConfig.Llm c) {
+        throw new ConfigException("agents: the llm agent is not available in this build yet; "
+                + "choose scripted or webhook in agents.default / agents.connectors");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.parley.server.metrics;
+
+import dev.parley.server.session.SessionRegistry;
+import dev.parley.server.store.GroupCommitWriter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Node-level meters read from counters the parts already keep, so they cost nothing until scraped. */
+public final class ServerMetrics {
+    private ServerMetrics() {
+    }
+
+    /** {@code parley.sessions.live}, {@code parley.journal.batches}, {@code parley.journal.events}. */
+    public static void bind(MeterRegistry registry, SessionRegistry sessions, GroupCommitWriter journal) {
+        Gauge.builder("parley.sessions.live", sessions, SessionRegistry::liveCount)
+                .description("Sessions held in memory on this node").register(registry);
+        FunctionCounter.builder("parley.journal.batches", journal, GroupCommitWriter::batchesWritten)
+                .description("Group commits written to the journal").register(registry);
+        FunctionCounter.builder("parley.journal.events", journal, GroupCommitWriter::eventsWritten)
+                .description("Events written to the journal").register(registry);
+    }
+}
