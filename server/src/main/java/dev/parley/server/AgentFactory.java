@@ -4,6 +4,8 @@ import dev.parley.server.agent.Agent;
 import dev.parley.server.agent.AgentMetrics;
 import dev.parley.server.agent.AgentRouter;
 import dev.parley.server.agent.MeteredAgent;
+import dev.parley.server.agent.llm.LlmAgent;
+import dev.parley.server.agent.llm.LlmSettings;
 import dev.parley.server.agent.scripted.FlowLoader;
 import dev.parley.server.agent.scripted.ScriptedAgent;
 import dev.parley.server.agent.webhook.WebhookAgent;
@@ -78,8 +80,15 @@ final class AgentFactory {
     // (adapt argument types if LlmSettings takes e.g. a String base URL: c.baseUrl().toString()).
     // LlmAgent gets the real metrics and reports itself; if it does not, wrap it instead:
     //   new MeteredAgent(new LlmAgent(..., AgentMetrics.NONE), "llm", metrics)
+    /** The LLM agent reports its own turns, first tokens and failures. */
     private Agent llm(AgentsConfig.Llm c) {
-        throw new ConfigException("agents: the llm agent is not available in this build yet; "
-                + "choose scripted or webhook in agents.default / agents.connectors");
+        LlmSettings defaults = LlmSettings.DEFAULTS;
+        LlmSettings settings = new LlmSettings(c.baseUrl(), c.model(),
+                c.apiKey() == null ? null : c.apiKey().value(),
+                c.systemPrompt() == null ? defaults.systemPrompt() : c.systemPrompt(),
+                c.historyBudgetChars(), c.connectTimeout(), c.firstTokenTimeout(), c.totalTimeout(), c.maxRetries(),
+                defaults.initialBackoff(), c.fallbackText() == null ? defaults.fallbackText() : c.fallbackText(),
+                c.name(), c.avatarUrl(), null);
+        return new LlmAgent(settings, http, scheduler, clock, metrics);
     }
 }

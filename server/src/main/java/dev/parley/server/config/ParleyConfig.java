@@ -112,6 +112,6 @@ public record ParleyConfig(
         return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, value, streamChunkDelay, jwtSecret,
-                desk);
+                desk, agents);
     }
 }
