@@ -114,4 +114,10 @@ public record ParleyConfig(
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, value, streamChunkDelay, jwtSecret,
                 desk, agents);
     }
+
+    public ParleyConfig withAccessTokenLifetime(Duration value) {
+        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
+                idleTimeout, sessionInactivityTimeout, endedSessionRetention, value,
+                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
+    }
 }
