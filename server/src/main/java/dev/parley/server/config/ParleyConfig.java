@@ -65,59 +65,51 @@ public record ParleyConfig(
             AgentsConfig.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
-        return new ParleyConfig(bindAddress, value, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk, agents);
+        return copy(s -> s.port = value);
     }
 
     public ParleyConfig withDataDir(Path value) {
-        return new ParleyConfig(bindAddress, port, value, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk, agents);
+        return copy(s -> s.dataDir = value);
     }
 
     public ParleyConfig withTimeouts(Duration idle, Duration inactivity) {
-        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idle, inactivity, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk, agents);
+        return copy(s -> {
+            s.idleTimeout = idle;
+            s.sessionInactivityTimeout = inactivity;
+        });
     }
 
     public ParleyConfig withStreamChunkDelay(Duration value) {
-        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, value, jwtSecret, desk, agents);
+        return copy(s -> s.streamChunkDelay = value);
     }
 
     public ParleyConfig withRates(RateLimit sessionMessages, RateLimit http) {
-        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessages, http, flowFile, streamChunkDelay, jwtSecret, desk, agents);
+        return copy(s -> {
+            s.sessionMessageRate = sessionMessages;
+            s.httpRate = http;
+        });
     }
 
     public ParleyConfig withDesk(DeskConfig value) {
-        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret,
-                value, agents);
+        return copy(s -> s.desk = value);
     }
 
     public ParleyConfig withAgents(AgentsConfig value) {
-        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret,
-                desk, value);
+        return copy(s -> s.agents = value);
     }
 
     public ParleyConfig withFlowFile(Path value) {
-        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, value, streamChunkDelay, jwtSecret,
-                desk, agents);
+        return copy(s -> s.flowFile = value);
     }
 
     public ParleyConfig withAccessTokenLifetime(Duration value) {
-        return new ParleyConfig(bindAddress, port, dataDir, demoConnectorToken, demoConnectorHost, heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, value,
-                maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay, jwtSecret, desk);
+        return copy(s -> s.accessTokenLifetime = value);
+    }
+
+    /** A copy with some settings changed; one place knows the field list (Settings), not every wither. */
+    private ParleyConfig copy(java.util.function.Consumer<Settings> change) {
+        Settings settings = new Settings(this);
+        change.accept(settings);
+        return settings.toConfig();
     }
 }
