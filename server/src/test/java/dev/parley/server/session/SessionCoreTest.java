@@ -281,4 +281,75 @@ class SessionCoreTest {
 
         org.awaitility.Awaitility.await().until(session::tryReserveConnection);
     }
+
+    /** An agent whose replies the test writes by hand, holding each turn open until told. */
+    private static final class HandDrivenAgent implements dev.parley.server.agent.Agent {
+        final java.util.concurrent.BlockingQueue<dev.parley.server.agent.ReplySink> sinks =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.BlockingQueue<java.util.concurrent.CompletableFuture<Void>> turns =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public dev.parley.server.agent.AgentProfile profile() {
+            return new dev.parley.server.agent.AgentProfile("Hand", "https://example.com/h.png");
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> greet(dev.parley.server.agent.Conversation c,
+                                                                dev.parley.server.agent.ReplySink sink) {
+            sink.message("hello", java.util.List.of(), java.util.List.of());
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> reply(dev.parley.server.agent.Conversation c, String text,
+                                                                dev.parley.server.agent.ReplySink sink) {
+            asked.add(text);
+            java.util.concurrent.CompletableFuture<Void> turn = new java.util.concurrent.CompletableFuture<>();
+            sinks.add(sink);
+            turns.add(turn);
+            return turn;
+        }
+    }
+
+    @Test
+    void aUserMessageDuringAStreamedReplyWaitsForItAndRepliesNeverInterleave() throws Exception {
+        HandDrivenAgent hand = new HandDrivenAgent();
+        SessionRegistry withHand = new SessionRegistry(new SessionServices(journal, store, hand, time.clock(), executor,
+                new SessionSettings(30, IDLE, INACTIVITY, 3, 16, () -> () -> true)), store);
+        SessionActor session = withHand.find(withHand.create("con_1", "web", true).id())
+                .toCompletableFuture().join().orElseThrow();
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+        session.receive(c, new RequestAgentJoin(null, null));
+        c.next("REQUEST_POLY_AGENT_JOIN");
+        c.next("POLY_AGENT_JOINED");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        c.next("POLY_AGENT_MESSAGE_CHUNK");
+
+        session.receive(c, new UserMessage("first", null, null));
+        c.next("USER_MESSAGE");
+        c.next("POLY_AGENT_THINKING");
+        var firstSink = hand.sinks.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        firstSink.text("one ");
+        assertThat(c.next("POLY_AGENT_MESSAGE_CHUNK").path("payload").path("text").asText()).isEqualTo("one ");
+
+        session.receive(c, new UserMessage("second", null, null));
+        assertThat(c.next("USER_MESSAGE").path("payload").path("text").asText()).isEqualTo("second");
+        firstSink.text("two");
+        assertThat(c.next("POLY_AGENT_MESSAGE_CHUNK").path("payload").path("text").asText()).isEqualTo("two");
+        assertThat(hand.asked).containsExactly("first"); // the second waits for the first turn to end
+
+        firstSink.complete(java.util.List.of(), java.util.List.of());
+        hand.turns.poll(10, java.util.concurrent.TimeUnit.SECONDS).complete(null);
+
+        JsonNode last = c.next("POLY_AGENT_MESSAGE_CHUNK");
+        assertThat(last.path("payload").path("is_complete").asBoolean()).isTrue();
+        c.next("POLY_AGENT_THINKING"); // only now does the second turn start
+        org.awaitility.Awaitility.await().until(() -> hand.asked.size() == 2);
+        assertThat(hand.asked).containsExactly("first", "second");
+    }
 }
