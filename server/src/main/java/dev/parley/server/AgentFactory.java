@@ -3,6 +3,7 @@ package dev.parley.server;
 import dev.parley.server.agent.Agent;
 import dev.parley.server.agent.AgentMetrics;
 import dev.parley.server.agent.AgentRouter;
+import dev.parley.server.agent.InterruptibleAgent;
 import dev.parley.server.agent.MeteredAgent;
 import dev.parley.server.agent.llm.LlmAgent;
 import dev.parley.server.agent.llm.LlmSettings;
@@ -89,6 +90,7 @@ final class AgentFactory {
                 c.historyBudgetChars(), c.connectTimeout(), c.firstTokenTimeout(), c.totalTimeout(), c.maxRetries(),
                 defaults.initialBackoff(), c.fallbackText() == null ? defaults.fallbackText() : c.fallbackText(),
                 c.name(), c.avatarUrl(), null);
-        return new LlmAgent(settings, http, scheduler, clock, metrics);
+        LlmAgent agent = new LlmAgent(settings, http, scheduler, clock, metrics);
+        return c.cancelOnNewMessage() ? new InterruptibleAgent(agent) : agent;
     }
 }

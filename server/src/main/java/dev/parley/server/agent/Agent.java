@@ -13,6 +13,20 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Agent {
 
+    /**
+     * When true, a user message that arrives while a turn is still being written cancels that turn
+     * (its stage is cancelled; the message so far is closed) and is answered at once. When false
+     * (the default), the message waits for the next turn.
+     */
+    default boolean interruptible() {
+        return false;
+    }
+
+    /** {@link #interruptible()} for the agent that answers this connector (see {@link AgentRouter}). */
+    default boolean interruptible(String connectorId) {
+        return interruptible();
+    }
+
     /** Name and avatar announced in {@code POLY_AGENT_JOINED}. */
     AgentProfile profile();
 

@@ -36,6 +36,11 @@ public final class AgentRouter implements Agent {
     }
 
     @Override
+    public boolean interruptible(String connectorId) {
+        return agentFor(connectorId).interruptible(connectorId);
+    }
+
+    @Override
     public CompletionStage<Void> greet(Conversation conversation, ReplySink sink) {
         return agentFor(conversation.connectorId()).greet(conversation, sink);
     }

@@ -40,6 +40,11 @@ public final class MeteredAgent implements Agent {
     }
 
     @Override
+    public boolean interruptible(String connectorId) {
+        return agent.interruptible(connectorId);
+    }
+
+    @Override
     public CompletionStage<Void> greet(Conversation conversation, ReplySink sink) {
         Watched watched = new Watched(sink);
         return watched.watch(agent.greet(conversation, watched));

@@ -74,7 +74,7 @@ public record AgentsConfig(Kind defaultKind, Map<String, Kind> connectors, Optio
     public record Llm(URI baseUrl, String model, String apiKeyEnv, Path apiKeyFile, Secret apiKey,
                       Path systemPromptFile, String systemPrompt, int historyBudgetChars, Duration connectTimeout,
                       Duration firstTokenTimeout, Duration totalTimeout, int maxRetries, String fallbackText,
-                      String name, String avatarUrl) {
+                      String name, String avatarUrl, boolean cancelOnNewMessage) {
 
         public static final int DEFAULT_HISTORY_BUDGET_CHARS = 12_000;
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -85,7 +85,8 @@ public record AgentsConfig(Kind defaultKind, Map<String, Kind> connectors, Optio
 
         Llm withSecrets(Secret key, String prompt) {
             return new Llm(baseUrl, model, apiKeyEnv, apiKeyFile, key, systemPromptFile, prompt, historyBudgetChars,
-                    connectTimeout, firstTokenTimeout, totalTimeout, maxRetries, fallbackText, name, avatarUrl);
+                    connectTimeout, firstTokenTimeout, totalTimeout, maxRetries, fallbackText, name, avatarUrl,
+                    cancelOnNewMessage);
         }
     }
 

@@ -26,7 +26,7 @@ final class YamlConfigReader {
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
-            "max_retries", "fallback_text", "name", "avatar_url");
+            "max_retries", "fallback_text", "name", "avatar_url", "cancel_on_new_message");
     private static final Set<String> WEBHOOK_KEYS = Set.of("url", "secret_env", "secret_file", "timeout_seconds",
             "max_retries", "name", "avatar_url", "history_turns");
 
@@ -114,7 +114,9 @@ final class YamlConfigReader {
                         : AgentsConfig.Llm.DEFAULT_MAX_RETRIES,
                 optional(node, "fallback_text", "agents.llm."),
                 has(node, "name") ? text(node.get("name"), "agents.llm.name") : AgentsConfig.Llm.DEFAULT_NAME,
-                optional(node, "avatar_url", "agents.llm."));
+                optional(node, "avatar_url", "agents.llm."),
+                has(node, "cancel_on_new_message") && bool(node.get("cancel_on_new_message"),
+                        "agents.llm.cancel_on_new_message"));
     }
 
     private AgentsConfig.Webhook webhook(JsonNode node) {
@@ -304,5 +306,12 @@ final class YamlConfigReader {
 
     private static boolean has(JsonNode node, String key) {
         return node.hasNonNull(key);
+    }
+
+    private static boolean bool(JsonNode value, String key) {
+        if (!value.isBoolean()) {
+            throw new ConfigException(key + " must be true or false, got " + value);
+        }
+        return value.booleanValue();
     }
 }

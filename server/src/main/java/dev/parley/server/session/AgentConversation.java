@@ -40,6 +40,8 @@ final class AgentConversation {
     /** Id of the current turn; sinks of older turns are ignored. */
     private long turn;
     private boolean busy;
+    /** The stage of the turn being written, cancelled when an interruptible agent is interrupted. */
+    private CompletableFuture<Void> running;
     private OpenMessage open;
 
     /** A message being written: its id, chunks sent so far, text so far. */
@@ -65,10 +67,26 @@ final class AgentConversation {
     }
 
     void reply(String userText, Outbox outbox) {
+        if (busy && agent.interruptible(actor.record().connectorId())) {
+            interrupt(outbox);
+        }
         if (busy) {
             waitingUserTexts.add(userText);
         } else {
             startTurn(outbox, userText);
+        }
+    }
+
+    /** Cancels the turn being written: what was streamed is closed, later output of it is dropped. */
+    private void interrupt(Outbox outbox) {
+        CompletableFuture<Void> stale = running;
+        turn++;
+        if (open != null) {
+            complete(outbox, List.of(), List.of());
+        }
+        busy = false;
+        if (stale != null) {
+            stale.cancel(true);
         }
     }
 
@@ -96,6 +114,7 @@ final class AgentConversation {
             done = CompletableFuture.failedFuture(e);
         }
         String failureText = userText == null ? ErrorMessages.AGENT_START_FAILED : ErrorMessages.AGENT_REPLY_FAILED;
+        running = done.toCompletableFuture();
         done.whenComplete((ok, failure) -> actor.submitInternal(o -> {
             if (id != turn) {
                 return;

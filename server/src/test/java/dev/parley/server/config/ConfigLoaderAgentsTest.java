@@ -109,6 +109,14 @@ class ConfigLoaderAgentsTest {
     }
 
     @Test
+    void cancelOnNewMessageIsOffUnlessAskedForAndMustBeABoolean() throws IOException {
+        String base = "agents: {default: llm, llm: {base_url: 'http://localhost:8000', model: m";
+        assertThat(load(base + "}}\n", Map.of()).agents().llm().orElseThrow().cancelOnNewMessage()).isFalse();
+        assertThat(load(base + ", cancel_on_new_message: true}}\n", Map.of()).agents().llm().orElseThrow().cancelOnNewMessage()).isTrue();
+        refused(base + ", cancel_on_new_message: yes please}}\n", Map.of(), "cancel_on_new_message must be true or false");
+    }
+
+    @Test
     void aSecretWrittenInlineIsRefusedWithTheWayOut() {
         refused("agents: {webhook: {url: 'https://b.example.com', secret: hunter2}}\n", Map.of(),
                 "'agents.webhook.secret' is not allowed", "secret_env", "secret_file");

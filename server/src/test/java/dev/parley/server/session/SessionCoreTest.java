@@ -352,4 +352,45 @@ class SessionCoreTest {
         org.awaitility.Awaitility.await().until(() -> hand.asked.size() == 2);
         assertThat(hand.asked).containsExactly("first", "second");
     }
+
+    @Test
+    void anInterruptibleAgentsReplyIsClosedAndCancelledWhenTheUserWritesAgain() throws Exception {
+        HandDrivenAgent hand = new HandDrivenAgent();
+        SessionRegistry withHand = new SessionRegistry(new SessionServices(journal, store,
+                new dev.parley.server.agent.InterruptibleAgent(hand), time.clock(), executor,
+                new SessionSettings(30, IDLE, INACTIVITY, 3, 16, () -> () -> true)), store);
+        SessionActor session = withHand.find(withHand.create("con_1", "web", true).id())
+                .toCompletableFuture().join().orElseThrow();
+        RecordingConnection c = new RecordingConnection();
+        session.attach(c, 0);
+        c.replay();
+        session.receive(c, new RequestAgentJoin(null, null));
+        c.next("REQUEST_POLY_AGENT_JOIN");
+        c.next("POLY_AGENT_JOINED");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        session.receive(c, new UserMessage("first", null, null));
+        c.next("USER_MESSAGE");
+        c.next("POLY_AGENT_THINKING");
+        var firstSink = hand.sinks.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        var firstTurn = hand.turns.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        firstSink.text("one ");
+        String interrupted = c.next("POLY_AGENT_MESSAGE_CHUNK").path("payload").path("message_id").asText();
+
+        session.receive(c, new UserMessage("second", null, null));
+
+        c.next("USER_MESSAGE");
+        JsonNode closing = c.next("POLY_AGENT_MESSAGE_CHUNK");
+        assertThat(closing.path("payload").path("message_id").asText()).isEqualTo(interrupted);
+        assertThat(closing.path("payload").path("is_complete").asBoolean()).isTrue();
+        c.next("POLY_AGENT_THINKING");
+        org.awaitility.Awaitility.await().until(() -> hand.asked.size() == 2);
+        assertThat(firstTurn).isCancelled();
+
+        firstSink.text("late words of the cancelled turn");
+        var secondSink = hand.sinks.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        secondSink.text("answer to second");
+        assertThat(c.next("POLY_AGENT_MESSAGE_CHUNK").path("payload").path("text").asText()).isEqualTo("answer to second");
+    }
 }

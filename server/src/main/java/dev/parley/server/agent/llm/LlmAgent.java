@@ -73,10 +73,8 @@ import org.slf4j.LoggerFactory;
  * {@link ReplySink#fail} is called with {@link ErrorMessages#STREAM_FAILED}, so the user sees the
  * closed partial message and the documented system message. The api key is never logged.
  *
- * <p><b>Not supported yet:</b> cancelling a turn when a new user message arrives
- * ({@code cancelOnNewMessage}). The session core queues user messages that arrive during a turn and
- * starts the next turn once this one's stage completes, which is the required default; an agent has
- * no signal of the queued message, so cancelling would need a new port method.
+ * <p>Cancelling the returned stage (the session does so when a new user message interrupts an
+ * interruptible agent, see {@code cancel_on_new_message}) cancels the request in flight.
  *
  * <p>Timers run on the injected {@link Scheduler}; latency is measured with the injected
  * {@link Clock}; metrics are reported as agent kind {@value #KIND}.
@@ -176,6 +174,16 @@ public final class LlmAgent implements Agent {
             this.sessionId = sessionId;
             this.kind = kind;
             this.sink = Objects.requireNonNull(sink, "sink");
+            // The session cancels the stage when a newer user message interrupts this turn.
+            done.whenComplete((ignored, failure) -> {
+                if (done.isCancelled()) {
+                    synchronized (this) {
+                        if (!finished) {
+                            finish(true);
+                        }
+                    }
+                }
+            });
             try {
                 this.body = Json.MAPPER.writeValueAsBytes(body);
             } catch (JsonProcessingException e) {
