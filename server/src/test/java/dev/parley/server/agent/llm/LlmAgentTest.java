@@ -344,6 +344,19 @@ class LlmAgentTest {
     }
 
     @Test
+    void cancellingTheTurnStopsItsTimersAndWritesNothingMore() {
+        server.then(new FakeLlmServer.Stall());
+        CompletionStage<Void> turn = agent(settings()).reply(conversation(QUESTION), QUESTION, sink);
+        awaitState(1, 2);
+
+        turn.toCompletableFuture().cancel(true);
+
+        assertThat(time.pending()).as("timers of the cancelled turn").isZero();
+        time.advance(Duration.ofSeconds(60));
+        assertThat(sink.calls()).as("no fallback after an interruption").isEmpty();
+    }
+
+    @Test
     void totalTimeoutAfterSomeTextClosesTheMessageThenFailsWithTheStreamError() {
         server.then(new FakeLlmServer.Stall("llm/cut.sse"));
         CompletionStage<Void> turn = agent(settings()).reply(conversation(QUESTION), QUESTION, sink);
