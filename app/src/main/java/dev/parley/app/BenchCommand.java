@@ -16,6 +16,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,24 +28,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load-test a Parley server with SDK sessions and verify every session's history afterwards.")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:PARLEY_URL:-http://127.0.0.1:8080}",
-            description = "Server root (env PARLEY_URL, default ${DEFAULT-VALUE}).")
-    String url;
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:PARLEY_CONNECTOR_TOKEN:-parley-demo-token}",
-            description = "Connector token (env PARLEY_CONNECTOR_TOKEN, default the demo token).")
-    String token;
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:PARLEY_HOST:-localhost}",
-            description = "Host registered with the connector (env PARLEY_HOST, default ${DEFAULT-VALUE}).")
-    String host;
+    @Mixin
+    ServerOptions server;
     @Option(names = "--sessions", paramLabel = "N", defaultValue = "50", description = "Concurrent sessions (default ${DEFAULT-VALUE}).")
     int sessions;
     @Option(names = "--messages", paramLabel = "M", defaultValue = "20", description = "Messages per session (default ${DEFAULT-VALUE}).")
     int messages;
     @Option(names = "--rate", paramLabel = "R", defaultValue = "2", description = "Messages per second per session (default ${DEFAULT-VALUE}).")
     double rate;
-    @Option(names = "--streaming", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Ask for streamed replies (default on).")
-    boolean streaming;
     @Option(names = "--warmup", paramLabel = "S", defaultValue = "0",
             description = "Seconds at the start whose messages are left out of the latency figures (default 0).")
     double warmup;
@@ -66,7 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("error: --sessions and --messages must be at least 1, --rate and --duration positive, --warmup not negative");
             return 2;
         }
-        LoadRun.Config config = new LoadRun.Config(url, token, host, sessions, messages, rate, streaming, warmup, duration);
+        LoadRun.Config config = new LoadRun.Config(server.url, server.token, server.host, sessions, messages, rate, server.streaming,
+                warmup, duration);
         LoadRun.Outcome outcome;
         try (ProgressBar bar = progressBar()) {
             IntConsumer progress = bar == null ? n -> { } : bar::stepBy;
@@ -97,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Replays each started session's history (a few at a time) and checks it. */
     private void check(LoadRun.Outcome outcome, List<HistoryChecker.Result> checks, List<String> errors)
             throws InterruptedException {
-        HistoryReader reader = new HistoryReader(url, token, host, Duration.ofSeconds(30));
+        HistoryReader reader = new HistoryReader(server.url, server.token, server.host, Duration.ofSeconds(30));
         ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "parley-bench-check");
             t.setDaemon(true);

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 
 import dev.parley.client.AgentMessage;
-import dev.parley.client.ClientOptions;
 import dev.parley.client.ConnectionState;
 import dev.parley.client.Conversation;
 import dev.parley.client.ConversationListener;
@@ -38,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,18 +48,8 @@ import picocli.CommandLine.Option;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Chat with a Parley server from the terminal (type a number to pick a suggestion, /end to end the session, /quit to leave).")
 public final class ChatCommand implements Callable<Integer> {
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:PARLEY_URL:-http://127.0.0.1:8080}",
-            description = "Server root (env PARLEY_URL, default ${DEFAULT-VALUE}).")
-    String url;
-    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:PARLEY_CONNECTOR_TOKEN:-parley-demo-token}",
-            description = "Connector token (env PARLEY_CONNECTOR_TOKEN, default the demo token).")
-    String token;
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:PARLEY_HOST:-localhost}",
-            description = "Host registered with the connector (env PARLEY_HOST, default ${DEFAULT-VALUE}).")
-    String host;
-    @Option(names = "--streaming", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Ask for streamed replies (default on).")
-    boolean streaming;
+    @Mixin
+    ServerOptions server;
     @Option(names = "--session", paramLabel = "ID", description = "Resume this session instead of starting one.")
     String session;
     @Option(names = "--cursor", paramLabel = "SEQ", defaultValue = "0",
@@ -107,8 +97,7 @@ public final class ChatCommand implements Callable<Integer> {
             out.flush();
             return 2;
         }
-        ParleyClient client = ParleyClient.create(ClientOptions.builder()
-                .baseUrl(url).connectorToken(token).host(host).streaming(streaming).build());
+        ParleyClient client = ParleyClient.create(server.clientOptions().build());
         Screen screen = new Screen(out, terminal);
         Conversation conversation = session == null ? client.start(screen) : client.resume(session, cursor, screen);
         AtomicBoolean finished = new AtomicBoolean();
