@@ -56,6 +56,8 @@ public final class WebhookAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAgent.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Largest reply (a whole JSON body, or the sum of a stream's lines) a bot may send for one turn. */
+    static final int MAX_REPLY_BYTES = 1024 * 1024;
 
     private final WebhookSettings settings;
     private final HttpClient http;
@@ -267,8 +269,7 @@ public final class WebhookAgent implements Agent {
                 String type = info.headers().firstValue("Content-Type").orElse("");
                 String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
                 if (media.equals(JSON)) {
-                    return HttpResponse.BodySubscribers.mapping(
-                            HttpResponse.BodySubscribers.ofString(charset(type)), this::whole);
+                    return HttpResponse.BodySubscribers.mapping(new BoundedBody(MAX_REPLY_BYTES, charset(type)), this::whole);
                 }
                 if (media.equals(NDJSON)) {
                     return HttpResponse.BodySubscribers.fromLineSubscriber(new Lines(this), lines -> null,
@@ -294,7 +295,9 @@ public final class WebhookAgent implements Agent {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                    if (cause instanceof HttpTimeoutException) {
+                    if (tooLarge(cause)) {
+                        fail(this, "bad_reply", "bad reply: larger than " + MAX_REPLY_BYTES + " bytes", null);
+                    } else if (cause instanceof HttpTimeoutException) {
                         retryOrFail(this, "timeout", "no answer within " + settings.timeout().toMillis() + " ms", null, cause);
                     } else if (cause instanceof IOException) {
                         retryOrFail(this, "connection", "connection failed: " + cause, null, cause);
@@ -336,6 +339,8 @@ public final class WebhookAgent implements Agent {
         private final class Lines implements Flow.Subscriber<String> {
             private final Attempt attempt;
             private int number;
+            /** Characters read so far (close to bytes for the JSON a bot sends). */
+            private long received;
             private boolean over;
 
             Lines(Attempt attempt) {
@@ -354,6 +359,13 @@ public final class WebhookAgent implements Agent {
                     return;
                 }
                 number++;
+                received += line.length() + 1;
+                if (received > MAX_REPLY_BYTES) {
+                    over = true;
+                    attempt.lines.cancel();
+                    fail(attempt, "bad_reply", "bad stream: longer than " + MAX_REPLY_BYTES + " bytes", null);
+                    return;
+                }
                 if (line.isBlank()) {
                     return;
                 }
@@ -420,5 +432,15 @@ public final class WebhookAgent implements Agent {
             }
         }
         return StandardCharsets.UTF_8;
+    }
+
+    /** The HTTP client may wrap the body's own failure; look through the causes. */
+    private static boolean tooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BoundedBody.TooLarge) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -231,6 +231,27 @@ class WebhookAgentTest {
     }
 
     @Test
+    void aReplyLargerThanTheCapFailsTheTurnWithoutBeingBuffered() {
+        String huge = "{\"messages\":[{\"text\":\"" + "x".repeat(WebhookAgent.MAX_REPLY_BYTES) + "\"}]}";
+        bot = TestBot.start(SECRET, TestBot.always(Response.json(huge)));
+
+        assertFailed(reply(agent(), "hi bot"), ErrorMessages.AGENT_REPLY_FAILED, "larger than");
+        assertThat(bot.requests()).as("an oversized reply is not retried").hasSize(1);
+    }
+
+    @Test
+    void aStreamLongerThanTheCapFailsTheTurn() {
+        String[] lines = new String[20];
+        java.util.Arrays.fill(lines, "{\"delta\":\"" + "y".repeat(WebhookAgent.MAX_REPLY_BYTES / 16) + "\"}");
+        bot = TestBot.start(SECRET, TestBot.always(Response.ndjson(lines)));
+
+        RecordingReplySink sink = reply(agent(), "hi bot");
+
+        assertThat(sink.calls()).last().isInstanceOfSatisfying(Fail.class,
+                f -> assertThat(f.cause()).hasMessageContaining("longer than"));
+    }
+
+    @Test
     void anUnknownContentTypeFailsTheTurn() {
         bot = TestBot.start(SECRET, TestBot.always(Response.of("text/html", "<p>hi</p>")));
 
