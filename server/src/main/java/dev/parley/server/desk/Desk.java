@@ -83,6 +83,13 @@ public final class Desk implements LiveAgentDesk {
                     offlineSince.putIfAbsent(record.agentId(), now);
                 }
             }
+            store.waitingSinceOfOpenHandoffs().forEach((sessionId, since) -> {
+                HandoffRecord record = open.get(sessionId);
+                if (record != null && record.status() == HandoffRecord.Status.WAITING
+                        && since.isAfter(record.enqueuedAt())) { // a later transfer restarts the wait anyway
+                    waitingAgainSince.put(sessionId, since);
+                }
+            });
             LOG.info("desk recovered {} open handoffs", open.size());
             return null;
         });
@@ -302,6 +309,7 @@ public final class Desk implements LiveAgentDesk {
             for (HandoffRecord r : mine(gone.getKey())) {
                 HandoffRecord back = r.requeued();
                 save(back);
+                store.saveWaitingSince(r.sessionId(), now);
                 waitingAgainSince.put(r.sessionId(), now);
                 conversations.liveAgentLeft(r.sessionId());
                 changed = true;

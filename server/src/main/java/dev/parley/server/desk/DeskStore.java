@@ -22,4 +22,10 @@ public interface DeskStore {
 
     /** Records not closed, oldest first. */
     List<HandoffRecord> openHandoffs();
+
+    /** Remembers when a requeued conversation started waiting again (its timeout counts from then). */
+    void saveWaitingSince(String sessionId, java.time.Instant since);
+
+    /** The "waiting again since" times of open handoffs that have one. */
+    java.util.Map<String, java.time.Instant> waitingSinceOfOpenHandoffs();
 }

@@ -230,6 +230,29 @@ class DeskTest {
     }
 
     @Test
+    void aRequeuedConversationsWaitCountsFromTheRequeueAlsoAfterARestart() {
+        Listener listener = new Listener();
+        desk.connect(agent("agt_a", 1, "support"), listener);
+        enqueue("s1", "support");
+        clock.advance(Duration.ofMinutes(30)); // a long live chat, far beyond the queue's 5-minute wait
+        desk.disconnect("agt_a", listener);
+        clock.advance(GRACE);
+        desk.tick();
+        assertThat(record("s1").status()).isEqualTo(HandoffRecord.Status.WAITING);
+
+        desk = newDesk(); // a restart: nothing in memory
+        desk.recover();
+        conversations.calls.clear();
+        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        desk.tick();
+        assertThat(conversations.calls).doesNotContain("timeout s1");
+
+        clock.advance(Duration.ofSeconds(1));
+        desk.tick();
+        assertThat(conversations.calls).contains("timeout s1");
+    }
+
+    @Test
     void aUserWhoWaitsLongerThanTheQueueAllowsTimesOut() {
         agent("agt_a", 1, "support");
         enqueue("s1", "support");

@@ -413,6 +413,27 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
     }
 
     @Override
+    public void saveWaitingSince(String sessionId, Instant since) {
+        writer.inTransaction("waiting time of handoff " + sessionId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE handoffs SET waiting_since = ? WHERE session_id = ?")) {
+                ps.setLong(1, since.toEpochMilli());
+                ps.setString(2, sessionId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Map<String, Instant> waitingSinceOfOpenHandoffs() {
+        Map<String, Instant> since = new LinkedHashMap<>();
+        query("waitingSince", "SELECT session_id, waiting_since FROM handoffs WHERE status <> 'CLOSED'"
+                + " AND waiting_since IS NOT NULL", ps -> { },
+                rs -> Map.entry(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))))
+                .forEach(e -> since.put(e.getKey(), e.getValue()));
+        return since;
+    }
+
+    @Override
     public List<HandoffRecord> openHandoffs() {
         return query("openHandoffs", "SELECT " + HANDOFF_COLUMNS + " FROM handoffs WHERE status <> 'CLOSED'"
                 + " ORDER BY enqueued_at, session_id", ps -> { }, SqliteStore::handoff);
