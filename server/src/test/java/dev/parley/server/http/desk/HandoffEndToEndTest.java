@@ -189,6 +189,7 @@ class HandoffEndToEndTest {
         assertThat(agent.path("name").asText()).isEqualTo("Sarah");
         assertThat(agent.path("avatar_url").asText()).isEqualTo("https://example.com/sarah.png");
         assertThat(sarah.next("desk.assigned").path("conversation").path("session_id").asText()).isEqualTo(user.sessionId());
+        sarah.next(deskEvent("EVENT_TYPE_EVENT_BATCH")); // the history: from here on the desk follows live
 
         user.say("My booking for tonight is wrong");
         JsonNode echo = user.next("EVENT_TYPE_USER_MESSAGE");
