@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionActor {
     private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
+    /** Journal rows read per query while replaying. */
+    private static final int REPLAY_PAGE = 500;
 
     private final SessionRecord record;
     private final SessionServices services;
@@ -141,18 +143,8 @@ public final class SessionActor {
                 connection.close(CloseCodes.INTERNAL_ERROR, "session unavailable, reconnect");
                 return;
             }
-            List<String> history = new ArrayList<>();
-            long after = Math.max(0, cursor);
-            while (true) {
-                List<StoredEvent> page = services.events().readAfter(record.id(), after, 500);
-                page.forEach(e -> history.add(e.json()));
-                if (page.size() < 500) {
-                    break;
-                }
-                after = page.get(page.size() - 1).sequence();
-            }
             Instant now = now();
-            ReplayBatches.frames(history, now).forEach(connection::send);
+            replayTo(connection, cursor, now);
             if (state.ended()) {
                 connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
                 return;
@@ -160,6 +152,21 @@ public final class SessionActor {
             lastFrameAt.put(connection, now);
             lastClientActivity = now;
         });
+    }
+
+    /** Sends the journal after {@code cursor} as replay batches; runs inside a queue task. */
+    private void replayTo(Connection connection, long cursor, Instant now) {
+        List<String> history = new ArrayList<>();
+        long after = Math.max(0, cursor);
+        while (true) {
+            List<StoredEvent> page = services.events().readAfter(record.id(), after, REPLAY_PAGE);
+            page.forEach(e -> history.add(e.json()));
+            if (page.size() < REPLAY_PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).sequence();
+        }
+        ReplayBatches.frames(history, now).forEach(connection::send);
     }
 
     /** The connection closed; frees its slot. */
@@ -264,10 +271,7 @@ public final class SessionActor {
     /** A desk follows this conversation: history after {@code cursor}, then every event live. */
     public void attachObserver(Connection desk, long cursor) {
         queue.submit(() -> {
-            List<String> history = new ArrayList<>();
-            services.events().readAfter(record.id(), Math.max(0, cursor), Integer.MAX_VALUE)
-                    .forEach(e -> history.add(e.json()));
-            ReplayBatches.frames(history, now()).forEach(desk::send);
+            replayTo(desk, cursor, now());
             if (!state.ended()) {
                 observers.add(desk);
             }
