@@ -4,31 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code parley bench} against a real server: every message accounted for, exit code 0. */
+@ParleyTest
 class BenchCommandTest {
-    @TempDir
-    static Path dir;
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static Run bench(String... extra) throws Exception {
         StringWriter out = new StringWriter();

@@ -7,20 +7,17 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,24 +27,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * frame is answered with one error {@code SYSTEM_MESSAGE} to its sender, the socket stays open and
  * nothing is journaled. Only an oversized frame closes the socket (1009, our choice for §13.11).
  */
+@ParleyTest(config = "fastHttpRates")
 class BadInputTest {
     private static final String INVALID = "Unknown event type or invalid message format";
     private static final String METADATA = "{\"custom\":{\"client_event_id\":\"bad-1\",\"note\":[1,2]},\"tag\":\"x\"}";
     private static final int MAX_FRAME_BYTES = 131072;
 
-    @TempDir
-    static Path dir;
     static TestServer server;
 
-    @BeforeAll
-    static void start() {
-        // Every case opens its own session; keep the HTTP rate limit out of the way of ~50 of them.
-        server = TestServer.start(dir, c -> c.withRates(c.sessionMessageRate(), new ParleyConfig.RateLimit(1000, 1000)));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    // Every case opens its own session; keep the HTTP rate limit out of the way of ~50 of them.
+    static ParleyConfig fastHttpRates(ParleyConfig c) {
+        return c.withRates(c.sessionMessageRate(), new ParleyConfig.RateLimit(1000, 1000));
     }
 
     // ---- malformed envelopes -----------------------------------------------------------------

@@ -3,30 +3,16 @@ package dev.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The documented conversation (PROTOCOL.md §1.3, §10) end to end over a real socket. */
+@ParleyTest
 class ConversationOverWebSocketTest {
-    @TempDir
-    static Path dir;
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void newSessionReplaysSessionStartThenJoinChatAndEnd() {

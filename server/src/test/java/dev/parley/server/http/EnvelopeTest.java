@@ -13,20 +13,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.testing.Frames;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The server event envelope (PROTOCOL.md §4.2, §4.3, §13.1, §13.2, §13.6, §13.23–13.25) as seen on the wire. */
+@ParleyTest(config = "fastSessionRates")
 class EnvelopeTest {
     private static final String TIMESTAMP = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$";
     /** Nested objects, arrays, escapes, non-ASCII text, numbers beyond a long and an exponent spelling, spaces. */
@@ -34,18 +32,10 @@ class EnvelopeTest {
             + "{\"deep\":[true,false,null]},\"x\"],\"empty\":{}},\"big\":12345678901234567890,\"price\":1.50e3,"
             + "\"neg\":-0.0,\"text\":\"h\u00e9llo \u2013 \u65e5\u672c \uD83D\uDE00 \\\"quoted\\\" \\u00e9 \\n\"}}";
 
-    @TempDir
-    static Path dir;
     static TestServer server;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, c -> c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static ParleyConfig fastSessionRates(ParleyConfig c) {
+        return c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate());
     }
 
     private static void assertEnvelope(JsonNode event) {

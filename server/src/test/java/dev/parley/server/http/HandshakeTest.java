@@ -9,6 +9,7 @@ import dev.parley.server.auth.ConnectorTokens;
 import dev.parley.server.auth.MutableClock;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
@@ -31,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,27 +44,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  * event. Refusals are read twice: through the JDK WebSocket client (status only) and through a raw
  * socket (status, headers, body, and what follows on the connection).
  */
+@ParleyTest
 class HandshakeTest {
     private static final String OTHER_TOKEN = "pct_other-connector-token";
 
-    @TempDir
-    static Path dir;
     static TestServer server;
     static Rest rest;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir);
         rest = server.rest();
         try (SqliteStore store = SqliteStore.open(server.dataDir())) {
             store.createConnector(new Connector("con_other", ConnectorTokens.hash(OTHER_TOKEN), "example.com",
                     Instant.now(), null));
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     // ---- a raw upgrade request ---------------------------------------------------------------

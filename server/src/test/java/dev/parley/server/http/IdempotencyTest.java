@@ -10,13 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.testing.Frames;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,23 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  * (PROTOCOL.md §4.4, §13.5): it is processed once, and every resend gets the original echo back,
  * to the sender only — on the same socket, on a new socket and after a restart.
  */
+@ParleyTest(config = "fastSessionRates")
 class IdempotencyTest {
     private static final String USER_MESSAGE = "EVENT_TYPE_USER_MESSAGE";
     private static final String JOIN = "EVENT_TYPE_REQUEST_POLY_AGENT_JOIN";
     private static final String END = "EVENT_TYPE_USER_END_SESSION";
 
-    @TempDir
-    static Path dir;
     static TestServer server;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, c -> c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static ParleyConfig fastSessionRates(ParleyConfig c) {
+        return c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate());
     }
 
     /** A new session with the agent joined and its greeting read. */

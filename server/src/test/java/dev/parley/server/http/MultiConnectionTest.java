@@ -11,30 +11,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.testing.Frames;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Several sockets on one session (PROTOCOL.md §13.21): every live event reaches all of them, in one order. */
+@ParleyTest(config = "fastSessionRates")
 class MultiConnectionTest {
-    @TempDir
-    static Path dir;
     static TestServer server;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, c -> c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static ParleyConfig fastSessionRates(ParleyConfig c) {
+        return c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate());
     }
 
     /** Reads until {@code count} stored events arrived (batches flattened), then whatever precedes a probe. */

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.Limits;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.testing.Frames;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
@@ -26,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,21 +37,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the cursor and whenever the socket drops, a client that dedupes by id ends up with every stored
  * event exactly once, in sequence order ("no gap, no double").
  */
+@ParleyTest(config = "fastSessionRates")
 class ReplayTest {
     private static final String TIMESTAMP = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$";
 
-    @TempDir
-    static Path dir;
     static TestServer server;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, c -> c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static ParleyConfig fastSessionRates(ParleyConfig c) {
+        return c.withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate());
     }
 
     /** A socket and everything it received so far, batches flattened, transient frames included. */

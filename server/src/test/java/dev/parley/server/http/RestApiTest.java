@@ -13,6 +13,7 @@ import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.config.ParleyConfig.RateLimit;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
@@ -27,7 +28,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The REST surface (PROTOCOL.md §2, §13.16, §13.19, §13.20, §13.26, §13.30) over a real HTTP
  * client: every documented status and error string, and the JSON shape of every answer.
  */
+@ParleyTest(config = "fastHttpRates")
 class RestApiTest {
     private static final String ACCESS_TOKEN = "/api/v1/access-token";
     private static final String SESSIONS = "/api/v1/sessions";
@@ -48,15 +49,16 @@ class RestApiTest {
     private static final String NO_HOST_TOKEN = "pct_no-host-connector-token";
     private static final String REVOKED_TOKEN = "pct_revoked-connector-token";
 
-    @TempDir
-    static Path dir;
     static TestServer server;
     static Rest rest;
 
+    // Generous HTTP rates: this class makes many requests with the demo token in a burst.
+    static ParleyConfig fastHttpRates(ParleyConfig c) {
+        return c.withRates(c.sessionMessageRate(), new RateLimit(1000, 1000));
+    }
+
     @BeforeAll
     static void start() {
-        // Generous HTTP rates: this class makes many requests with the demo token in a burst.
-        server = TestServer.start(dir, c -> c.withRates(c.sessionMessageRate(), new RateLimit(1000, 1000)));
         rest = server.rest();
         try (SqliteStore store = SqliteStore.open(server.dataDir())) {
             Instant now = Instant.now();
@@ -65,11 +67,6 @@ class RestApiTest {
             store.createConnector(new Connector("con_revoked", ConnectorTokens.hash(REVOKED_TOKEN), "example.com",
                     now.minus(Duration.ofDays(1)), now.minus(Duration.ofMinutes(1))));
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -2,36 +2,22 @@ package dev.parley.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The demo page, the widget script and cross-origin access to the REST endpoints. */
+@ParleyTest
 class WidgetAssetsAndCorsTest {
     private static final String ORIGIN = "https://shop.example.org";
 
-    @TempDir
-    static Path dir;
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void rootServesTheDemoPageWithTheOneScriptTag() {
