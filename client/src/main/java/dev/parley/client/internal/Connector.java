@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gets the conversation a socket, one step per callback: access token (§2.1) → session (§2.2) →
- * socket with {@code cursor} = last delivered sequence (§3.1). Keeps the token renewed ahead of
- * expiry for later reconnects, and after a failure or a drop tries again after a back-off, or the
- * server's {@code Retry-After}, within the reconnect budget (§3.6). Conversation thread only,
- * except the token-expiry test hook.
+ * socket with {@code cursor} = last delivered sequence (§3.1). {@link AccessTokens} keeps the token
+ * renewed ahead of expiry for later reconnects. After a failure or a drop it tries again after a
+ * back-off, or the server's {@code Retry-After}, within the reconnect budget (§3.6). Conversation
+ * thread only, except the token-expiry test hook.
  */
 final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(RealConversation.class);
@@ -35,15 +35,11 @@ final class Connector {
     private final RestCalls rest;
     private final Outbound out;
     private final Inbound in;
+    private final AccessTokens tokens;
 
     // Conversation thread only.
-    private AccessToken token;
     private int failedAttempts;
     private Timers.Cancellable reconnectTimer;
-    private Timers.Cancellable renewalTimer;
-
-    /** Written on the conversation thread, read anywhere: test hook for the token's expiry. */
-    private volatile Instant tokenExpiresAt;
 
     Connector(RealConversation conversation, ClientCore core, ConversationThread thread, Outbound out, Inbound in) {
         this.conversation = conversation;
@@ -54,6 +50,7 @@ final class Connector {
         this.rest = new RestCalls(core::http, options);
         this.out = out;
         this.in = in;
+        this.tokens = new AccessTokens(core, thread, rest, conversation::isFinished);
     }
 
     /** Token, then session, then socket; each step continues on the conversation thread. */
@@ -65,13 +62,13 @@ final class Connector {
             conversation.finish();
             return;
         }
-        if (!tokenJustFetched && !tokenFresh()) {
+        if (!tokenJustFetched && !tokens.fresh()) {
             rest.accessToken().whenCompleteAsync((fresh, error) -> {
                 if (!conversation.isFinished()) {
                     if (error != null) {
                         failed(error);
                     } else {
-                        useToken(fresh);
+                        tokens.use(fresh);
                         connect(true);
                     }
                 }
@@ -79,7 +76,7 @@ final class Connector {
             return;
         }
         if (conversation.sessionId() == null) {
-            rest.createSession(token).whenCompleteAsync((id, error) -> {
+            rest.createSession(tokens.current()).whenCompleteAsync((id, error) -> {
                 if (!conversation.isFinished()) {
                     if (error != null) {
                         failed(error);
@@ -94,43 +91,9 @@ final class Connector {
         openSocket();
     }
 
-    private boolean tokenFresh() {
-        return token != null && options.clock().instant().isBefore(token.expiresAt().minus(options.tokenRenewalMargin()));
-    }
-
-    /** Keeps the token and schedules its renewal ahead of expiry, for later reconnects. */
-    private void useToken(AccessToken fresh) {
-        token = fresh;
-        tokenExpiresAt = fresh.expiresAt();
-        Outbound.cancel(renewalTimer);
-        Duration lifetime = Duration.between(options.clock().instant(), fresh.expiresAt());
-        Duration delay = lifetime.minus(options.tokenRenewalMargin());
-        if (delay.isNegative() || delay.isZero()) {
-            delay = lifetime.dividedBy(2); // a margin longer than the lifetime: renew half way
-        }
-        renewalTimer = timers.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> thread.post(this::renewToken));
-    }
-
-    private void renewToken() {
-        renewalTimer = null;
-        if (conversation.isFinished() || core.http() == null) {
-            return;
-        }
-        rest.accessToken().whenCompleteAsync((fresh, error) -> {
-            if (conversation.isFinished()) {
-                return;
-            }
-            if (error != null) {
-                LOG.debug("token renewal failed; the next reconnect fetches one", error);
-            } else {
-                useToken(fresh);
-            }
-        }, thread);
-    }
-
     /** Test hook, any thread: when the current access token expires, {@code null} before the first. */
     Instant tokenExpiresAt() {
-        return tokenExpiresAt;
+        return tokens.expiresAt();
     }
 
     private void openSocket() {
@@ -152,7 +115,7 @@ final class Connector {
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return URI.create(base + "/ws?session_id=" + enc(conversation.sessionId()) + "&access_token=" + enc(token.value())
+        return URI.create(base + "/ws?session_id=" + enc(conversation.sessionId()) + "&access_token=" + enc(tokens.current().value())
                 + "&cursor=" + in.delivered());
     }
 
@@ -234,6 +197,6 @@ final class Connector {
     /** The conversation is over: no more reconnects or renewals. */
     void stop() {
         Outbound.cancel(reconnectTimer);
-        Outbound.cancel(renewalTimer);
+        tokens.stop();
     }
 }
