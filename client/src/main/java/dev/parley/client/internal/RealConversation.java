@@ -5,7 +5,6 @@ import dev.parley.client.Conversation;
 import dev.parley.client.ConversationListener;
 import dev.parley.client.ConversationLostException;
 import dev.parley.client.OutgoingMessage;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -235,15 +234,8 @@ public final class RealConversation implements Conversation {
         }
         finished = true;
         connector.stop();
-        WebSocket ws = out.detach();
+        out.closeGracefully();
         in.resetReplay();
-        if (ws != null) {
-            try {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((w, e) -> ws.abort());
-            } catch (RuntimeException e) {
-                ws.abort();
-            }
-        }
         receipts.failAll();
         setState(ConnectionState.CLOSED);
         core.unregister(this);
