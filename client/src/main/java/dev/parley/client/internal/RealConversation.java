@@ -17,13 +17,15 @@ import org.slf4j.LoggerFactory;
  * one. The thread ends when the conversation reaches {@link ConnectionState#CLOSED}.
  *
  * <p>The parts, each confined to that thread: {@link Connector} gets a socket (token → session →
- * socket, back-off; {@link AccessTokens} renews the token); {@link Inbound} reads it (order, dedup,
- * dispatch); {@link Outbound} writes to it (ordered queue, heartbeats); {@link Receipts} tracks our
- * messages through {@link ReceiptsWire}; {@link ListenerCalls} calls the listener. {@link SocketHop}
- * is the one piece called elsewhere: it moves socket callbacks onto the thread.
- * Once the first replay batch is in, {@link #connected} joins the agent if it never joined (§3.4),
- * resends unconfirmed messages and starts heartbeats (§3.5); a drop goes back to the socket step
- * after a back-off (§3.6).
+ * socket), with {@link AccessTokens} renewing the token and {@link Reconnects} deciding when to try
+ * again; {@link Inbound} reads the socket (order, dedup, dispatch); {@link Outbound} owns and writes
+ * to it (ordered queue, heartbeats, close); {@link Receipts} tracks our messages through
+ * {@link ReceiptsWire}; {@link ListenerCalls} calls the listener. {@link SocketHop} is the one piece
+ * called on other threads: it only moves socket callbacks onto the conversation thread.
+ *
+ * <p>Once the first replay batch is in, {@link #connected} joins the agent if it never joined
+ * (§3.4), resends unconfirmed messages and starts heartbeats (§3.5); a drop goes back to the socket
+ * step after a back-off (§3.6).
  */
 public final class RealConversation implements Conversation {
     private static final Logger LOG = LoggerFactory.getLogger(RealConversation.class);
