@@ -30,6 +30,7 @@ final class Inbound {
     private final RealConversation conversation;
     private final Outbound out;
     private final Receipts receipts;
+    private final ListenerCalls listeners;
     private final TypedDispatch typed;
 
     // Conversation thread only.
@@ -39,10 +40,12 @@ final class Inbound {
     private boolean replayDone;
     private boolean agentJoined;
 
-    Inbound(RealConversation conversation, Outbound out, Receipts receipts, TypedDispatch typed, long cursor) {
+    Inbound(RealConversation conversation, Outbound out, Receipts receipts, ListenerCalls listeners, TypedDispatch typed,
+            long cursor) {
         this.conversation = conversation;
         this.out = out;
         this.receipts = receipts;
+        this.listeners = listeners;
         this.typed = typed;
         this.sequencer = new EventSequencer(cursor, MAX_HELD_EVENTS, ID_WINDOW);
     }
@@ -121,8 +124,8 @@ final class Inbound {
         if (!event.isTransient()) {
             conversation.advanceCursor(event.sequence());
         }
-        conversation.tell(l -> l.onEvent(conversation, event));
-        conversation.tell(l -> typed.dispatch(event));
+        listeners.tell(l -> l.onEvent(conversation, event));
+        listeners.tell(l -> typed.dispatch(event));
         if (payload instanceof UserMessageEcho echo) {
             receipts.confirmed(ClientFrames.clientEventId(event.metadata()), echo.messageId());
         } else if (payload instanceof SystemMessage system && system.level() == SystemLevel.SYSTEM_MESSAGE_LEVEL_ERROR) {

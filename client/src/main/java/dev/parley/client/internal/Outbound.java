@@ -125,12 +125,18 @@ final class Outbound {
         heartbeatTimer = null;
     }
 
-    /** Like {@link #drop()}, but hands the socket over un-aborted, for a close handshake. */
-    WebSocket detach() {
+    /** Like {@link #drop()}, but closes the socket with a close handshake (aborting it once done). */
+    void closeGracefully() {
         WebSocket ws = socket;
         socket = null;
         drop();
-        return ws;
+        if (ws != null) {
+            try {
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((w, e) -> ws.abort());
+            } catch (RuntimeException e) {
+                ws.abort();
+            }
+        }
     }
 
     /** Test hook: aborts the current socket, as a network failure would; false if there is none. */

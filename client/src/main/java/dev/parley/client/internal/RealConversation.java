@@ -4,12 +4,9 @@ import dev.parley.client.ConnectionState;
 import dev.parley.client.Conversation;
 import dev.parley.client.ConversationListener;
 import dev.parley.client.ConversationLostException;
-import dev.parley.client.DeliveryStatus;
 import dev.parley.client.OutgoingMessage;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +17,21 @@ import org.slf4j.LoggerFactory;
  * one. The thread ends when the conversation reaches {@link ConnectionState#CLOSED}.
  *
  * <p>The parts, each confined to that thread: {@link Connector} gets a socket (token → session →
- * socket, back-off, token renewal); {@link Inbound} reads it (order, dedup, dispatch);
- * {@link Outbound} writes to it (ordered queue, heartbeats); {@link Receipts} tracks our messages.
- * Once the first replay batch is in, {@link #connected} joins the agent if it never joined (§3.4),
- * resends unconfirmed messages and starts heartbeats (§3.5); a drop goes back to the socket step
- * after a back-off (§3.6).
+ * socket), with {@link AccessTokens} renewing the token and {@link Reconnects} deciding when to try
+ * again; {@link Inbound} reads the socket (order, dedup, dispatch); {@link Outbound} owns and writes
+ * to it (ordered queue, heartbeats, close); {@link Receipts} tracks our messages through
+ * {@link ReceiptsWire}; {@link ListenerCalls} calls the listener. {@link SocketHop} is the one piece
+ * called on other threads: it only moves socket callbacks onto the conversation thread.
+ *
+ * <p>Once the first replay batch is in, {@link #connected} joins the agent if it never joined
+ * (§3.4), resends unconfirmed messages and starts heartbeats (§3.5); a drop goes back to the socket
+ * step after a back-off (§3.6).
  */
 public final class RealConversation implements Conversation {
     private static final Logger LOG = LoggerFactory.getLogger(RealConversation.class);
 
     private final ClientCore core;
-    private final ConversationListener listener;
+    private final ListenerCalls listeners;
     private final ConversationThread thread = new ConversationThread();
     /** True for {@code resume} with a cursor: the replay cannot tell whether the agent joined. */
     private final boolean joinStatusUnknown;
@@ -50,13 +51,13 @@ public final class RealConversation implements Conversation {
 
     public RealConversation(ClientCore core, ConversationListener listener, String sessionId, long cursor) {
         this.core = core;
-        this.listener = listener;
+        this.listeners = new ListenerCalls(this, listener);
         this.sessionId = sessionId;
         this.lastSequence = cursor;
         this.joinStatusUnknown = sessionId != null && cursor > 0;
-        this.receipts = new Receipts(new ReceiptsWire(), core.timers(), core.options());
         this.out = new Outbound(this, thread, core.timers(), this::heartbeatSeconds);
-        this.in = new Inbound(this, out, receipts, new TypedDispatch(this, listener), cursor);
+        this.receipts = new Receipts(new ReceiptsWire(thread, out, this::isLive, listeners), core.timers(), core.options());
+        this.in = new Inbound(this, out, receipts, listeners, new TypedDispatch(this, listener), cursor);
         this.connector = new Connector(this, core, thread, out, in);
     }
 
@@ -65,7 +66,7 @@ public final class RealConversation implements Conversation {
         core.register(this);
         thread.begin();
         thread.post(() -> {
-            tell(l -> l.onStateChanged(this, ConnectionState.CONNECTING));
+            listeners.stateChanged(ConnectionState.CONNECTING);
             connector.connect(false);
         });
     }
@@ -224,7 +225,7 @@ public final class RealConversation implements Conversation {
     }
 
     void fail(ConversationLostException error) {
-        tell(l -> l.onFailure(this, error));
+        listeners.failure(error);
         finish();
     }
 
@@ -235,15 +236,8 @@ public final class RealConversation implements Conversation {
         }
         finished = true;
         connector.stop();
-        WebSocket ws = out.detach();
+        out.closeGracefully();
         in.resetReplay();
-        if (ws != null) {
-            try {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((w, e) -> ws.abort());
-            } catch (RuntimeException e) {
-                ws.abort();
-            }
-        }
         receipts.failAll();
         setState(ConnectionState.CLOSED);
         core.unregister(this);
@@ -253,16 +247,7 @@ public final class RealConversation implements Conversation {
     void setState(ConnectionState next) {
         if (state != next) {
             state = next;
-            tell(l -> l.onStateChanged(this, next));
-        }
-    }
-
-    /** Calls the listener; its exceptions are logged, never allowed to break the conversation. */
-    void tell(Consumer<ConversationListener> call) {
-        try {
-            call.accept(listener);
-        } catch (RuntimeException e) {
-            LOG.warn("conversation listener threw", e);
+            listeners.stateChanged(next);
         }
     }
 
@@ -270,45 +255,7 @@ public final class RealConversation implements Conversation {
 
     /** Moves socket callbacks from the HTTP client's threads onto the conversation thread. */
     SocketListener.Sink socketSink() {
-        return new SocketListener.Sink() {
-            @Override
-            public void onOpen(int gen, WebSocket ws) {
-                thread.post(() -> connector.opened(gen, ws, null));
-            }
-
-            @Override
-            public void onFrame(int gen, String frame) {
-                thread.post(() -> in.frame(gen, frame));
-            }
-
-            @Override
-            public void onGone(int gen, String why, Throwable error) {
-                thread.post(() -> gone(gen, why, error));
-            }
-        };
-    }
-
-    /** What {@link Receipts} may do to the conversation; all on the conversation thread. */
-    private final class ReceiptsWire implements Receipts.Wire {
-        @Override
-        public boolean connected() {
-            return isLive();
-        }
-
-        @Override
-        public void write(String frame) {
-            out.write(frame);
-        }
-
-        @Override
-        public void post(Runnable task) {
-            thread.post(task);
-        }
-
-        @Override
-        public void statusChanged(RealOutgoingMessage message, DeliveryStatus status) {
-            tell(l -> l.onDeliveryStatus(RealConversation.this, message, status));
-        }
+        return new SocketHop(thread, this, connector, in);
     }
 
     @Override
