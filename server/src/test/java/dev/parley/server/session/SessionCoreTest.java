@@ -282,6 +282,23 @@ class SessionCoreTest {
         org.awaitility.Awaitility.await().until(session::tryReserveConnection);
     }
 
+    /** A streaming session answered by {@code agent}, joined, its two-chunk greeting read off {@code c}. */
+    private SessionActor joinedStreamingSession(dev.parley.server.agent.Agent agent, RecordingConnection c) {
+        SessionRegistry registry = new SessionRegistry(new SessionServices(journal, store, agent, time.clock(), executor,
+                new SessionSettings(30, IDLE, INACTIVITY, 3, 16, () -> () -> true)), store);
+        SessionActor session = registry.find(registry.create("con_1", "web", true).id())
+                .toCompletableFuture().join().orElseThrow();
+        session.attach(c, 0);
+        c.replay();
+        session.receive(c, new RequestAgentJoin(null, null));
+        c.next("REQUEST_POLY_AGENT_JOIN");
+        c.next("POLY_AGENT_JOINED");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        return session;
+    }
+
     /** An agent whose replies the test writes by hand, holding each turn open until told. */
     private static final class HandDrivenAgent implements dev.parley.server.agent.Agent {
         final java.util.concurrent.BlockingQueue<dev.parley.server.agent.ReplySink> sinks =
@@ -316,19 +333,8 @@ class SessionCoreTest {
     @Test
     void aUserMessageDuringAStreamedReplyWaitsForItAndRepliesNeverInterleave() throws Exception {
         HandDrivenAgent hand = new HandDrivenAgent();
-        SessionRegistry withHand = new SessionRegistry(new SessionServices(journal, store, hand, time.clock(), executor,
-                new SessionSettings(30, IDLE, INACTIVITY, 3, 16, () -> () -> true)), store);
-        SessionActor session = withHand.find(withHand.create("con_1", "web", true).id())
-                .toCompletableFuture().join().orElseThrow();
         RecordingConnection c = new RecordingConnection();
-        session.attach(c, 0);
-        c.replay();
-        session.receive(c, new RequestAgentJoin(null, null));
-        c.next("REQUEST_POLY_AGENT_JOIN");
-        c.next("POLY_AGENT_JOINED");
-        c.next("POLY_AGENT_THINKING");
-        c.next("POLY_AGENT_MESSAGE_CHUNK");
-        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        SessionActor session = joinedStreamingSession(hand, c);
 
         session.receive(c, new UserMessage("first", null, null));
         c.next("USER_MESSAGE");
@@ -356,20 +362,8 @@ class SessionCoreTest {
     @Test
     void anInterruptibleAgentsReplyIsClosedAndCancelledWhenTheUserWritesAgain() throws Exception {
         HandDrivenAgent hand = new HandDrivenAgent();
-        SessionRegistry withHand = new SessionRegistry(new SessionServices(journal, store,
-                new dev.parley.server.agent.InterruptibleAgent(hand), time.clock(), executor,
-                new SessionSettings(30, IDLE, INACTIVITY, 3, 16, () -> () -> true)), store);
-        SessionActor session = withHand.find(withHand.create("con_1", "web", true).id())
-                .toCompletableFuture().join().orElseThrow();
         RecordingConnection c = new RecordingConnection();
-        session.attach(c, 0);
-        c.replay();
-        session.receive(c, new RequestAgentJoin(null, null));
-        c.next("REQUEST_POLY_AGENT_JOIN");
-        c.next("POLY_AGENT_JOINED");
-        c.next("POLY_AGENT_THINKING");
-        c.next("POLY_AGENT_MESSAGE_CHUNK");
-        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        SessionActor session = joinedStreamingSession(new dev.parley.server.agent.InterruptibleAgent(hand), c);
         session.receive(c, new UserMessage("first", null, null));
         c.next("USER_MESSAGE");
         c.next("POLY_AGENT_THINKING");
