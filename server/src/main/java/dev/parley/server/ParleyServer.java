@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
+import dev.parley.server.auth.ConnectorRevocations;
 import dev.parley.server.auth.ConnectorTokens;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.RateLimiter;
@@ -141,8 +142,14 @@ public final class ParleyServer implements AutoCloseable {
             store.upsertConnector(new Connector(DEMO_CONNECTOR_ID, ConnectorTokens.hash(config.demoConnectorToken()),
                     config.demoConnectorHost(), clock.instant(), null));
         }
+        // Read once before listening (after the demo connector's upsert, which lifts its revocation),
+        // then every second: a revoke by the CLI in another process is seen within about that long.
+        ConnectorRevocations revocations = new ConnectorRevocations(store, clock, registry::closeConnectionsOf);
+        revocations.refresh();
+        scheduler.every(ConnectorRevocations.POLL_PERIOD, revocations::refresh);
         byte[] jwtSecret = JwtSecret.forConfig(config);
-        AccessTokens tokens = new AccessTokens(jwtSecret, config.accessTokenLifetime(), clock, new SecureRandom());
+        AccessTokens tokens = new AccessTokens(jwtSecret, config.accessTokenLifetime(), clock, new SecureRandom(),
+                revocations);
         if (desk.isPresent()) {
             Passwords passwords = Passwords.production();
             deskLogin = Optional.of(new DeskLogin(store, passwords,

@@ -177,6 +177,17 @@ public final class SessionActor {
         });
     }
 
+    /**
+     * Closes every user socket of the session, e.g. because its connector was revoked. The session
+     * itself goes on (it ends by inactivity like any other); desks following it stay.
+     */
+    public void closeConnections(int code, String reason) {
+        queue.submit(() -> {
+            List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(code, reason));
+            lastFrameAt.clear();
+        });
+    }
+
     // ---- client frames -----------------------------------------------------------------------
 
     /** A decoded client event from {@code from}. */

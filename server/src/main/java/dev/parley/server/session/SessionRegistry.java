@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,6 +127,25 @@ public final class SessionRegistry {
             } else {
                 actor.get().checkTimers();
             }
+        });
+    }
+
+    /**
+     * Closes the user sockets of every live session of these connectors with
+     * {@link CloseCodes#CONNECTOR_REVOKED}: their tokens are refused now, so their sockets must not
+     * outlive them. Called after every revocation poll, not only for newly revoked connectors, so a
+     * handshake verified just before a revocation and attached just after is closed by the next
+     * one. Cheap when nothing matches: a walk over the live map, no task for idle actors.
+     */
+    public void closeConnectionsOf(Set<String> revokedConnectorIds) {
+        live.values().forEach(future -> {
+            if (!future.isDone() || future.isCompletedExceptionally()) {
+                return;
+            }
+            future.join().filter(actor -> actor.hasConnections()
+                            && revokedConnectorIds.contains(actor.record().connectorId()))
+                    .ifPresent(actor -> actor.closeConnections(CloseCodes.CONNECTOR_REVOKED,
+                            CloseCodes.CONNECTOR_REVOKED_REASON));
         });
     }
 

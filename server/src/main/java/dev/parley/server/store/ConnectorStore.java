@@ -3,6 +3,8 @@ package dev.parley.server.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Connectors. Calls block. */
 public interface ConnectorStore {
@@ -20,4 +22,16 @@ public interface ConnectorStore {
 
     /** Marks a connector revoked; false if no such connector. */
     boolean revokeConnector(String id, Instant at);
+
+    /**
+     * Ids of the connectors revoked at or before {@code asOf} (a revocation dated later has not
+     * taken effect yet). Polled every second by each node, so stores answer it with one cheap query;
+     * this default, over {@link #listConnectors()}, suits small in-memory stores.
+     */
+    default Set<String> revokedConnectorIds(Instant asOf) {
+        return listConnectors().stream()
+                .filter(c -> c.revoked() && !c.revokedAt().isAfter(asOf))
+                .map(Connector::id)
+                .collect(Collectors.toUnmodifiableSet());
+    }
 }

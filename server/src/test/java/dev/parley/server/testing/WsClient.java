@@ -42,6 +42,8 @@ public final class WsClient implements AutoCloseable {
     /** The text each received frame arrived as, keyed by the parsed frame's identity. */
     private final Map<JsonNode, String> rawText = Collections.synchronizedMap(new IdentityHashMap<>());
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** The reason of the server's close frame; set before {@code closed} completes. */
+    private volatile String closeReason;
     private WebSocket socket;
 
     private WsClient(String sessionId, String accessToken) {
@@ -241,6 +243,11 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** The reason the server gave in its close frame; call after {@link #awaitClose()}. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     public boolean isClosed() {
         return closed.isDone();
     }
@@ -292,6 +299,7 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             return null;
         }

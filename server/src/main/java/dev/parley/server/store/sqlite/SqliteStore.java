@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -346,6 +347,15 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
                 return ps.executeUpdate() == 1;
             }
         });
+    }
+
+    @Override
+    public Set<String> revokedConnectorIds(Instant asOf) {
+        // A scan of the connectors table, which holds one row per integration: no index needed.
+        return Set.copyOf(query("revokedConnectorIds",
+                "SELECT id FROM connectors WHERE revoked_at IS NOT NULL AND revoked_at <= ?",
+                ps -> ps.setLong(1, asOf.toEpochMilli()),
+                rs -> rs.getString(1)));
     }
 
     // ---- DeskStore --------------------------------------------------------------------------

@@ -263,6 +263,18 @@ class SqliteStoreTest {
     }
 
     @Test
+    void revoked_connector_ids_are_those_revoked_at_or_before_the_moment_asked_about() {
+        store.createConnector(new Connector("conn-2", "hash-2", null, T0, null));
+        store.createConnector(new Connector("conn-3", "hash-3", null, T0, null));
+        store.revokeConnector("conn-2", T0.plusSeconds(10));
+        store.revokeConnector("conn-3", T0.plusSeconds(20));
+
+        assertThat(store.revokedConnectorIds(T0.plusSeconds(9))).isEmpty();
+        assertThat(store.revokedConnectorIds(T0.plusSeconds(10))).containsExactly("conn-2");
+        assertThat(store.revokedConnectorIds(T0.plusSeconds(20))).containsExactlyInAnyOrder("conn-2", "conn-3");
+    }
+
+    @Test
     void a_connector_with_a_taken_id_or_token_hash_is_refused() {
         assertThatThrownBy(() -> store.createConnector(connector(CONNECTOR_ID, "hash-9")))
                 .isInstanceOf(StoreException.class);
