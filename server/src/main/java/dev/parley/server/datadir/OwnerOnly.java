@@ -31,14 +31,18 @@ public final class OwnerOnly {
     /** Creates {@code dir} (and missing parents) if needed and makes it 0700, saying so if it was wider. */
     public static Path directory(Path dir) {
         try {
+            boolean existed = Files.isDirectory(dir);
+            // Created with the umask's mode, restricted at once; it is empty meanwhile.
             Files.createDirectories(dir);
             if (isPosix(dir)) {
                 // Only the data directory itself is tightened: its parents may be shared on purpose.
                 Set<PosixFilePermission> was = Files.getPosixFilePermissions(dir);
                 if (!was.equals(DIRECTORY)) {
                     Files.setPosixFilePermissions(dir, DIRECTORY);
-                    LOG.info("data directory {} was {}, now {}", dir.toAbsolutePath(),
-                            PosixFilePermissions.toString(was), PosixFilePermissions.toString(DIRECTORY));
+                    if (existed) {
+                        LOG.info("data directory {} was {}, tightened to {}", dir.toAbsolutePath(),
+                                PosixFilePermissions.toString(was), PosixFilePermissions.toString(DIRECTORY));
+                    }
                 }
             }
             return dir;

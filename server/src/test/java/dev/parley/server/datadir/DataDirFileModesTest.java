@@ -3,12 +3,16 @@ package dev.parley.server.datadir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.parley.server.ParleyServer;
 import dev.parley.server.auth.MutableClock;
 import dev.parley.server.cli.CliContext;
 import dev.parley.server.cli.ParleyCommand;
 import dev.parley.server.cli.StoreOpener;
 import dev.parley.server.config.ConfigLoader;
+import dev.parley.server.config.ConfigOverrides;
+import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.io.PrintWriter;
@@ -85,23 +89,44 @@ class DataDirFileModesTest {
         }
     }
 
+    /** Runs {@code admin connector create} on {@code data} as the admin CLI does; returns the token printed. */
+    private String createConnectorWithTheCli(Map<String, String> env) {
+        StringWriter out = new StringWriter();
+        StoreOpener<SqliteStore> opener = SqliteStore::open;
+        CliContext context = new CliContext(opener, new ConfigLoader(tmp.resolve("parley.yaml")), env,
+                MutableClock.at("2026-03-01T10:00:00Z"), new SecureRandom());
+        CommandLine cli = ParleyCommand.commandLine(context);
+        cli.setOut(new PrintWriter(out, true));
+
+        int code = cli.execute("admin", "connector", "create", "--host", "example.com", "--data-dir", data.toString());
+
+        assertThat(code).as("exit code, output %s", out).isZero();
+        Matcher token = Pattern.compile("Token: (pct_\\S+)").matcher(out.toString());
+        assertThat(token.find()).as("token in %s", out).isTrue();
+        return token.group(1);
+    }
+
     @Test
     void theAdminCliCreatingAConnectorBesideTheRunningServerKeepsTheModesAndItsTokenWorks() throws Exception {
         try (TestServer server = TestServer.start(data)) {
-            StringWriter out = new StringWriter();
-            StoreOpener<SqliteStore> opener = SqliteStore::open;
-            CliContext context = new CliContext(opener, new ConfigLoader(tmp.resolve("parley.yaml")), Map.of(),
-                    MutableClock.at("2026-03-01T10:00:00Z"), new SecureRandom());
-            CommandLine cli = ParleyCommand.commandLine(context);
-            cli.setOut(new PrintWriter(out, true));
+            String token = createConnectorWithTheCli(Map.of());
 
-            int code = cli.execute("admin", "connector", "create", "--host", "example.com", "--data-dir", data.toString());
-
-            assertThat(code).as("exit code, output %s", out).isZero();
             assertOwnerOnly();
-            Matcher token = Pattern.compile("Token: (pct_\\S+)").matcher(out.toString());
-            assertThat(token.find()).isTrue();
-            assertThat(server.rest().requestAccessToken(token.group(1), "example.com").statusCode()).isEqualTo(200);
+            assertThat(server.rest().requestAccessToken(token, "example.com").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withTheSecretInTheEnvironmentTheCliAndTheServerHashTokensAlike() {
+        Map<String, String> env = Map.of(ConfigLoader.ENV_JWT_SECRET, "an operator's secret, 32 bytes or more");
+        ParleyConfig config = new ConfigLoader(tmp.resolve("parley.yaml")).load(env,
+                new ConfigOverrides(0, null, data, null, null, null, false, null, null, null, null, false));
+        try (ParleyServer server = ParleyServer.start(config)) {
+            String token = createConnectorWithTheCli(env);
+
+            assertThat(data.resolve("jwt.secret")).doesNotExist();
+            assertThat(new Rest("http://127.0.0.1:" + server.port()).requestAccessToken(token, "example.com").statusCode())
+                    .isEqualTo(200);
         }
     }
 }
