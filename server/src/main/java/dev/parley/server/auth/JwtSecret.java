@@ -14,7 +14,8 @@ import java.util.Base64;
 /**
  * The HS256 key for access tokens. Kept in {@code <dataDir>/jwt.secret} (URL-safe base64 of 32
  * random bytes, mode 0600 where the file system is POSIX) so tokens stay valid across restarts,
- * unless the operator supplies one through {@code PARLEY_JWT_SECRET}.
+ * unless the operator supplies one through {@code PARLEY_JWT_SECRET}. The connector-token hash key is
+ * derived from it too ({@link ConnectorTokenHasher}), so replacing it invalidates connector tokens.
  */
 public final class JwtSecret {
     public static final String FILE_NAME = "jwt.secret";
@@ -70,7 +71,8 @@ public final class JwtSecret {
         try {
             secret = Base64.getUrlDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(file + " is not URL-safe base64; delete it to create a new secret", e);
+            throw new IllegalStateException(file + " is not URL-safe base64; deleting it creates a new"
+                    + " secret, which invalidates every access token and every connector token", e);
         }
         if (secret.length < AccessTokens.MIN_SECRET_BYTES) {
             throw new IllegalStateException(file + " holds fewer than " + AccessTokens.MIN_SECRET_BYTES + " bytes");
