@@ -9,12 +9,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.ConnectorRevocations;
-import dev.parley.server.auth.ConnectorTokens;
+import dev.parley.server.auth.ConnectorTokenHasher;
+import dev.parley.server.auth.ConnectorTokenMigration;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.auth.TokenBucket;
 import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.datadir.DataDirLock;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskLogin;
@@ -35,6 +37,7 @@ import dev.parley.server.time.Scheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -71,7 +74,8 @@ public final class ParleyServer implements AutoCloseable {
     private final Optional<DeskLogin> deskLogin;
     private final int port;
 
-    private ParleyServer(ParleyConfig config, Clock clock) {
+    private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock) {
+        own(dataDirLock);
         SqliteStore store = own(SqliteStore.open(config.dataDir()));
         GroupCommitWriter journal = own(new GroupCommitWriter(store, 50_000));
         ExecutorService workers = Executors.newFixedThreadPool(
@@ -138,8 +142,11 @@ public final class ParleyServer implements AutoCloseable {
         scheduler.every(Duration.ofHours(1), () -> workers.execute(() ->
                 store.purgeEndedBefore(clock.instant().minus(config.endedSessionRetention()))));
 
+        byte[] jwtSecret = JwtSecret.forConfig(config);
+        ConnectorTokenHasher tokenHasher = ConnectorTokenHasher.fromServerSecret(jwtSecret);
+        new ConnectorTokenMigration(store, tokenHasher).run();
         if (config.demoConnectorToken() != null) {
-            store.upsertConnector(new Connector(DEMO_CONNECTOR_ID, ConnectorTokens.hash(config.demoConnectorToken()),
+            store.upsertConnector(new Connector(DEMO_CONNECTOR_ID, tokenHasher.hash(config.demoConnectorToken()),
                     config.demoConnectorHost(), clock.instant(), null));
         }
         // Read once before listening (after the demo connector's upsert, which lifts its revocation),
@@ -147,7 +154,6 @@ public final class ParleyServer implements AutoCloseable {
         ConnectorRevocations revocations = new ConnectorRevocations(store, clock, registry::closeConnectionsOf);
         revocations.refresh();
         scheduler.every(ConnectorRevocations.POLL_PERIOD, revocations::refresh);
-        byte[] jwtSecret = JwtSecret.forConfig(config);
         AccessTokens tokens = new AccessTokens(jwtSecret, config.accessTokenLifetime(), clock, new SecureRandom(),
                 revocations);
         if (desk.isPresent()) {
@@ -172,7 +178,7 @@ public final class ParleyServer implements AutoCloseable {
             tokenLimiter.evictIdle();
             sessionLimiter.evictIdle();
         });
-        HttpApi api = new HttpApi(new ConnectorAuthenticator(store, clock), tokens, registry,
+        HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter)
                 .withMetrics(meters::scrape);
         if (desk.isPresent() && deskLogin.isPresent()) {
@@ -199,12 +205,24 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a node with the system clock. */
     public static ParleyServer start(ParleyConfig config) {
-        return new ParleyServer(config, Clock.systemUTC());
+        return start(config, Clock.systemUTC());
     }
 
     /** Starts a node on an injected clock (tests move time with it). */
     public static ParleyServer start(ParleyConfig config, Clock clock) {
-        return new ParleyServer(config, clock);
+        // First of all: a second server on this directory is refused before it touches anything.
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        try {
+            return new ParleyServer(config, clock, lock);
+        } catch (RuntimeException | Error e) {
+            // Whatever else a failed start left open, the directory must be free for the next try.
+            try {
+                lock.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     public int port() {

@@ -15,10 +15,12 @@ public final class ConnectorAuthenticator {
     static final int UNAUTHORIZED = 401;
 
     private final ConnectorStore connectors;
+    private final ConnectorTokenHasher hasher;
     private final Clock clock;
 
-    public ConnectorAuthenticator(ConnectorStore connectors, Clock clock) {
+    public ConnectorAuthenticator(ConnectorStore connectors, ConnectorTokenHasher hasher, Clock clock) {
         this.connectors = connectors;
+        this.hasher = hasher;
         this.clock = clock;
     }
 
@@ -28,7 +30,7 @@ public final class ConnectorAuthenticator {
         if (isBlank(xToken) || isBlank(xHost)) {
             return refused(ErrorMessages.MISSING_AUTH_HEADERS);
         }
-        Optional<Connector> found = connectors.findConnectorByTokenHash(ConnectorTokens.hash(xToken.strip()));
+        Optional<Connector> found = connectors.findConnectorByTokenHash(hasher.hash(xToken.strip()));
         // A revoked token is reported like an unknown one, so callers learn nothing about it.
         if (found.isEmpty() || isRevoked(found.get())) {
             return refused(ErrorMessages.CONNECTOR_TOKEN_UNKNOWN);

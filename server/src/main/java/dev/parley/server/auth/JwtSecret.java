@@ -1,21 +1,21 @@
 package dev.parley.server.auth;
 
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.datadir.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
  * The HS256 key for access tokens. Kept in {@code <dataDir>/jwt.secret} (URL-safe base64 of 32
  * random bytes, mode 0600 where the file system is POSIX) so tokens stay valid across restarts,
- * unless the operator supplies one through {@code PARLEY_JWT_SECRET}.
+ * unless the operator supplies one through {@code PARLEY_JWT_SECRET}. The connector-token hash key is
+ * derived from it too ({@link ConnectorTokenHasher}), so replacing it invalidates connector tokens.
  */
 public final class JwtSecret {
     public static final String FILE_NAME = "jwt.secret";
@@ -36,9 +36,12 @@ public final class JwtSecret {
     static byte[] loadOrCreate(Path dataDir, SecureRandom random) {
         Path file = dataDir.resolve(FILE_NAME);
         try {
+            OwnerOnly.directory(dataDir);
             if (!Files.exists(file)) {
                 create(dataDir, file, random);
             }
+            // A secret written by an older version, or copied in by hand, may be wider than 0600.
+            OwnerOnly.restrictIfPresent(file);
             return read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read or create " + file, e);
@@ -46,12 +49,11 @@ public final class JwtSecret {
     }
 
     private static void create(Path dataDir, Path file, SecureRandom random) throws IOException {
-        Files.createDirectories(dataDir);
         byte[] secret = new byte[AccessTokens.MIN_SECRET_BYTES];
         random.nextBytes(secret);
         // Write a private temp file, then move it into place: a crash never leaves half a secret,
         // and the secret is never readable by others, not even for a moment.
-        Path temp = Files.createTempFile(dataDir, FILE_NAME, ".tmp", ownerOnly(dataDir));
+        Path temp = Files.createTempFile(dataDir, FILE_NAME, ".tmp", OwnerOnly.attributes(dataDir));
         try {
             Files.writeString(temp, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
             // No REPLACE_EXISTING: if another process created the file meanwhile, keep theirs.
@@ -69,18 +71,12 @@ public final class JwtSecret {
         try {
             secret = Base64.getUrlDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(file + " is not URL-safe base64; delete it to create a new secret", e);
+            throw new IllegalStateException(file + " is not URL-safe base64; deleting it creates a new"
+                    + " secret, which invalidates every access token and every connector token", e);
         }
         if (secret.length < AccessTokens.MIN_SECRET_BYTES) {
             throw new IllegalStateException(file + " holds fewer than " + AccessTokens.MIN_SECRET_BYTES + " bytes");
         }
         return secret;
-    }
-
-    private static FileAttribute<?>[] ownerOnly(Path dir) {
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        return posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
     }
 }

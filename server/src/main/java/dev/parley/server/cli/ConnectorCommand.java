@@ -1,8 +1,10 @@
 package dev.parley.server.cli;
 
+import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.auth.ConnectorTokens;
 import dev.parley.server.auth.HostMatcher;
 import dev.parley.server.config.ConfigOverrides;
+import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.ConnectorStore;
 import java.io.PrintWriter;
@@ -30,6 +32,8 @@ final class ConnectorCommand {
         Path dataDir;
 
         final CliContext context;
+        /** The configuration the command runs under, loaded by {@link #call()}. */
+        ParleyConfig config;
 
         StoreTask(CliContext context) {
             this.context = context;
@@ -38,8 +42,8 @@ final class ConnectorCommand {
         @Override
         public Integer call() throws Exception {
             // Same precedence as `serve` (file, environment, flag), so both find the same directory.
-            Path dir = context.configLoader().load(context.env(), ConfigOverrides.dataDirOnly(dataDir)).dataDir();
-            return withStore(context.storeOpener(), dir);
+            config = context.configLoader().load(context.env(), ConfigOverrides.dataDirOnly(dataDir));
+            return withStore(context.storeOpener(), config.dataDir());
         }
 
         private <S extends ConnectorStore & AutoCloseable> int withStore(StoreOpener<S> opener, Path dir) throws Exception {
@@ -70,7 +74,10 @@ final class ConnectorCommand {
             }
             ConnectorTokens tokens = new ConnectorTokens(context.random());
             String token = tokens.newToken();
-            Connector connector = new Connector(tokens.newConnectorId(), ConnectorTokens.hash(token),
+            // The running server's secret (its data directory's, or PARLEY_JWT_SECRET here as there),
+            // so the server finds this connector by the same keyed hash.
+            ConnectorTokenHasher hasher = ConnectorTokenHasher.forConfig(config);
+            Connector connector = new Connector(tokens.newConnectorId(), hasher.hash(token),
                     normalised.get(), context.clock().instant(), null);
             store.createConnector(connector);
             out.println("Created connector " + connector.id() + " for host " + connector.host());

@@ -20,6 +20,13 @@ public interface ConnectorStore {
 
     List<Connector> listConnectors();
 
+    /**
+     * Sets the token hash of connector {@code id} to {@code replacement} if it is still
+     * {@code expected} (a compare-and-set, for upgrading the hash scheme alongside other writers);
+     * false if the row is gone or holds something else.
+     */
+    boolean replaceTokenHash(String id, String expected, String replacement);
+
     /** Marks a connector revoked; false if no such connector. */
     boolean revokeConnector(String id, Instant at);
 

@@ -10,12 +10,13 @@ import org.junit.jupiter.api.Test;
 
 class ConnectorAuthenticatorTest {
     private static final String TOKEN = "pct_good";
+    private static final ConnectorTokenHasher HASHER = ConnectorTokenHasher.fromServerSecret(new byte[32]);
     private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     private final InMemoryConnectorStore store = new InMemoryConnectorStore();
-    private final ConnectorAuthenticator authenticator = new ConnectorAuthenticator(store, clock);
+    private final ConnectorAuthenticator authenticator = new ConnectorAuthenticator(store, HASHER, clock);
 
     private Connector register(String id, String token, String host) {
-        Connector c = new Connector(id, ConnectorTokens.hash(token), host, clock.instant(), null);
+        Connector c = new Connector(id, HASHER.hash(token), host, clock.instant(), null);
         store.createConnector(c);
         return c;
     }

@@ -19,13 +19,6 @@ class ConnectorTokensTest {
     }
 
     @Test
-    void hashIsSha256InLowerCaseHex() {
-        // Known answer: SHA-256("abc").
-        assertThat(ConnectorTokens.hash("abc"))
-                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    }
-
-    @Test
     void connectorIdsArePrefixedAndDistinct() {
         assertThat(tokens.newConnectorId()).startsWith("con_").isNotEqualTo(tokens.newConnectorId());
     }

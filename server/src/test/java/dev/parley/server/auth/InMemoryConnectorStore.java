@@ -42,6 +42,16 @@ public final class InMemoryConnectorStore implements ConnectorStore, AutoCloseab
     }
 
     @Override
+    public synchronized boolean replaceTokenHash(String id, String expected, String replacement) {
+        Connector c = byId.get(id);
+        if (c == null || !c.tokenHash().equals(expected)) {
+            return false;
+        }
+        byId.put(id, new Connector(c.id(), replacement, c.host(), c.createdAt(), c.revokedAt()));
+        return true;
+    }
+
+    @Override
     public synchronized boolean revokeConnector(String id, Instant at) {
         Connector c = byId.get(id);
         if (c == null) {

@@ -2,12 +2,14 @@ package dev.parley.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.server.auth.ConnectorTokens;
+import dev.parley.server.auth.ConnectorTokenHasher;
+import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.InMemoryConnectorStore;
 import dev.parley.server.auth.MutableClock;
 import dev.parley.server.config.ConfigLoader;
 import dev.parley.server.config.ConfigOverrides;
 import dev.parley.server.store.Connector;
+import dev.parley.server.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -63,7 +66,9 @@ class ParleyCommandTest {
         Connector stored = store.listConnectors().get(0);
         assertThat(stored.id()).startsWith("con_");
         assertThat(stored.host()).isEqualTo("www.yourcompany.com");
-        assertThat(stored.tokenHash()).isEqualTo(ConnectorTokens.hash(token)).doesNotContain(token);
+        assertThat(stored.tokenHash())
+                .isEqualTo(ConnectorTokenHasher.fromServerSecret(JwtSecret.loadOrCreate(dir)).hash(token))
+                .doesNotContain(token);
         assertThat(stored.createdAt()).isEqualTo(clock.instant());
         assertThat(openedDirs).containsExactly(dir);
         assertThat(store.closed).isTrue();
@@ -182,5 +187,18 @@ class ParleyCommandTest {
     void serveReportsAnInvalidConfigurationAsAUsageError() {
         assertThat(run("serve", "--port", "70000")).isEqualTo(2);
         assertThat(err.toString()).contains("port must be between 0 and 65535");
+    }
+
+    @Test
+    @Timeout(60)
+    void serveOnADataDirectoryInUseByAnotherServerPrintsWhyAndFails() {
+        Path data = dir.resolve("shared-data");
+        try (TestServer running = TestServer.start(data)) {
+            int code = run("serve", "--port", "0", "--data-dir", data.toString());
+
+            assertThat(code).isEqualTo(ParleyCommand.FAILURE);
+            assertThat(err.toString()).contains("error: data directory " + data.toAbsolutePath())
+                    .contains("in use by another Parley server");
+        }
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
-import dev.parley.server.auth.ConnectorTokens;
 import dev.parley.server.auth.MutableClock;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.sqlite.SqliteStore;
@@ -55,7 +54,7 @@ class HandshakeTest {
     static void start() {
         rest = server.rest();
         try (SqliteStore store = SqliteStore.open(server.dataDir())) {
-            store.createConnector(new Connector("con_other", ConnectorTokens.hash(OTHER_TOKEN), "example.com",
+            store.createConnector(new Connector("con_other", server.connectorTokenHash(OTHER_TOKEN), "example.com",
                     Instant.now(), null));
         }
     }

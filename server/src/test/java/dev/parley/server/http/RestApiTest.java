@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.auth.AccessTokens;
-import dev.parley.server.auth.ConnectorTokens;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.MutableClock;
 import dev.parley.server.config.ParleyConfig;
@@ -62,9 +61,9 @@ class RestApiTest {
         rest = server.rest();
         try (SqliteStore store = SqliteStore.open(server.dataDir())) {
             Instant now = Instant.now();
-            store.createConnector(new Connector("con_shop", ConnectorTokens.hash(SHOP_TOKEN), "example.com", now, null));
-            store.createConnector(new Connector("con_nohost", ConnectorTokens.hash(NO_HOST_TOKEN), null, now, null));
-            store.createConnector(new Connector("con_revoked", ConnectorTokens.hash(REVOKED_TOKEN), "example.com",
+            store.createConnector(new Connector("con_shop", server.connectorTokenHash(SHOP_TOKEN), "example.com", now, null));
+            store.createConnector(new Connector("con_nohost", server.connectorTokenHash(NO_HOST_TOKEN), null, now, null));
+            store.createConnector(new Connector("con_revoked", server.connectorTokenHash(REVOKED_TOKEN), "example.com",
                     now.minus(Duration.ofDays(1)), now.minus(Duration.ofMinutes(1))));
         }
     }

@@ -1,6 +1,7 @@
 package dev.parley.server.testing;
 
 import dev.parley.server.ParleyServer;
+import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.config.ParleyConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,11 +14,11 @@ public final class TestServer implements AutoCloseable {
     public static final String HOST = "localhost";
 
     private final ParleyServer server;
-    private final Path dataDir;
+    private final ParleyConfig config;
 
-    private TestServer(ParleyServer server, Path dataDir) {
+    private TestServer(ParleyServer server, ParleyConfig config) {
         this.server = server;
-        this.dataDir = dataDir;
+        this.config = config;
     }
 
     /** Defaults, except port 0 and no artificial delay between streamed chunks. */
@@ -32,7 +33,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Path dataDir, UnaryOperator<ParleyConfig> tweak, Clock clock) {
         ParleyConfig config = tweak.apply(ParleyConfig.DEFAULTS.withPort(0).withDataDir(dataDir)
                 .withStreamChunkDelay(Duration.ZERO));
-        return new TestServer(ParleyServer.start(config, clock), dataDir);
+        return new TestServer(ParleyServer.start(config, clock), config);
     }
 
     public ParleyServer server() {
@@ -40,7 +41,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return dataDir;
+        return config.dataDir();
+    }
+
+    /** What this server stores for a connector token (its keyed hash), for tests that add connectors. */
+    public String connectorTokenHash(String token) {
+        return ConnectorTokenHasher.forConfig(config).hash(token);
     }
 
     public int port() {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.EventType;
+import dev.parley.server.datadir.OwnerOnly;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskStore;
 import dev.parley.server.desk.HandoffRecord;
@@ -14,8 +15,7 @@ import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.SessionStore;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.StoredEvent;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,6 +50,10 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
     /** Readers rarely wait on each other in WAL mode; a few connections cover a 2-core host. */
     private static final int READ_POOL_SIZE = 4;
 
+    private static final String DB_FILE = "parley.db";
+    /** What SQLite keeps next to the database: the WAL, its shared-memory index, a rollback journal. */
+    private static final List<String> SIDE_FILE_SUFFIXES = List.of("-wal", "-shm", "-journal");
+
     private static final String EVENT_COLUMNS = "session_id, seq, event_id, type, ts, json, client_event_id";
     private static final String SESSION_COLUMNS =
             "id, connector_id, platform, streaming, created_at, ended_at, end_reason";
@@ -68,13 +72,7 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
 
     /** Opens (creating if needed) the store in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) {
-        Path dbFile;
-        try {
-            Files.createDirectories(dataDir);
-            dbFile = dataDir.resolve("parley.db");
-        } catch (IOException e) {
-            throw new StoreException("cannot create data directory " + dataDir, e);
-        }
+        Path dbFile = ownerOnlyFiles(dataDir);
         SQLiteDataSource dataSource = SqliteDataSources.forFile(dbFile);
         migrate(dataSource);
         WriterConnection writer;
@@ -92,6 +90,23 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
         }
         LOG.info("journal opened at {}", dbFile);
         return new SqliteStore(readers, writer);
+    }
+
+    /**
+     * Makes the directory 0700 and the database 0600 before SQLite opens it: SQLite creates the
+     * -wal and -shm files with the database file's mode, so they are private from their first byte.
+     * Such files left over from an older, laxer version are tightened too.
+     */
+    private static Path ownerOnlyFiles(Path dataDir) {
+        try {
+            Path dbFile = OwnerOnly.file(OwnerOnly.directory(dataDir).resolve(DB_FILE));
+            for (String suffix : SIDE_FILE_SUFFIXES) {
+                OwnerOnly.restrictIfPresent(dataDir.resolve(DB_FILE + suffix));
+            }
+            return dbFile;
+        } catch (UncheckedIOException e) {
+            throw new StoreException(e.getMessage(), e.getCause());
+        }
     }
 
     private static void closeQuietly(WriterConnection writer) {
@@ -336,6 +351,19 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
                 "SELECT " + CONNECTOR_COLUMNS + " FROM connectors ORDER BY created_at, id",
                 ps -> { },
                 SqliteStore::connector);
+    }
+
+    @Override
+    public boolean replaceTokenHash(String id, String expected, String replacement) {
+        return writer.inTransaction("token hash upgrade of connector " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE connectors SET token_hash = ? WHERE id = ? AND token_hash = ?")) {
+                ps.setString(1, replacement);
+                ps.setString(2, id);
+                ps.setString(3, expected);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     @Override
