@@ -36,6 +36,8 @@ public final class ErrorMessages {
     public static final String WS_AUTH_FAILED = "authentication failed";
     public static final String WS_CONNECTION_LIMIT = "connection limit exceeded for session";
     public static final String WS_INVALID_PARAMETERS = "invalid connection parameters";
+    /** Not in §3.2: Parley's 429 once an address or token has failed too many handshakes (§13.26). */
+    public static final String WS_TOO_MANY_FAILURES = "too many failed connection attempts";
 
     private ErrorMessages() {
     }

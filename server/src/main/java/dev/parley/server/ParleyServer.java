@@ -11,6 +11,7 @@ import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.ConnectorRevocations;
 import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.auth.ConnectorTokenMigration;
+import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.auth.TokenBucket;
@@ -174,12 +175,17 @@ public final class ParleyServer implements AutoCloseable {
         ParleyConfig.RateLimit http = config.httpRate();
         RateLimiter<String> tokenLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
         RateLimiter<String> sessionLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
+        ParleyConfig.HandshakeFailureLimits failed = config.handshakeFailures();
+        HandshakeFailures handshakeFailures = new HandshakeFailures(
+                new RateLimiter<>(failed.perAddress().perSecond(), failed.perAddress().burst(), RATE_KEYS, clock),
+                new RateLimiter<>(failed.perToken().perSecond(), failed.perToken().burst(), RATE_KEYS, clock));
         scheduler.every(Duration.ofMinutes(1), () -> {
             tokenLimiter.evictIdle();
             sessionLimiter.evictIdle();
+            handshakeFailures.evictIdle();
         });
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock), tokens, registry,
-                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter)
+                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures)
                 .withMetrics(meters::scrape);
         if (desk.isPresent() && deskLogin.isPresent()) {
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,

@@ -44,6 +44,9 @@ public final class ClientEventDecoder {
             // Echoes carry the metadata back; bounding it keeps every stored event within one frame.
             return invalid("\"metadata\" is longer than " + Limits.MAX_METADATA_CHARS + " characters", null);
         }
+        if (envelope.typeProblem != null) {
+            return invalid(envelope.typeProblem, metadata); // §11.5: the error carries the frame's metadata
+        }
         if (envelope.typeName == null) {
             return invalid("missing \"type\"", metadata);
         }
@@ -125,6 +128,11 @@ public final class ClientEventDecoder {
     /** The top-level fields we read, with {@code metadata} cut verbatim from the frame. */
     private static final class Envelope {
         String typeName;
+        /**
+         * Why {@code type} is unusable, or {@code null}. Noted rather than thrown so that the rest of
+         * the frame is still read and the error can carry its {@code metadata} (PROTOCOL.md §11.5).
+         */
+        String typeProblem;
         JsonNode payload;
         RawJson metadata;
 
@@ -139,10 +147,14 @@ public final class ClientEventDecoder {
                     JsonToken value = parser.nextToken();
                     switch (field) {
                         case "type":
-                            if (value != JsonToken.VALUE_STRING) {
-                                throw new InvalidFrame("\"type\" must be a string");
+                            if (value == JsonToken.VALUE_STRING) {
+                                envelope.typeName = parser.getText();
+                                envelope.typeProblem = null;
+                            } else { // like any repeated field, the last "type" counts
+                                envelope.typeName = null;
+                                envelope.typeProblem = "\"type\" must be a string";
+                                parser.skipChildren(); // an object or array: step over it to the next field
                             }
-                            envelope.typeName = parser.getText();
                             break;
                         case "payload":
                             envelope.payload = parser.readValueAsTree();

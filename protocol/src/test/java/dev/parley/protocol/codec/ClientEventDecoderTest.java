@@ -93,6 +93,69 @@ class ClientEventDecoderTest {
         assertThat(decoder.decode("{\"type\":\"" + type + "\"}")).isInstanceOf(Decoded.Accepted.class);
     }
 
+    /** §11.5: the error answering a frame carries that frame's metadata, byte for byte, whatever was wrong. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "{\"type\":5,\"payload\":{},\"metadata\":META}",
+            "{\"metadata\":META,\"type\":5}",
+            "{\"type\":{\"nested\":[1,{\"type\":\"EVENT_TYPE_HEARTBEAT\"}]},\"metadata\":META}",
+            "{\"type\":[\"EVENT_TYPE_HEARTBEAT\"],\"metadata\":META,\"payload\":{}}",
+            "{\"type\":null,\"metadata\":META}",
+            "{\"type\":true,\"payload\":\"x\",\"metadata\":META}",
+            "{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"type\":7,\"metadata\":META}",
+    })
+    void aTypeThatIsNotAStringIsRejectedWithTheFramesMetadata(String template) {
+        String metadata = "{ \"custom\" : {\"client_event_id\":\"c-9\", \"n\": 1.50e3, \"type\":[2]} }";
+        Decoded.Rejected r = rejected(template.replace("META", metadata));
+        assertThat(r.message()).isEqualTo(ErrorMessages.INVALID_FORMAT);
+        assertThat(r.detail()).isEqualTo("\"type\" must be a string");
+        assertThat(r.metadata()).as("metadata of the rejected frame").isNotNull();
+        assertThat(r.metadata().json()).isEqualTo(metadata);
+    }
+
+    @Test
+    void aStringTypeAfterABadOneIsTheOneThatCounts() {
+        assertThat(accepted("{\"type\":5,\"type\":\"EVENT_TYPE_HEARTBEAT\",\"metadata\":{\"k\":1}}"))
+                .isInstanceOf(Heartbeat.class);
+    }
+
+    /** Every rejection of a well-formed object whose metadata is an object carries that metadata. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "{\"metadata\":META,\"payload\":{}}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_NOPE\"}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_POLY_AGENT_MESSAGE\"}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":[1]}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":5}}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{}}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":\" \"}}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":1}}",
+            "{\"metadata\":META,\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":\"NAPPING\"}}",
+    })
+    void everyOtherRejectionOfAWellFormedObjectCarriesItsMetadata(String template) {
+        String metadata = "{\"custom\":{\"client_event_id\":\"c-10\"}}";
+        Decoded.Rejected r = rejected(template.replace("META", metadata));
+        assertThat(r.metadata()).as("metadata of the rejected frame").isNotNull();
+        assertThat(r.metadata().json()).isEqualTo(metadata);
+    }
+
+    /**
+     * No metadata where none can be read: a frame that is not one well-formed JSON object has no
+     * fields to speak of, and a {@code metadata} that is not an object is itself the fault.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "[{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"metadata\":{\"k\":1}}]",
+            "{\"metadata\":{\"k\":1},\"type\":",
+            "{\"metadata\":{\"k\":1},\"type\":\"EVENT_TYPE_HEARTBEAT\"} {}",
+            "{\"type\":5,\"metadata\":[{\"k\":1}]}",
+    })
+    void framesWithoutReadableMetadataAreRejectedWithoutMetadata(String frame) {
+        Decoded.Rejected r = rejected(frame);
+        assertThat(r.message()).isEqualTo(ErrorMessages.INVALID_FORMAT);
+        assertThat(r.metadata()).isNull();
+    }
+
     @org.junit.jupiter.api.Test
     void oversizedMetadataIsRejectedSoThatEchoesStayWithinOneFrame() {
         String big = "{\"custom\":{\"blob\":\"" + "x".repeat(dev.parley.protocol.Limits.MAX_METADATA_CHARS) + "\"}}";

@@ -47,6 +47,15 @@ public final class RateLimiter<K> {
         return buckets.computeIfAbsent(key, k -> new TokenBucket(perSecond, burst, clock)).tryAcquire();
     }
 
+    /**
+     * What {@link #tryAcquire} would answer now, taking nothing. A key without a bucket is allowed and
+     * gets none, so checking costs no memory.
+     */
+    public synchronized RateDecision check(K key) {
+        TokenBucket bucket = buckets.get(key);
+        return bucket == null ? RateDecision.ALLOWED : bucket.check();
+    }
+
     /** Drops every bucket that has refilled completely; returns how many were dropped. */
     public synchronized int evictIdle() {
         int evicted = 0;

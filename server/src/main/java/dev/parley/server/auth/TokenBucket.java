@@ -41,9 +41,22 @@ public final class TokenBucket {
             tokens -= 1;
             return RateDecision.ALLOWED;
         }
+        return limited();
+    }
+
+    private RateDecision limited() {
         double secondsUntilOne = (1 - tokens) / perSecond;
         // Round up: a client that waits Retry-After seconds must then find a token.
         return new RateDecision.Limited(Math.max(1, (long) Math.ceil(secondsUntilOne)));
+    }
+
+    /**
+     * What {@link #tryAcquire()} would answer now, without taking a token: lets a caller refuse early
+     * and spend tokens only on the outcomes it counts (e.g. failures).
+     */
+    public synchronized RateDecision check() {
+        refill();
+        return tokens >= 1 ? RateDecision.ALLOWED : limited();
     }
 
     /** True once the bucket has refilled completely, i.e. it is indistinguishable from a new one. */

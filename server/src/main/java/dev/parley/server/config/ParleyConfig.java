@@ -35,10 +35,21 @@ public record ParleyConfig(
         Duration streamChunkDelay,
         byte[] jwtSecret,
         DeskConfig desk,
-        AgentsConfig agents) {
+        AgentsConfig agents,
+        HandshakeFailureLimits handshakeFailures) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
+    }
+
+    /**
+     * How many failed WebSocket handshakes (401, 404) a client address and an access token may have
+     * before their handshakes get 429 ({@code rate_limits.handshake_failures_per_address} / {@code _per_token}).
+     * The address budget is the larger one because many users may share an address behind a NAT.
+     */
+    public record HandshakeFailureLimits(RateLimit perAddress, RateLimit perToken) {
+        public static final HandshakeFailureLimits DEFAULTS =
+                new HandshakeFailureLimits(new RateLimit(1, 60), new RateLimit(1.0 / 6, 10));
     }
 
     public static final String DEFAULT_DEMO_TOKEN = "parley-demo-token";
@@ -62,7 +73,8 @@ public record ParleyConfig(
             Duration.ofMillis(40),
             null,
             DeskConfig.DEFAULTS,
-            AgentsConfig.DEFAULTS);
+            AgentsConfig.DEFAULTS,
+            HandshakeFailureLimits.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -88,6 +100,10 @@ public record ParleyConfig(
             s.sessionMessageRate = sessionMessages;
             s.httpRate = http;
         });
+    }
+
+    public ParleyConfig withHandshakeFailureLimits(RateLimit perAddress, RateLimit perToken) {
+        return copy(s -> s.handshakeFailures = new HandshakeFailureLimits(perAddress, perToken));
     }
 
     public ParleyConfig withDesk(DeskConfig value) {

@@ -239,9 +239,17 @@ final class YamlConfigReader {
     }
 
     private void rateLimits(JsonNode node, Settings s) {
-        mapping(node, "rate_limits.", Set.of("session_messages", "http"));
+        mapping(node, "rate_limits.", Set.of("session_messages", "http",
+                "handshake_failures_per_address", "handshake_failures_per_token"));
         if (has(node, "session_messages")) s.sessionMessageRate = rate(node.get("session_messages"), "rate_limits.session_messages", s.sessionMessageRate);
         if (has(node, "http")) s.httpRate = rate(node.get("http"), "rate_limits.http", s.httpRate);
+        ParleyConfig.HandshakeFailureLimits failures = s.handshakeFailures;
+        if (has(node, "handshake_failures_per_address")) failures = new ParleyConfig.HandshakeFailureLimits(
+                rate(node.get("handshake_failures_per_address"), "rate_limits.handshake_failures_per_address", failures.perAddress()),
+                failures.perToken());
+        if (has(node, "handshake_failures_per_token")) failures = new ParleyConfig.HandshakeFailureLimits(failures.perAddress(),
+                rate(node.get("handshake_failures_per_token"), "rate_limits.handshake_failures_per_token", failures.perToken()));
+        s.handshakeFailures = failures;
     }
 
     private RateLimit rate(JsonNode node, String key, RateLimit current) {

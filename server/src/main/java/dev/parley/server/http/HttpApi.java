@@ -3,6 +3,7 @@ package dev.parley.server.http;
 import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
+import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.session.SessionRegistry;
@@ -27,9 +28,10 @@ public final class HttpApi {
     private final Optional<Supplier<String>> metrics;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
-                   ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter) {
+                   ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter,
+                   HandshakeFailures handshakeFailures) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
-                new WebSocketRoute(tokens, registry, decoder), Optional.empty(), Optional.empty());
+                new WebSocketRoute(tokens, registry, decoder, handshakeFailures), Optional.empty(), Optional.empty());
     }
 
     private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket,

@@ -5,11 +5,14 @@ import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.protocol.codec.Decoded;
 import dev.parley.server.auth.AccessClaims;
 import dev.parley.server.auth.AccessTokens;
+import dev.parley.server.auth.HandshakeFailures;
+import dev.parley.server.auth.RateDecision;
 import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.SessionActor;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -17,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ws}: the WebSocket path, in the order its checks happen (PROTOCOL.md §3):
- * parameters → access token → session → same connector → connection slot → upgrade → replay, then
- * every frame: decode → validate → the session's actor. Refusals are HTTP responses to the upgrade
- * request (§3.2), so a refused client never sees an event.
+ * parameters → access token → failure throttle → session → same connector → connection slot → upgrade →
+ * replay, then every frame: decode → validate → the session's actor. Refusals are HTTP responses to the
+ * upgrade request (§3.2), so a refused client never sees an event. A 401 or 404 counts against the
+ * client's address and token ({@link HandshakeFailures}): the session id is the capability, so
+ * guessing it is throttled before any lookup.
  */
 final class WebSocketRoute {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketRoute.class);
@@ -27,11 +32,13 @@ final class WebSocketRoute {
     private final AccessTokens tokens;
     private final SessionRegistry sessions;
     private final ClientEventDecoder decoder;
+    private final HandshakeFailures failures;
 
-    WebSocketRoute(AccessTokens tokens, SessionRegistry sessions, ClientEventDecoder decoder) {
+    WebSocketRoute(AccessTokens tokens, SessionRegistry sessions, ClientEventDecoder decoder, HandshakeFailures failures) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.decoder = decoder;
+        this.failures = failures;
     }
 
     void handle(RoutingContext ctx) {
@@ -47,7 +54,14 @@ final class WebSocketRoute {
             return;
         }
         Optional<AccessClaims> claims = tokens.verify(token);
+        String address = addressOf(request);
+        String tokenKey = HandshakeFailures.tokenKey(claims, token);
+        if (failures.check(address, tokenKey) instanceof RateDecision.Limited limited) {
+            ErrorResponses.tooMany(ctx.response(), ErrorMessages.WS_TOO_MANY_FAILURES, limited.retryAfterSeconds());
+            return;
+        }
         if (claims.isEmpty()) {
+            failures.recordFailure(address, tokenKey);
             ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED);
             return;
         }
@@ -63,8 +77,10 @@ final class WebSocketRoute {
                 LOG.error("cannot load session {}", sessionId, failure);
                 ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_UNAVAILABLE);
             } else if (found.isEmpty()) {
+                failures.recordFailure(address, tokenKey);
                 ErrorResponses.send(ctx.response(), 404, ErrorMessages.WS_SESSION_NOT_FOUND);
             } else if (!found.get().record().connectorId().equals(claims.get().connectorId())) {
+                failures.recordFailure(address, tokenKey);
                 ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED); // §13.18
             } else if (!found.get().tryReserveConnection()) {
                 ErrorResponses.tooMany(ctx.response(), ErrorMessages.WS_CONNECTION_LIMIT, 5);
@@ -125,6 +141,12 @@ final class WebSocketRoute {
     static boolean isMessageTooBig(Throwable e) {
         return e instanceof IllegalStateException && e.getMessage() != null
                 && e.getMessage().contains("overflow max message size");
+    }
+
+    /** The peer's IP address; behind a reverse proxy that is the proxy's. */
+    private static String addressOf(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        return remote == null || remote.host() == null ? "unknown" : remote.host();
     }
 
     private static boolean isBlank(String s) {

@@ -51,7 +51,7 @@ public final class SessionRegistry {
     /** Creates a session with its {@code SESSION_START} (sequence 1). Blocks on the store. */
     public SessionRecord create(String connectorId, String platform, boolean streaming) {
         Instant now = now();
-        SessionRecord record = SessionRecord.open(Ids.uuidV7().toString(), connectorId, platform, streaming, now);
+        SessionRecord record = SessionRecord.open(Ids.sessionId(), connectorId, platform, streaming, now);
         Capabilities capabilities = Capabilities.of(streaming, services.settings().heartbeatIntervalSeconds());
         String eventId = Ids.eventId();
         String json = ServerEventEncoder.encode(new ServerEvent(eventId, 1L, now, new SessionStart(capabilities), null));

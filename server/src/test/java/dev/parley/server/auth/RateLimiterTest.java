@@ -18,6 +18,17 @@ class RateLimiterTest {
     }
 
     @Test
+    void checkTakesNothingAndCreatesNoBucket() {
+        RateLimiter<String> limiter = new RateLimiter<>(1, 1, 100, clock);
+
+        assertThat(limiter.check("a")).isEqualTo(RateDecision.ALLOWED);
+        assertThat(limiter.check("a")).isEqualTo(RateDecision.ALLOWED);
+        assertThat(limiter.size()).isZero();
+        limiter.tryAcquire("a");
+        assertThat(limiter.check("a")).isEqualTo(new RateDecision.Limited(1));
+    }
+
+    @Test
     void neverHoldsMoreBucketsThanMaxKeys() {
         RateLimiter<Integer> limiter = new RateLimiter<>(1, 1, 3, clock);
 

@@ -21,6 +21,21 @@ class TokenBucketTest {
     }
 
     @Test
+    void checkSaysWhatTryAcquireWouldWithoutTakingAToken() {
+        TokenBucket bucket = new TokenBucket(0.5, 2, clock);
+        for (int i = 0; i < 5; i++) {
+            assertThat(bucket.check()).isEqualTo(RateDecision.ALLOWED);
+        }
+        bucket.tryAcquire();
+        bucket.tryAcquire();
+
+        assertThat(bucket.check()).isEqualTo(new RateDecision.Limited(2));
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(bucket.check()).isEqualTo(RateDecision.ALLOWED);
+        assertThat(bucket.tryAcquire()).isEqualTo(RateDecision.ALLOWED);
+    }
+
+    @Test
     void bucketRefillsAtItsRateAsTheClockMoves() {
         TokenBucket bucket = new TokenBucket(2, 2, clock);
         bucket.tryAcquire();

@@ -106,6 +106,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void handshakeFailureBudgetsAreReadFromRateLimitsAndDefaultToTenPerTokenAndSixtyPerAddress() throws IOException {
+        assertThat(load(Map.of()).handshakeFailures()).isEqualTo(new ParleyConfig.HandshakeFailureLimits(
+                new RateLimit(1, 60), new RateLimit(1.0 / 6, 10)));
+
+        yaml("rate_limits:\n  handshake_failures_per_address: {per_second: 2, burst: 200}\n"
+                + "  handshake_failures_per_token: {burst: 4}\n");
+
+        assertThat(load(Map.of()).handshakeFailures()).isEqualTo(new ParleyConfig.HandshakeFailureLimits(
+                new RateLimit(2, 200), new RateLimit(1.0 / 6, 4)));
+
+        yaml("rate_limits:\n  handshake_failures_per_token: {per_second: 0}\n");
+        assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rate_limits.handshake_failures_per_token.per_second must be positive");
+    }
+
+    @Test
     void everyEnvironmentVariableIsRead() throws IOException {
         Path flow = Files.writeString(dir.resolve("flow.yaml"), "steps: []");
         Map<String, String> env = Map.of(

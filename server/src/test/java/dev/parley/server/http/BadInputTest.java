@@ -63,6 +63,15 @@ class BadInputTest {
         assertMetadataEchoed(error);
     }
 
+    /** §11.5: a {@code type} that is not a string still gets the frame's metadata back on its error. */
+    @ParameterizedTest(name = "type {0} is rejected and the metadata echoed")
+    @ValueSource(strings = {"5", "null", "{\"name\":\"EVENT_TYPE_HEARTBEAT\"}", "[\"EVENT_TYPE_HEARTBEAT\"]"})
+    void aTypeThatIsNotAStringIsRejectedAndItsMetadataIsEchoed(String type) {
+        JsonNode error = rejectedInJoinedSession("{\"type\":" + type + ",\"payload\":{},\"metadata\":" + METADATA + "}");
+        assertError(error, INVALID, "\"type\" must be a string");
+        assertMetadataEchoed(error);
+    }
+
     @Test
     void anUnknownTypeIsRejectedNamingTheType() {
         JsonNode error = rejectedInJoinedSession(
