@@ -52,7 +52,7 @@ public final class DeskTestNode implements AutoCloseable {
     }
 
     static DeskConfig withoutDemoAgent(DeskConfig desk) {
-        return new DeskConfig(desk.enabled(), desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null);
+        return new DeskConfig(desk.enabled(), desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null, desk.login());
     }
 
     private static ParleyConfig withFlowFile(ParleyConfig c, Path flowFile) {
