@@ -30,12 +30,20 @@ public record LoginLimits(
     public static final LoginLimits DEFAULTS = new LoginLimits(5, 50, 20, Duration.ofMinutes(15), 30, 2, 32);
 
     public LoginLimits {
-        if (failuresPerNameAndAddress < 1 || failuresPerName < 1 || failuresPerAddress < 1 || badTokensPerMinute < 1
-                || bcryptThreads < 1 || bcryptQueue < 1) {
-            throw new IllegalArgumentException("desk.login limits must be at least 1");
-        }
+        atLeastOne(failuresPerNameAndAddress, "failures_per_name_and_address");
+        atLeastOne(failuresPerName, "failures_per_name");
+        atLeastOne(failuresPerAddress, "failures_per_address");
+        atLeastOne(badTokensPerMinute, "bad_tokens_per_minute");
+        atLeastOne(bcryptThreads, "bcrypt_threads");
+        atLeastOne(bcryptQueue, "bcrypt_queue");
         if (lockout == null || lockout.isNegative() || lockout.isZero()) {
             throw new IllegalArgumentException("desk.login.lockout_seconds must be positive");
+        }
+    }
+
+    private static void atLeastOne(int value, String key) {
+        if (value < 1) {
+            throw new IllegalArgumentException("desk.login." + key + " must be at least 1, got " + value);
         }
     }
 }
