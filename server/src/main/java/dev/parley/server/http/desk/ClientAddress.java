@@ -2,6 +2,8 @@ package dev.parley.server.http.desk;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * The client address desk throttles count against: the peer's IP as the socket sees it (no
@@ -26,7 +28,7 @@ final class ClientAddress {
         int zone = host.indexOf('%');
         String address = zone >= 0 ? host.substring(0, zone) : host;
         try {
-            byte[] bytes = java.net.InetAddress.getByName(address).getAddress(); // a literal: no lookup
+            byte[] bytes = InetAddress.getByName(address).getAddress(); // a literal: no lookup
             if (bytes.length != 16) {
                 return address; // an IPv4-mapped literal came back as IPv4
             }
@@ -35,7 +37,7 @@ final class ClientAddress {
                 prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
             }
             return prefix.append(":/64").toString();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return address;
         }
     }
