@@ -14,6 +14,7 @@ import dev.parley.server.auth.ConnectorTokenMigration;
 import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.auth.Strikes;
 import dev.parley.server.auth.TokenBucket;
 import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
@@ -23,8 +24,12 @@ import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskLogin;
 import dev.parley.server.desk.DeskTokens;
 import dev.parley.server.desk.LiveAgentDesk;
+import dev.parley.server.desk.LoginLimits;
+import dev.parley.server.desk.LoginThrottle;
+import dev.parley.server.desk.PasswordPool;
 import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
+import dev.parley.server.http.desk.DeskGuards;
 import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.http.desk.LoginAuthenticator;
 import dev.parley.server.session.SessionRegistry;
@@ -188,8 +193,17 @@ public final class ParleyServer implements AutoCloseable {
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures)
                 .withMetrics(meters::scrape);
         if (desk.isPresent() && deskLogin.isPresent()) {
+            // bcrypt only ever runs on its own small pool, so log-ins cannot delay sessions (docs/security.md).
+            LoginLimits limits = deskConfig.login();
+            DeskGuards guards = new DeskGuards(new LoginThrottle(limits, RATE_KEYS, clock),
+                    own(new PasswordPool(limits.bcryptThreads(), limits.bcryptQueue())),
+                    new Strikes<>(limits.badTokensPerMinute(), Duration.ofMinutes(1), Duration.ofMinutes(1), RATE_KEYS, clock));
+            scheduler.every(Duration.ofMinutes(1), () -> {
+                guards.logins().evictIdle();
+                guards.badTokens().evictIdle();
+            });
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
-                    desk.get(), registry, store));
+                    desk.get(), registry, store, guards));
         }
 
         Vertx vertx = Vertx.vertx();

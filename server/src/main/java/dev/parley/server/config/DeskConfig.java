@@ -1,5 +1,6 @@
 package dev.parley.server.config;
 
+import dev.parley.server.desk.LoginLimits;
 import dev.parley.server.desk.QueueSettings;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.List;
  * @param statusPeriod      how often waiting users hear their queue status even when nothing moved
  * @param demoAgentName     live agent created for the demo connector at start-up, {@code null} for none
  * @param demoAgentPassword that agent's password
+ * @param login             log-in throttling, lockout and the bcrypt pool ({@code desk.login})
  */
 public record DeskConfig(
         boolean enabled,
@@ -18,10 +20,18 @@ public record DeskConfig(
         Duration requeueGrace,
         Duration statusPeriod,
         String demoAgentName,
-        String demoAgentPassword) {
+        String demoAgentPassword,
+        LoginLimits login) {
 
     public DeskConfig {
         queues = List.copyOf(queues);
+        login = login == null ? LoginLimits.DEFAULTS : login;
+    }
+
+    /** With the default {@link LoginLimits}. */
+    public DeskConfig(boolean enabled, List<QueueSettings> queues, Duration requeueGrace, Duration statusPeriod,
+                      String demoAgentName, String demoAgentPassword) {
+        this(enabled, queues, requeueGrace, statusPeriod, demoAgentName, demoAgentPassword, LoginLimits.DEFAULTS);
     }
 
     public static final DeskConfig DEFAULTS = new DeskConfig(
@@ -37,10 +47,14 @@ public record DeskConfig(
             Duration.ofSeconds(15), null, null);
 
     public DeskConfig withQueues(List<QueueSettings> value) {
-        return new DeskConfig(enabled, value, requeueGrace, statusPeriod, demoAgentName, demoAgentPassword);
+        return new DeskConfig(enabled, value, requeueGrace, statusPeriod, demoAgentName, demoAgentPassword, login);
     }
 
     public DeskConfig withTimers(Duration grace, Duration status) {
-        return new DeskConfig(enabled, queues, grace, status, demoAgentName, demoAgentPassword);
+        return new DeskConfig(enabled, queues, grace, status, demoAgentName, demoAgentPassword, login);
+    }
+
+    public DeskConfig withLogin(LoginLimits value) {
+        return new DeskConfig(enabled, queues, requeueGrace, statusPeriod, demoAgentName, demoAgentPassword, value);
     }
 }

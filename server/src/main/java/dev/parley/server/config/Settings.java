@@ -65,7 +65,7 @@ final class Settings {
 
     void deskEnabled(boolean enabled) {
         desk = new DeskConfig(enabled, desk.queues(), desk.requeueGrace(), desk.statusPeriod(),
-                desk.demoAgentName(), desk.demoAgentPassword());
+                desk.demoAgentName(), desk.demoAgentPassword(), desk.login());
     }
 
     void validate() {

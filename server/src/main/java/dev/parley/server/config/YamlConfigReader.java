@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.parley.server.config.ParleyConfig.RateLimit;
+import dev.parley.server.desk.LoginLimits;
 import dev.parley.server.desk.QueueSettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -163,7 +164,8 @@ final class YamlConfigReader {
     }
 
     private void desk(JsonNode node, Settings s) {
-        mapping(node, "desk.", Set.of("enabled", "queues", "requeue_grace_seconds", "status_period_seconds", "demo_agent"));
+        mapping(node, "desk.", Set.of("enabled", "queues", "requeue_grace_seconds", "status_period_seconds", "demo_agent",
+                "login"));
         DeskConfig d = s.desk;
         boolean enabled = d.enabled();
         java.util.List<QueueSettings> queues = d.queues();
@@ -190,7 +192,32 @@ final class YamlConfigReader {
                 if (has(demo, "password")) demoPassword = text(demo.get("password"), "desk.demo_agent.password");
             }
         }
-        s.desk = new DeskConfig(enabled, queues, grace, status, demoName, demoPassword);
+        LoginLimits login = has(node, "login") ? login(node.get("login"), d.login()) : d.login();
+        s.desk = new DeskConfig(enabled, queues, grace, status, demoName, demoPassword, login);
+    }
+
+    /** {@code desk.login}: each key left out keeps its default. */
+    private LoginLimits login(JsonNode node, LoginLimits d) {
+        String p = "desk.login.";
+        mapping(node, p, Set.of("failures_per_name_and_address", "failures_per_name", "failures_per_address",
+                "lockout_seconds", "bad_tokens_per_minute", "bcrypt_threads", "bcrypt_queue"));
+        try {
+            return new LoginLimits(
+                    has(node, "failures_per_name_and_address")
+                            ? integer(node.get("failures_per_name_and_address"), p + "failures_per_name_and_address")
+                            : d.failuresPerNameAndAddress(),
+                    has(node, "failures_per_name") ? integer(node.get("failures_per_name"), p + "failures_per_name")
+                            : d.failuresPerName(),
+                    has(node, "failures_per_address") ? integer(node.get("failures_per_address"), p + "failures_per_address")
+                            : d.failuresPerAddress(),
+                    has(node, "lockout_seconds") ? duration(node, "lockout_seconds") : d.lockout(),
+                    has(node, "bad_tokens_per_minute") ? integer(node.get("bad_tokens_per_minute"), p + "bad_tokens_per_minute")
+                            : d.badTokensPerMinute(),
+                    has(node, "bcrypt_threads") ? integer(node.get("bcrypt_threads"), p + "bcrypt_threads") : d.bcryptThreads(),
+                    has(node, "bcrypt_queue") ? integer(node.get("bcrypt_queue"), p + "bcrypt_queue") : d.bcryptQueue());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
     }
 
     private java.util.List<QueueSettings> queues(JsonNode node) {

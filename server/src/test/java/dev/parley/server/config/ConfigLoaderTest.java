@@ -355,6 +355,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deskLoginSectionSetsTheThrottleAndTheBcryptPoolAndKeepsDefaultsForKeysLeftOut() throws IOException {
+        yaml("""
+                desk:
+                  login:
+                    failures_per_name_and_address: 3
+                    failures_per_address: 10
+                    lockout_seconds: 600
+                    bcrypt_threads: 1
+                """);
+
+        dev.parley.server.desk.LoginLimits login = load(Map.of()).desk().login();
+
+        assertThat(login).isEqualTo(new dev.parley.server.desk.LoginLimits(3, 50, 10, Duration.ofMinutes(10), 30, 1, 32));
+        // Turning the desk off keeps them too.
+        assertThat(loader().load(Map.of(), noDeskFlag()).desk().login()).isEqualTo(login);
+    }
+
+    @Test
+    void deskLoginLimitsBelowOneAreRefusedNamingTheKey() throws IOException {
+        yaml("desk:\n  login: {bcrypt_queue: 0}\n");
+
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("desk.login.bcrypt_queue must be at least 1");
+    }
+
+    @Test
     void deskEnabledEnvironmentVariableMustBeTrueOrFalse() {
         assertThatThrownBy(() -> load(Map.of("PARLEY_DESK_ENABLED", "yes")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_DESK_ENABLED");

@@ -3,6 +3,7 @@ package dev.parley.server.http.desk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
+import dev.parley.server.auth.RateDecision;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.Presence;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live-agent desk over HTTP (docs/desk-api.md, docs/desk-openapi.yaml). Every route is in
- * {@link #mount}. Blocking work (password check, agent lookup, history) runs on a worker, never on
- * the event loop; desk calls are asynchronous already.
+ * {@link #mount}. Blocking work (agent lookup, history) runs on a worker, never on the event loop;
+ * password checks run only on the {@link DeskGuards#passwords() bcrypt pool}, after the log-in
+ * throttle let them in; desk calls are asynchronous already.
  */
 public final class DeskRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DeskRoutes.class);
@@ -33,14 +36,16 @@ public final class DeskRoutes {
     private final Desk desk;
     private final Transcripts transcripts;
     private final DeskSocket socket;
+    private final DeskGuards guards;
 
     public DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
-                      EventStore events) {
+                      EventStore events, DeskGuards guards) {
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
         this.transcripts = new Transcripts(events);
-        this.socket = new DeskSocket(auth, agents, desk, sessions);
+        this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens());
+        this.guards = guards;
     }
 
     public void mount(Router router) {
@@ -64,14 +69,26 @@ public final class DeskRoutes {
             ErrorResponses.send(ctx.response(), 400, "name and password are required");
             return;
         }
-        ctx.vertx().executeBlocking(() -> auth.login(name, password), false).onComplete(result -> {
-            if (result.failed()) {
-                LOG.error("desk login failed", result.cause());
-                ErrorResponses.send(ctx.response(), 500, "desk unavailable");
-            } else if (result.result().isEmpty()) {
+        String address = ClientAddress.of(ctx.request());
+        // Throttled before any bcrypt work: a refused attempt costs a map lookup, nothing more.
+        if (guards.logins().begin(name, address) instanceof RateDecision.Limited limited) {
+            ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_LOGINS, limited.retryAfterSeconds());
+            return;
+        }
+        Optional<CompletableFuture<Optional<DeskAuthenticator.LoggedIn>>> checking =
+                guards.passwords().trySubmit(() -> auth.login(name, password));
+        if (checking.isEmpty()) {
+            guards.logins().abandoned(name, address);
+            ctx.response().putHeader("Retry-After", "1");
+            ErrorResponses.send(ctx.response(), 503, DeskGuards.LOGIN_BUSY);
+            return;
+        }
+        answer(ctx, checking.get(), loggedIn -> {
+            if (loggedIn.isEmpty()) {
                 ErrorResponses.send(ctx.response(), 401, "invalid credentials");
             } else {
-                DeskAuthenticator.LoggedIn in = result.result().get();
+                guards.logins().succeeded(name, address);
+                DeskAuthenticator.LoggedIn in = loggedIn.get();
                 ObjectNode answer = Json.MAPPER.createObjectNode()
                         .put("token", in.token())
                         .put("expires_in", in.expiresInSeconds());
@@ -152,6 +169,11 @@ public final class DeskRoutes {
             ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
             return;
         }
+        String address = ClientAddress.of(ctx.request());
+        if (guards.badTokens().check(address) instanceof RateDecision.Limited limited) {
+            ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_BAD_TOKENS, limited.retryAfterSeconds());
+            return;
+        }
         Future<Optional<DeskAgent>> found = ctx.vertx().executeBlocking(
                 () -> auth.agentIdOf(token.get()).flatMap(agents::find), false);
         found.onComplete(result -> {
@@ -159,6 +181,7 @@ public final class DeskRoutes {
                 LOG.error("desk token check failed", result.cause());
                 ErrorResponses.send(ctx.response(), 500, "desk unavailable");
             } else if (result.result().isEmpty()) {
+                guards.badTokens().strike(address);
                 ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
             } else {
                 route.accept(ctx, result.result().get());

@@ -1,5 +1,7 @@
 package dev.parley.server.http.desk;
 
+import dev.parley.server.auth.RateDecision;
+import dev.parley.server.auth.Strikes;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.http.ErrorResponses;
@@ -12,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /desk/ws?token=<desk token>}: a bad token is refused with 401 before the upgrade; after
+ * {@code GET /desk/ws?token=<desk token>}: a bad token is refused with 401 before the upgrade (429 once
+ * the client address has presented too many, see {@link DeskGuards}); after
  * it, the socket is one {@link DeskConnection}. Frames are commands; a bad one gets {@code desk.error}
  * and the socket stays open.
  */
@@ -23,12 +26,16 @@ final class DeskSocket {
     private final AgentDirectory agents;
     private final Desk desk;
     private final SessionRegistry sessions;
+    /** Invalid desk tokens per client address, shared with the REST routes. */
+    private final Strikes<String> badTokens;
 
-    DeskSocket(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions) {
+    DeskSocket(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
+               Strikes<String> badTokens) {
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
         this.sessions = sessions;
+        this.badTokens = badTokens;
     }
 
     void handle(RoutingContext ctx) {
@@ -42,6 +49,11 @@ final class DeskSocket {
             ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
             return;
         }
+        String address = ClientAddress.of(request);
+        if (badTokens.check(address) instanceof RateDecision.Limited limited) {
+            ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_BAD_TOKENS, limited.retryAfterSeconds());
+            return;
+        }
         request.pause();
         ctx.vertx().executeBlocking(() -> auth.agentIdOf(token.get()).flatMap(agents::find), false)
                 .onComplete(found -> {
@@ -49,6 +61,7 @@ final class DeskSocket {
                         LOG.error("desk token check failed", found.cause());
                         ErrorResponses.send(ctx.response(), 500, "desk unavailable");
                     } else if (found.result().isEmpty()) {
+                        badTokens.strike(address);
                         ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
                     } else {
                         upgrade(request, found.result().get());

@@ -47,13 +47,18 @@ final class DeskClient implements AutoCloseable {
 
     /** The HTTP status of a refused upgrade. */
     static int refusedStatus(String baseUrl, String token) {
+        return refusal(baseUrl, token).statusCode();
+    }
+
+    /** The HTTP response that refused the upgrade (status and headers). */
+    static java.net.http.HttpResponse<?> refusal(String baseUrl, String token) {
         try {
             HTTP.newWebSocketBuilder().buildAsync(uri(baseUrl, token), new WebSocket.Listener() { })
                     .get(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS).abort();
             throw new AssertionError("handshake was accepted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException h) {
-                return h.getResponse().statusCode();
+                return h.getResponse();
             }
             throw new AssertionError(e);
         } catch (InterruptedException | TimeoutException e) {

@@ -38,7 +38,18 @@ public final class DeskTestNode implements AutoCloseable {
      * ({@code null} for the demo flow), and Sarah, Tom and {@code moreAgents} in its store.
      */
     DeskTestNode(Path dataDir, DeskConfig desk, Path flowFile, List<DeskAgent> moreAgents) {
-        server = TestServer.start(dataDir, c -> withFlowFile(c.withDesk(desk), flowFile));
+        this(dataDir, desk, flowFile, moreAgents, java.time.Clock.systemUTC());
+    }
+
+    /** As above, on an injected clock (tests move time with it). */
+    DeskTestNode(Path dataDir, DeskConfig desk, Path flowFile, List<DeskAgent> moreAgents, java.time.Clock clock) {
+        this(dataDir, desk, flowFile, moreAgents, clock, c -> c);
+    }
+
+    /** As above, with other settings changed by {@code tweak}. */
+    DeskTestNode(Path dataDir, DeskConfig desk, Path flowFile, List<DeskAgent> moreAgents, java.time.Clock clock,
+                 java.util.function.UnaryOperator<ParleyConfig> tweak) {
+        server = TestServer.start(dataDir, c -> tweak.apply(withFlowFile(c.withDesk(desk), flowFile)), clock);
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             Passwords fast = new Passwords(4, new java.security.SecureRandom());
             List<DeskAgent> all = new java.util.ArrayList<>(List.of(SARAH, TOM));
@@ -52,7 +63,7 @@ public final class DeskTestNode implements AutoCloseable {
     }
 
     static DeskConfig withoutDemoAgent(DeskConfig desk) {
-        return new DeskConfig(desk.enabled(), desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null);
+        return new DeskConfig(desk.enabled(), desk.queues(), desk.requeueGrace(), desk.statusPeriod(), null, null, desk.login());
     }
 
     private static ParleyConfig withFlowFile(ParleyConfig c, Path flowFile) {

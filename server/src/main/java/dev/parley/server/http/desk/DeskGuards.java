@@ -1,0 +1,16 @@
+package dev.parley.server.http.desk;
+
+import dev.parley.server.auth.Strikes;
+import dev.parley.server.desk.LoginThrottle;
+import dev.parley.server.desk.PasswordPool;
+
+/**
+ * What keeps desk authentication from being guessed at or used to stall the node: the log-in
+ * throttle (asked before any bcrypt work), the bounded pool bcrypt runs on, and the count of
+ * invalid desk tokens per client address (REST bearer and {@code /desk/ws} alike).
+ */
+public record DeskGuards(LoginThrottle logins, PasswordPool passwords, Strikes<String> badTokens) {
+    static final String TOO_MANY_LOGINS = "too many failed log-ins; try again later";
+    static final String LOGIN_BUSY = "desk log-in is busy; try again shortly";
+    static final String TOO_MANY_BAD_TOKENS = "too many invalid desk tokens; try again later";
+}
