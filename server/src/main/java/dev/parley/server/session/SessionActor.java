@@ -63,6 +63,7 @@ public final class SessionActor {
     private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
     /** Journal rows read per query while replaying. */
     private static final int REPLAY_PAGE = 500;
+    static final String RESTARTING = "server restarting";
 
     private final SessionRecord record;
     private final SessionServices services;
@@ -74,6 +75,8 @@ public final class SessionActor {
     private volatile boolean ended;
     /** Set when the journal failed; the actor must be dropped and rebuilt (see journalFailed). */
     private volatile boolean broken;
+    /** Set when the node stops (see closeForRestart); the actor then does nothing more. */
+    private volatile boolean stopped;
 
     // Confined to the queue.
     private final SessionState state;
@@ -141,6 +144,10 @@ public final class SessionActor {
         queue.submit(() -> {
             if (broken) {
                 connection.close(CloseCodes.INTERNAL_ERROR, "session unavailable, reconnect");
+                return;
+            }
+            if (stopped) {
+                connection.close(CloseCodes.SERVICE_RESTART, RESTARTING);
                 return;
             }
             Instant now = now();
@@ -271,6 +278,9 @@ public final class SessionActor {
     /** A desk follows this conversation: history after {@code cursor}, then every event live. */
     public void attachObserver(Connection desk, long cursor) {
         queue.submit(() -> {
+            if (stopped) {
+                return; // the desk's own socket is being closed with 1012
+            }
             replayTo(desk, cursor, now());
             if (!state.ended()) {
                 observers.add(desk);
@@ -381,6 +391,28 @@ public final class SessionActor {
         }));
     }
 
+    // ---- node lifecycle ----------------------------------------------------------------------
+
+    /**
+     * The node is stopping gracefully. Runs after every task already queued, so what was accepted
+     * is journaled and its echoes are handed to the sockets first; then closes the session's sockets
+     * with 1012 (clients reconnect, to this node once restarted or to another, and resume from their
+     * cursor) and makes every later task a no-op, so nothing more is journaled. Idempotent.
+     *
+     * @return completes once the sockets were told to close
+     */
+    public CompletionStage<Void> closeForRestart() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.submit(() -> {
+            stopped = true;
+            agent.stop();
+            List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
+            lastFrameAt.clear();
+            done.complete(null);
+        });
+        return done;
+    }
+
     // ---- used by AgentConversation (always from inside a queue task) -------------------------
 
     void submitInternal(Consumer<Outbox> work) {
@@ -429,6 +461,9 @@ public final class SessionActor {
     // ---- task plumbing -----------------------------------------------------------------------
 
     private CompletionStage<Void> run(Consumer<Outbox> work) {
+        if (stopped) {
+            return CompletableFuture.completedFuture(null); // late frames, agent output, timers: dropped
+        }
         Outbox outbox = new Outbox();
         work.accept(outbox);
         if (outbox.isEmpty()) {
