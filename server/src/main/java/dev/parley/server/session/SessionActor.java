@@ -244,6 +244,13 @@ public final class SessionActor {
             outbox.sendTo(from, resent); // §13.5: same id, sequence and message id; sender only.
             return;
         }
+        if (!services.journal().hasRoom()) {
+            // The journal is saturated. Refused before anything changes — no sequence taken, no
+            // echo, no agent turn — so the client's resend (same client_event_id) is processed
+            // normally once there is room. The socket stays open: load is not a failure (§11.2).
+            errorTo(outbox, from, ErrorMessages.HIGH_LOAD, "the journal is busy; resend in a moment", event.metadata());
+            return;
+        }
         if (event instanceof UserMessage message) {
             onUserMessage(from, message, outbox);
         } else if (event instanceof RequestAgentJoin join) {
@@ -473,7 +480,10 @@ public final class SessionActor {
             deliver(outbox);
             return CompletableFuture.completedFuture(null);
         }
-        return services.journal().append(outbox.toStore())
+        // The task's events are already folded into the state (head, transcript, phase), so they
+        // must be written: a full queue makes them wait, it does not fail them. (Client events that
+        // would store were refused up front when there was no room, see handle.)
+        return services.journal().appendWhenRoom(outbox.toStore())
                 .handleAsync((ok, failure) -> {
                     if (failure != null) {
                         journalFailed(failure);
@@ -497,7 +507,8 @@ public final class SessionActor {
     }
 
     /**
-     * The journal refused a write: our in-memory head is now ahead of the store. Nothing of it was
+     * The journal failed a write (the store refused it, or the journal is closed; a full queue is
+     * not a failure, see run): our in-memory head is now ahead of the store. Nothing of it was
      * acknowledged, so the safe move is to drop this actor and its sockets; clients reconnect, a
      * fresh actor is rebuilt from the journal, and unacknowledged events are resent by clients.
      */
