@@ -254,7 +254,8 @@ public final class ParleyServer implements AutoCloseable {
         try {
             registry.closeAllForRestart().toCompletableFuture().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("sessions did not close their sockets within {}; closing the rest", STOP_TIMEOUT);
+            LOG.warn("sessions did not finish their work within {}; closing their sockets now", STOP_TIMEOUT);
+            registry.closeNowForRestart();
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warn("error while closing sessions", e.getCause());
         }

@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -77,6 +78,12 @@ public final class SessionActor {
     private volatile boolean broken;
     /** Set when the node stops (see closeForRestart); the actor then does nothing more. */
     private volatile boolean stopped;
+    /**
+     * The user sockets attached right now, kept beside lastFrameAt for closeNowForRestart, which
+     * must reach them from outside the queue when a session's task is stuck. Changed inside the
+     * queue, read from any thread.
+     */
+    private final Set<Connection> attached = ConcurrentHashMap.newKeySet();
 
     // Confined to the queue.
     private final SessionState state;
@@ -157,6 +164,7 @@ public final class SessionActor {
                 return;
             }
             lastFrameAt.put(connection, now);
+            attached.add(connection);
             lastClientActivity = now;
         });
     }
@@ -180,6 +188,7 @@ public final class SessionActor {
     public void detach(Connection connection) {
         queue.submit(() -> {
             lastFrameAt.remove(connection);
+            attached.remove(connection);
             reservedConnections.decrementAndGet();
         });
     }
@@ -418,6 +427,17 @@ public final class SessionActor {
             done.complete(null);
         });
         return done;
+    }
+
+    /**
+     * The last resort of a graceful stop, for a session whose queue did not reach
+     * {@link #closeForRestart} in time (say its task waits on a stuck disk): closes its sockets with
+     * 1012 from the calling thread. Echoes still waiting for the journal are not sent; clients
+     * resend those events by client_event_id.
+     */
+    public void closeNowForRestart() {
+        stopped = true;
+        List.copyOf(attached).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
     }
 
     // ---- used by AgentConversation (always from inside a queue task) -------------------------

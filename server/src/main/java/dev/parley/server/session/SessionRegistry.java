@@ -156,6 +156,14 @@ public final class SessionRegistry {
         return CompletableFuture.allOf(stops);
     }
 
+    /** After closeAllForRestart timed out: every live session closes its sockets with 1012 at once. */
+    public void closeNowForRestart() {
+        closing = true;
+        live.values().stream()
+                .filter(future -> future.isDone() && !future.isCompletedExceptionally())
+                .forEach(future -> future.join().ifPresent(SessionActor::closeNowForRestart));
+    }
+
     /** Sessions held in memory right now (for metrics and tests). */
     public int liveCount() {
         return live.size();
