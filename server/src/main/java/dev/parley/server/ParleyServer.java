@@ -30,6 +30,7 @@ import dev.parley.server.desk.PasswordPool;
 import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
 import dev.parley.server.http.desk.DeskGuards;
+import dev.parley.server.http.StopGate;
 import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.http.desk.LoginAuthenticator;
 import dev.parley.server.session.SessionRegistry;
@@ -57,6 +58,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,8 @@ public final class ParleyServer implements AutoCloseable {
     public static final String DEMO_AGENT_ID = "agt_demo";
     /** Most rate-limit buckets kept per limiter; beyond that the least recently used is dropped. */
     private static final int RATE_KEYS = 100_000;
+    /** How long a graceful stop waits for sessions to finish their queued work and close their sockets. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
@@ -208,12 +212,16 @@ public final class ParleyServer implements AutoCloseable {
 
         Vertx vertx = Vertx.vertx();
         own(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        StopGate gate = new StopGate(api.router(vertx));
         HttpServer http1 = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(config.bindAddress())
                         .setPort(config.port())
                         .setMaxWebSocketFrameSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES)
                         .setMaxWebSocketMessageSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES))
-                .requestHandler(api.router(vertx));
+                .requestHandler(gate);
+        // Registered after Vert.x, so it runs before Vert.x closes any socket (which it does with 1000).
+        HttpApi served = api;
+        own(() -> stopGracefully(gate, served));
         try {
             this.port = http1.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
         } catch (Exception e) {
@@ -263,7 +271,11 @@ public final class ParleyServer implements AutoCloseable {
         return deskLogin;
     }
 
-    /** Stops accepting, lets the journal drain, closes the store. */
+    /**
+     * Stops gracefully: refuses new requests, lets sessions journal and echo what they accepted,
+     * closes every socket with 1012, then closes Vert.x, the threads, the journal (it drains) and
+     * the store. The shutdown hook of {@code parley serve} calls this.
+     */
     @Override
     public void close() {
         for (int i = closeInReverse.size() - 1; i >= 0; i--) {
@@ -274,6 +286,25 @@ public final class ParleyServer implements AutoCloseable {
             }
         }
         closeInReverse.clear();
+    }
+
+    /**
+     * The first step of {@link #close}, before Vert.x, workers and store go: refuse new requests
+     * (503), let every session finish what it accepted — journal commit, then echoes — and close its
+     * sockets with 1012, then close the desk's sockets with 1012. What closes after this (Vert.x,
+     * desk, timers, workers, journal, store, in that order) finds no session left that would write.
+     */
+    private void stopGracefully(StopGate gate, HttpApi api) throws InterruptedException {
+        gate.close();
+        try {
+            registry.closeAllForRestart().toCompletableFuture().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("sessions did not finish their work within {}; closing their sockets now", STOP_TIMEOUT);
+            registry.closeNowForRestart();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("error while closing sessions", e.getCause());
+        }
+        api.closeDeskSocketsForRestart();
     }
 
     private <T extends AutoCloseable> T own(T resource) {

@@ -57,6 +57,11 @@ public final class HttpApi {
         return new HttpApi(accessToken, sessions, webSocket, desk, Optional.of(scrape));
     }
 
+    /** A graceful stop: the desk's sockets are closed with 1012 (user sockets are closed by their sessions). */
+    public void closeDeskSocketsForRestart() {
+        desk.ifPresent(DeskRoutes::closeSocketsForRestart);
+    }
+
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         router.route("/api/v1/*").handler(Cors::handle);

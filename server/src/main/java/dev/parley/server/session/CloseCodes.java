@@ -21,6 +21,11 @@ public final class CloseCodes {
     public static final int MESSAGE_TOO_BIG = 1009;
     /** The server cannot go on with this session (e.g. the journal failed). */
     public static final int INTERNAL_ERROR = 1011;
+    /**
+     * The node is stopping gracefully (redeploy, SIGTERM): reconnect, to this node or another. Never
+     * 1000 here: official mobile SDKs read 1000 as "conversation over" and do not reconnect.
+     */
+    public static final int SERVICE_RESTART = 1012;
 
     private CloseCodes() {
     }

@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.LinkedHashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -63,6 +64,7 @@ public final class SessionActor {
     private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
     /** Journal rows read per query while replaying. */
     private static final int REPLAY_PAGE = 500;
+    static final String RESTARTING = "server restarting";
 
     private final SessionRecord record;
     private final SessionServices services;
@@ -74,6 +76,14 @@ public final class SessionActor {
     private volatile boolean ended;
     /** Set when the journal failed; the actor must be dropped and rebuilt (see journalFailed). */
     private volatile boolean broken;
+    /** Set when the node stops (see closeForRestart); the actor then does nothing more. */
+    private volatile boolean stopped;
+    /**
+     * The user sockets attached right now, kept beside lastFrameAt for closeNowForRestart, which
+     * must reach them from outside the queue when a session's task is stuck. Changed inside the
+     * queue, read from any thread.
+     */
+    private final Set<Connection> attached = ConcurrentHashMap.newKeySet();
 
     // Confined to the queue.
     private final SessionState state;
@@ -143,6 +153,10 @@ public final class SessionActor {
                 connection.close(CloseCodes.INTERNAL_ERROR, "session unavailable, reconnect");
                 return;
             }
+            if (stopped) {
+                connection.close(CloseCodes.SERVICE_RESTART, RESTARTING);
+                return;
+            }
             Instant now = now();
             replayTo(connection, cursor, now);
             if (state.ended()) {
@@ -150,6 +164,7 @@ public final class SessionActor {
                 return;
             }
             lastFrameAt.put(connection, now);
+            attached.add(connection);
             lastClientActivity = now;
         });
     }
@@ -173,6 +188,7 @@ public final class SessionActor {
     public void detach(Connection connection) {
         queue.submit(() -> {
             lastFrameAt.remove(connection);
+            attached.remove(connection);
             reservedConnections.decrementAndGet();
         });
     }
@@ -248,6 +264,13 @@ public final class SessionActor {
             outbox.sendTo(from, resent); // §13.5: same id, sequence and message id; sender only.
             return;
         }
+        if (!services.journal().hasRoom()) {
+            // The journal is saturated. Refused before anything changes — no sequence taken, no
+            // echo, no agent turn — so the client's resend (same client_event_id) is processed
+            // normally once there is room. The socket stays open: load is not a failure (§11.2).
+            errorTo(outbox, from, ErrorMessages.HIGH_LOAD, "the journal is busy; resend in a moment", event.metadata());
+            return;
+        }
         if (event instanceof UserMessage message) {
             onUserMessage(from, message, outbox);
         } else if (event instanceof RequestAgentJoin join) {
@@ -282,6 +305,9 @@ public final class SessionActor {
     /** A desk follows this conversation: history after {@code cursor}, then every event live. */
     public void attachObserver(Connection desk, long cursor) {
         queue.submit(() -> {
+            if (stopped) {
+                return; // the desk's own socket is being closed with 1012
+            }
             replayTo(desk, cursor, now());
             if (!state.ended()) {
                 observers.add(desk);
@@ -392,6 +418,39 @@ public final class SessionActor {
         }));
     }
 
+    // ---- node lifecycle ----------------------------------------------------------------------
+
+    /**
+     * The node is stopping gracefully. Runs after every task already queued, so what was accepted
+     * is journaled and its echoes are handed to the sockets first; then closes the session's sockets
+     * with 1012 (clients reconnect, to this node once restarted or to another, and resume from their
+     * cursor) and makes every later task a no-op, so nothing more is journaled. Idempotent.
+     *
+     * @return completes once the sockets were told to close
+     */
+    public CompletionStage<Void> closeForRestart() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.submit(() -> {
+            stopped = true;
+            agent.stop();
+            List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
+            lastFrameAt.clear();
+            done.complete(null);
+        });
+        return done;
+    }
+
+    /**
+     * The last resort of a graceful stop, for a session whose queue did not reach
+     * {@link #closeForRestart} in time (say its task waits on a stuck disk): closes its sockets with
+     * 1012 from the calling thread. Echoes still waiting for the journal are not sent; clients
+     * resend those events by client_event_id.
+     */
+    public void closeNowForRestart() {
+        stopped = true;
+        List.copyOf(attached).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
+    }
+
     // ---- used by AgentConversation (always from inside a queue task) -------------------------
 
     void submitInternal(Consumer<Outbox> work) {
@@ -440,6 +499,9 @@ public final class SessionActor {
     // ---- task plumbing -----------------------------------------------------------------------
 
     private CompletionStage<Void> run(Consumer<Outbox> work) {
+        if (stopped) {
+            return CompletableFuture.completedFuture(null); // late frames, agent output, timers: dropped
+        }
         Outbox outbox = new Outbox();
         work.accept(outbox);
         if (outbox.isEmpty()) {
@@ -449,7 +511,10 @@ public final class SessionActor {
             deliver(outbox);
             return CompletableFuture.completedFuture(null);
         }
-        return services.journal().append(outbox.toStore())
+        // The task's events are already folded into the state (head, transcript, phase), so they
+        // must be written: a full queue makes them wait, it does not fail them. (Client events that
+        // would store were refused up front when there was no room, see handle.)
+        return services.journal().appendWhenRoom(outbox.toStore())
                 .handleAsync((ok, failure) -> {
                     if (failure != null) {
                         journalFailed(failure);
@@ -473,7 +538,8 @@ public final class SessionActor {
     }
 
     /**
-     * The journal refused a write: our in-memory head is now ahead of the store. Nothing of it was
+     * The journal failed a write (the store refused it, or the journal is closed; a full queue is
+     * not a failure, see run): our in-memory head is now ahead of the store. Nothing of it was
      * acknowledged, so the safe move is to drop this actor and its sockets; clients reconnect, a
      * fresh actor is rebuilt from the journal, and unacknowledged events are resent by clients.
      */

@@ -31,6 +31,8 @@ public final class SessionRegistry {
     private final SessionStore sessions;
     private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
     private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
+    /** Set once by closeAllForRestart: from then on every actor found is stopped too. */
+    private volatile boolean closing;
 
     public SessionRegistry(SessionServices services, SessionStore sessions) {
         this.services = services;
@@ -69,6 +71,11 @@ public final class SessionRegistry {
         CompletableFuture<Optional<SessionActor>> future = live.computeIfAbsent(sessionId,
                 id -> CompletableFuture.supplyAsync(() -> activate(id), services.executor()));
         return future.thenCompose(found -> {
+            if (closing && found.isPresent()) {
+                // Activated while the node stops (a handshake already past the gate): queue the stop
+                // before the caller can attach, so its socket too is closed with 1012.
+                found.get().closeForRestart();
+            }
             if (found.isEmpty()) {
                 live.remove(sessionId, future);
             } else if (found.get().isBroken()) {
@@ -109,6 +116,9 @@ public final class SessionRegistry {
      * are finished are dropped from memory.
      */
     public void sweep() {
+        if (closing) {
+            return; // a stopping node starts no session work (nor ends abandoned sessions)
+        }
         Instant cutoff = now().minus(services.settings().inactivityTimeout());
         dormant.forEach((id, lastActivity) -> {
             if (!lastActivity.isAfter(cutoff)) {
@@ -147,6 +157,31 @@ public final class SessionRegistry {
                     .ifPresent(actor -> actor.closeConnections(CloseCodes.CONNECTOR_REVOKED,
                             CloseCodes.CONNECTOR_REVOKED_REASON));
         });
+    }
+
+    /**
+     * The node is stopping: every live session closes its sockets with 1012 once its queued tasks
+     * are done ({@link SessionActor#closeForRestart}). Dormant sessions need nothing: their
+     * inactivity window starts afresh on the next node.
+     *
+     * @return completes when every live session has closed its sockets
+     */
+    public CompletionStage<Void> closeAllForRestart() {
+        closing = true;
+        CompletableFuture<?>[] stops = live.values().stream()
+                .map(future -> future.exceptionally(failed -> Optional.empty()).thenCompose(actor -> actor
+                        .map(SessionActor::closeForRestart)
+                        .orElse(CompletableFuture.completedFuture(null))))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(stops);
+    }
+
+    /** After closeAllForRestart timed out: every live session closes its sockets with 1012 at once. */
+    public void closeNowForRestart() {
+        closing = true;
+        live.values().stream()
+                .filter(future -> future.isDone() && !future.isCompletedExceptionally())
+                .forEach(future -> future.join().ifPresent(SessionActor::closeNowForRestart));
     }
 
     /** Sessions held in memory right now (for metrics and tests). */

@@ -1,6 +1,7 @@
 package dev.parley.server.store;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * append. (As with any {@link CompletableFuture}, a callback attached after completion runs on the
  * attaching thread instead.)
  *
- * <p>The queue is bounded; when it is full, {@link #append} returns an already failed future
- * instead of blocking, so the caller can shed load.
+ * <p>The queue is bounded and nothing blocks a caller's thread. When it is full, {@link #append}
+ * returns a future already failed with {@link JournalFullException}, so the caller can shed load;
+ * {@link #hasRoom} lets a caller refuse work before it changes anything; and
+ * {@link #appendWhenRoom} parks an append that must not be lost until the writer makes room.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
@@ -43,6 +46,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     // Unbounded underneath so that STOP can always be queued; the bound is enforced on admission.
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final Object admission = new Object();
+    /**
+     * Guarded by admission: appends waiting for room, oldest first, admitted ahead of new ones. Its
+     * size is bounded by the callers: a session actor parks at most one append (its next task
+     * waits for it).
+     */
+    private final ArrayDeque<Request> parked = new ArrayDeque<>();
     private final Thread thread;
     private boolean closed; // guarded by admission
 
@@ -87,13 +96,71 @@ public final class GroupCommitWriter implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new StoreException("journal closed"));
             }
-            if (queue.size() >= capacity) {
-                return CompletableFuture.failedFuture(new StoreException("journal queue full"));
+            if (isFull()) {
+                return CompletableFuture.failedFuture(new JournalFullException("journal queue full"));
             }
             queue.add(request);
         }
         appendsRequested.incrementAndGet();
         return request.done();
+    }
+
+    /**
+     * Like {@link #append}, but never refused for lack of room: when the queue is full the append
+     * waits, without blocking the caller, until the writer has made room, and then goes ahead of
+     * appends that arrive later. For events already folded into a session's state, whose loss would
+     * leave a gap (agent output answering a stored message, desk events, timers). Still fails with
+     * a {@link StoreException} when the writer is closed or the store refuses the events.
+     */
+    public CompletableFuture<Void> appendWhenRoom(List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Request request = new Request(List.copyOf(events), new CompletableFuture<>());
+        synchronized (admission) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new StoreException("journal closed"));
+            }
+            if (isFull()) {
+                parked.add(request);
+            } else {
+                queue.add(request);
+            }
+        }
+        appendsRequested.incrementAndGet();
+        return request.done();
+    }
+
+    /**
+     * True while an {@link #append} would be queued: there is room and nobody is waiting for it.
+     * A hint (another caller may take the room first), good for refusing new work before changing
+     * anything; pair it with {@link #appendWhenRoom}.
+     */
+    public boolean hasRoom() {
+        synchronized (admission) {
+            return !closed && !isFull();
+        }
+    }
+
+    /** Appends parked in {@link #appendWhenRoom} right now (for metrics and tests). */
+    public int parkedAppends() {
+        synchronized (admission) {
+            return parked.size();
+        }
+    }
+
+    // Guarded by admission.
+    private boolean isFull() {
+        return !parked.isEmpty() || queue.size() >= capacity;
+    }
+
+    /** The writer took requests off the queue: let parked ones in, oldest first. */
+    private void admitParked() {
+        synchronized (admission) {
+            while (!parked.isEmpty() && queue.size() < capacity) {
+                queue.add(parked.poll());
+            }
+        }
     }
 
     /** Appends accepted into the queue so far. */
@@ -119,6 +186,9 @@ public final class GroupCommitWriter implements AutoCloseable {
                 return;
             }
             closed = true;
+            // Parked appends were accepted: they are written before the writer stops.
+            queue.addAll(parked);
+            parked.clear();
             queue.add(STOP);
         }
         try {
@@ -147,6 +217,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             batch.add(first);
             drainInto(batch, first.events().size());
+            admitParked();
             try {
                 write(batch);
             } catch (Throwable t) {

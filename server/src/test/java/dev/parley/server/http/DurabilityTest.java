@@ -114,6 +114,38 @@ class DurabilityTest {
         }
     }
 
+    /**
+     * Issue 9, item 9, through the real shutdown hook of {@code parley serve}: SIGTERM closes the
+     * socket with 1012 (not 1000, which official mobile SDKs take as "conversation over"), after the
+     * echo of what was accepted; the restarted server has it.
+     */
+    @Test
+    void sigtermClosesSocketsWithServiceRestartAndKeepsWhatWasEchoed() throws Exception {
+        Path dataDir = Files.createDirectories(dir.resolve("data"));
+        int port = freePort();
+        Process first = serve(dataDir, port, "first");
+        String baseUrl = "http://127.0.0.1:" + port;
+        Rest rest = new Rest(baseUrl);
+        String token = rest.accessToken();
+        String sessionId = rest.createSession(token, false);
+        WsClient ws = WsClient.connect(baseUrl, sessionId, token, null);
+        ws.replay();
+        ws.join();
+        ws.say("see you after the redeploy", "before-sigterm");
+        JsonNode echo = ws.nextOfType("EVENT_TYPE_USER_MESSAGE");
+
+        first.destroy(); // SIGTERM: the JVM runs the shutdown hook
+
+        assertThat(ws.awaitClose()).as("close code").isEqualTo(dev.parley.server.session.CloseCodes.SERVICE_RESTART);
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("the server exited").isTrue();
+
+        serve(dataDir, port, "second");
+        try (WsClient again = WsClient.connect(baseUrl, sessionId, token, "0")) {
+            List<JsonNode> replay = replayAll(again);
+            assertThat(replay).extracting(e -> e.path("id").asText()).contains(echo.path("id").asText());
+        }
+    }
+
     /** Reads every replay batch: batches end when a heartbeat probe comes back. */
     private static List<JsonNode> replayAll(WsClient ws) {
         List<JsonNode> events = new ArrayList<>(ws.replay());

@@ -167,6 +167,62 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void a_full_queue_is_reported_as_journal_full_not_as_a_storage_failure() throws InterruptedException {
+        createSessions(1);
+        writer = new GroupCommitWriter(gated, 1);
+        CompletableFuture<Void> inFlight = writer.append(List.of(message("s0", 2)));
+        gated.awaitEntered();
+        CompletableFuture<Void> queued = writer.append(List.of(message("s0", 3)));
+
+        assertThat(writer.hasRoom()).isFalse();
+        assertThat(writer.append(List.of(message("s0", 4)))).failsWithin(Duration.ZERO).withThrowableThat()
+                .havingCause().isInstanceOf(JournalFullException.class);
+        gated.open();
+        assertThat(CompletableFuture.allOf(inFlight, queued)).succeedsWithin(WAIT);
+        assertThat(writer.hasRoom()).isTrue();
+    }
+
+    @Test
+    void an_append_that_waits_for_room_is_written_once_the_queue_drains_and_ahead_of_later_appends()
+            throws InterruptedException {
+        createSessions(2);
+        writer = new GroupCommitWriter(gated, 1, 1);
+        CompletableFuture<Void> inFlight = writer.append(List.of(message("s0", 2)));
+        gated.awaitEntered();
+        CompletableFuture<Void> queued = writer.append(List.of(message("s0", 3)));
+
+        CompletableFuture<Void> waiting = writer.appendWhenRoom(List.of(message("s1", 2)));
+
+        assertThat(waiting).isNotDone();
+        assertThat(writer.parkedAppends()).isEqualTo(1);
+        assertThat(writer.hasRoom()).as("no room while someone waits for it").isFalse();
+        gated.open();
+        assertThat(CompletableFuture.allOf(inFlight, queued, waiting)).succeedsWithin(WAIT);
+        assertThat(writer.parkedAppends()).isZero();
+        assertThat(store.headSequence("s1")).isEqualTo(2);
+        assertThat(writer.appendWhenRoom(List.of(message("s1", 3)))).succeedsWithin(WAIT);
+    }
+
+    @Test
+    void close_writes_appends_that_were_waiting_for_room() throws InterruptedException {
+        createSessions(1);
+        writer = new GroupCommitWriter(gated, 1);
+        CompletableFuture<Void> inFlight = writer.append(List.of(message("s0", 2)));
+        gated.awaitEntered();
+        CompletableFuture<Void> queued = writer.append(List.of(message("s0", 3)));
+        CompletableFuture<Void> waiting = writer.appendWhenRoom(List.of(message("s0", 4)));
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(writer::close);
+        await().atMost(WAIT).until(() -> writer.append(List.of(message("ghost", 1)))
+                .handle((ok, e) -> e != null && e.getMessage().contains("journal closed")).join());
+        gated.open();
+
+        assertThat(closing).succeedsWithin(WAIT);
+        assertThat(List.of(inFlight, queued, waiting)).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+        assertThat(store.headSequence("s0")).isEqualTo(4);
+    }
+
+    @Test
     void close_writes_everything_already_queued_and_later_appends_are_refused() throws InterruptedException {
         createSessions(1);
         writer = new GroupCommitWriter(gated, 100);

@@ -59,6 +59,11 @@ public final class DeskRoutes {
         router.get("/desk/ws").handler(socket::handle);
     }
 
+    /** A graceful stop: closes every desk socket with 1012 (see {@link DeskSocket#closeAllForRestart}). */
+    public void closeSocketsForRestart() {
+        socket.closeAllForRestart();
+    }
+
     // ---- routes --------------------------------------------------------------------------------
 
     private void login(RoutingContext ctx) {

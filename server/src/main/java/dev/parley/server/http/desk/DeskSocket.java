@@ -5,11 +5,14 @@ import dev.parley.server.auth.Strikes;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.http.ErrorResponses;
+import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DeskSocket {
     private static final Logger LOG = LoggerFactory.getLogger(DeskSocket.class);
+    private static final String RESTARTING = "server restarting";
 
     private final DeskAuthenticator auth;
     private final AgentDirectory agents;
@@ -28,6 +32,10 @@ final class DeskSocket {
     private final SessionRegistry sessions;
     /** Invalid desk tokens per client address, shared with the REST routes. */
     private final Strikes<String> badTokens;
+    /** Open desk sockets, so a graceful stop can close them with 1012; touched from event loops and the stopping thread. */
+    private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
+    /** Set once by closeAllForRestart; an upgrade finishing after it is closed at once. */
+    private volatile boolean closing;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
                Strikes<String> badTokens) {
@@ -76,6 +84,13 @@ final class DeskSocket {
                 return;
             }
             ServerWebSocket socket = result.result();
+            // Added before reading the flag, while closeAll sets it before iterating: either way
+            // the socket is closed with 1012.
+            open.add(socket);
+            if (closing) {
+                socket.close((short) CloseCodes.SERVICE_RESTART, RESTARTING);
+                return;
+            }
             DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket));
             socket.textMessageHandler(connection::receive);
             socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
@@ -86,9 +101,21 @@ final class DeskSocket {
                     LOG.debug("desk socket of {} failed", agent.id(), e);
                 }
             });
-            socket.closeHandler(v -> connection.closed());
+            socket.closeHandler(v -> {
+                open.remove(socket);
+                connection.closed();
+            });
             connection.open();
         });
+    }
+
+    /**
+     * The node is stopping: every desk socket is closed with 1012 "service restart", so desk pages
+     * reconnect to the restarted node (or another) instead of taking the close as a log-out.
+     */
+    void closeAllForRestart() {
+        closing = true;
+        open.forEach(socket -> socket.close((short) CloseCodes.SERVICE_RESTART, RESTARTING));
     }
 
     /** Vert.x reports a fragmented message over the size limit only here, and keeps the socket open. */

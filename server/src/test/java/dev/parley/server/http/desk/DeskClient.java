@@ -27,6 +27,7 @@ final class DeskClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    private final java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
     private WebSocket socket;
 
     static URI uri(String baseUrl, String token) {
@@ -144,6 +145,15 @@ final class DeskClient implements AutoCloseable {
         }
     }
 
+    /** Waits for the server to close the socket; returns the close code (-1 for a dropped connection). */
+    int awaitClose() {
+        try {
+            return closeCode.get(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("desk socket not closed within " + WsClient.WAIT, e);
+        }
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -180,12 +190,14 @@ final class DeskClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
             closed = true;
+            closeCode.complete(statusCode);
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             closed = true;
+            closeCode.complete(-1);
         }
     }
 }
