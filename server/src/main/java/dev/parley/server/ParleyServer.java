@@ -179,7 +179,12 @@ public final class ParleyServer implements AutoCloseable {
                         .setHost(config.bindAddress())
                         .setPort(config.port())
                         .setMaxWebSocketFrameSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES)
-                        .setMaxWebSocketMessageSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES))
+                        .setMaxWebSocketMessageSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES)
+                        // No WebSocket compression: Vert.x inflates a whole frame with no bound before the
+                        // 128 KB limit applies, so 100 KB could become 100 MB on the event loop. A frame
+                        // compressed anyway has RSV1 set and is refused with 1002 (FrameViolationCloser).
+                        .setPerMessageWebSocketCompressionSupported(false)
+                        .setPerFrameWebSocketCompressionSupported(false))
                 .requestHandler(api.router(vertx));
         try {
             this.port = http1.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
