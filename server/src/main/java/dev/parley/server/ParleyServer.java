@@ -21,6 +21,7 @@ import dev.parley.server.desk.DeskTokens;
 import dev.parley.server.desk.LiveAgentDesk;
 import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
+import dev.parley.server.http.HttpReadTimeouts;
 import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.http.desk.LoginAuthenticator;
 import dev.parley.server.session.SessionRegistry;
@@ -184,7 +185,11 @@ public final class ParleyServer implements AutoCloseable {
                         // 128 KB limit applies, so 100 KB could become 100 MB on the event loop. A frame
                         // compressed anyway has RSV1 set and is refused with 1002 (FrameViolationCloser).
                         .setPerMessageWebSocketCompressionSupported(false)
-                        .setPerFrameWebSocketCompressionSupported(false))
+                        .setPerFrameWebSocketCompressionSupported(false)
+                        // HTTP/1.1 only: with h2c on, Vert.x sets a connection up only once its first request
+                        // head is in, so HttpReadTimeouts could not time out a client trickling that head.
+                        .setHttp2ClearTextEnabled(false))
+                .connectionHandler(HttpReadTimeouts.forEachConnection(config.httpTimeouts()))
                 .requestHandler(api.router(vertx));
         try {
             this.port = http1.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();

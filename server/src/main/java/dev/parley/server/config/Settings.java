@@ -33,6 +33,7 @@ final class Settings {
     byte[] jwtSecret;
     DeskConfig desk;
     AgentsConfig agents;
+    ParleyConfig.HttpTimeouts httpTimeouts;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -54,6 +55,7 @@ final class Settings {
         jwtSecret = c.jwtSecret();
         desk = c.desk();
         agents = c.agents();
+        httpTimeouts = c.httpTimeouts();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -79,6 +81,8 @@ final class Settings {
         check(maxTextChars >= 1, "max_text_chars must be at least 1");
         rate(sessionMessageRate, "rate_limits.session_messages");
         rate(httpRate, "rate_limits.http");
+        positive(httpTimeouts.request(), "http.request_timeout_seconds");
+        positive(httpTimeouts.keepAliveIdle(), "http.keep_alive_idle_seconds");
         check(demoConnectorToken == null || (demoConnectorHost != null && !demoConnectorHost.isBlank()),
                 "the demo connector needs a host (demo_connector.host / PARLEY_DEMO_CONNECTOR_HOST)");
         check(flowFile == null || Files.isRegularFile(flowFile), "flow file not found: " + flowFile);
@@ -108,7 +112,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents);
+                jwtSecret, desk, agents, httpTimeouts);
     }
 
     /**

@@ -22,7 +22,7 @@ final class YamlConfigReader {
     private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
-            "max_text_chars", "rate_limits", "agent", "agents", "desk");
+            "max_text_chars", "rate_limits", "agent", "agents", "desk", "http");
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
@@ -60,6 +60,7 @@ final class YamlConfigReader {
         if (has(root, "max_text_chars")) s.maxTextChars = integer(root.get("max_text_chars"), "max_text_chars");
         if (root.has("demo_connector")) demoConnector(root.get("demo_connector"), s);
         if (has(root, "rate_limits")) rateLimits(root.get("rate_limits"), s);
+        if (has(root, "http")) http(root.get("http"), s);
         if (has(root, "agent")) agent(root.get("agent"), s);
         if (has(root, "desk")) desk(root.get("desk"), s);
         if (has(root, "agents")) agents(root.get("agents"), s);
@@ -242,6 +243,15 @@ final class YamlConfigReader {
         mapping(node, "rate_limits.", Set.of("session_messages", "http"));
         if (has(node, "session_messages")) s.sessionMessageRate = rate(node.get("session_messages"), "rate_limits.session_messages", s.sessionMessageRate);
         if (has(node, "http")) s.httpRate = rate(node.get("http"), "rate_limits.http", s.httpRate);
+    }
+
+    private void http(JsonNode node, Settings s) {
+        mapping(node, "http.", Set.of("request_timeout_seconds", "keep_alive_idle_seconds"));
+        Duration request = has(node, "request_timeout_seconds") ? duration(node, "request_timeout_seconds")
+                : s.httpTimeouts.request();
+        Duration idle = has(node, "keep_alive_idle_seconds") ? duration(node, "keep_alive_idle_seconds")
+                : s.httpTimeouts.keepAliveIdle();
+        s.httpTimeouts = new ParleyConfig.HttpTimeouts(request, idle);
     }
 
     private RateLimit rate(JsonNode node, String key, RateLimit current) {

@@ -4,11 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -183,22 +181,6 @@ public final class RawWebSocket implements AutoCloseable {
             return "timeout";
         } catch (IOException e) {
             return "reset: " + e.getMessage();
-        }
-    }
-
-    /** True once the server closed or reset the connection; waits at most the socket's read timeout. */
-    public static boolean closedByPeer(InputStream in) {
-        try {
-            while (in.read() >= 0) {
-                // discard whatever the server still sends
-            }
-            return true;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (SocketException e) {
-            return true; // reset
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
