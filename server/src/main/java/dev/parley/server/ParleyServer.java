@@ -30,6 +30,7 @@ import dev.parley.server.desk.PasswordPool;
 import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
 import dev.parley.server.http.desk.DeskGuards;
+import dev.parley.server.http.HttpReadTimeouts;
 import dev.parley.server.http.StopGate;
 import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.http.desk.LoginAuthenticator;
@@ -217,7 +218,16 @@ public final class ParleyServer implements AutoCloseable {
                         .setHost(config.bindAddress())
                         .setPort(config.port())
                         .setMaxWebSocketFrameSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES)
-                        .setMaxWebSocketMessageSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES))
+                        .setMaxWebSocketMessageSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES)
+                        // No WebSocket compression: Vert.x inflates a whole frame with no bound before the
+                        // 128 KB limit applies, so 100 KB could become 100 MB on the event loop. A frame
+                        // compressed anyway has RSV1 set and is refused with 1002 (FrameViolationCloser).
+                        .setPerMessageWebSocketCompressionSupported(false)
+                        .setPerFrameWebSocketCompressionSupported(false)
+                        // HTTP/1.1 only: with h2c on, Vert.x sets a connection up only once its first request
+                        // head is in, so HttpReadTimeouts could not time out a client trickling that head.
+                        .setHttp2ClearTextEnabled(false))
+                .connectionHandler(HttpReadTimeouts.forEachConnection(config.httpTimeouts()))
                 .requestHandler(gate);
         // Registered after Vert.x, so it runs before Vert.x closes any socket (which it does with 1000).
         HttpApi served = api;

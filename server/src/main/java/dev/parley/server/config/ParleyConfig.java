@@ -36,7 +36,8 @@ public record ParleyConfig(
         byte[] jwtSecret,
         DeskConfig desk,
         AgentsConfig agents,
-        HandshakeFailureLimits handshakeFailures) {
+        HandshakeFailureLimits handshakeFailures,
+        HttpTimeouts httpTimeouts) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -50,6 +51,17 @@ public record ParleyConfig(
     public record HandshakeFailureLimits(RateLimit perAddress, RateLimit perToken) {
         public static final HandshakeFailureLimits DEFAULTS =
                 new HandshakeFailureLimits(new RateLimit(1, 60), new RateLimit(1.0 / 6, 10));
+    }
+
+    /**
+     * Read timeouts of plain HTTP connections (not of upgraded WebSockets, which have {@code idleTimeout}).
+     *
+     * @param request time a client has to send a whole request (headers and body): from the
+     *     connection's opening for its first request, from the request's headers for its body
+     * @param keepAliveIdle time a kept-alive connection may wait, after a response, for its next request
+     */
+    public record HttpTimeouts(Duration request, Duration keepAliveIdle) {
+        public static final HttpTimeouts DEFAULTS = new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     public static final String DEFAULT_DEMO_TOKEN = "parley-demo-token";
@@ -74,7 +86,8 @@ public record ParleyConfig(
             null,
             DeskConfig.DEFAULTS,
             AgentsConfig.DEFAULTS,
-            HandshakeFailureLimits.DEFAULTS);
+            HandshakeFailureLimits.DEFAULTS,
+            HttpTimeouts.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -116,6 +129,10 @@ public record ParleyConfig(
 
     public ParleyConfig withFlowFile(Path value) {
         return copy(s -> s.flowFile = value);
+    }
+
+    public ParleyConfig withHttpTimeouts(HttpTimeouts value) {
+        return copy(s -> s.httpTimeouts = value);
     }
 
     public ParleyConfig withAccessTokenLifetime(Duration value) {

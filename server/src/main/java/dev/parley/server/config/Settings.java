@@ -34,6 +34,7 @@ final class Settings {
     DeskConfig desk;
     AgentsConfig agents;
     ParleyConfig.HandshakeFailureLimits handshakeFailures;
+    ParleyConfig.HttpTimeouts httpTimeouts;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -56,6 +57,7 @@ final class Settings {
         desk = c.desk();
         agents = c.agents();
         handshakeFailures = c.handshakeFailures();
+        httpTimeouts = c.httpTimeouts();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -83,6 +85,8 @@ final class Settings {
         rate(httpRate, "rate_limits.http");
         rate(handshakeFailures.perAddress(), "rate_limits.handshake_failures_per_address");
         rate(handshakeFailures.perToken(), "rate_limits.handshake_failures_per_token");
+        positive(httpTimeouts.request(), "http.request_timeout_seconds");
+        positive(httpTimeouts.keepAliveIdle(), "http.keep_alive_idle_seconds");
         check(demoConnectorToken == null || (demoConnectorHost != null && !demoConnectorHost.isBlank()),
                 "the demo connector needs a host (demo_connector.host / PARLEY_DEMO_CONNECTOR_HOST)");
         check(flowFile == null || Files.isRegularFile(flowFile), "flow file not found: " + flowFile);
@@ -112,7 +116,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts);
     }
 
     /**

@@ -23,7 +23,7 @@ final class YamlConfigReader {
     private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
-            "max_text_chars", "rate_limits", "agent", "agents", "desk");
+            "max_text_chars", "rate_limits", "agent", "agents", "desk", "http");
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
@@ -61,6 +61,7 @@ final class YamlConfigReader {
         if (has(root, "max_text_chars")) s.maxTextChars = integer(root.get("max_text_chars"), "max_text_chars");
         if (root.has("demo_connector")) demoConnector(root.get("demo_connector"), s);
         if (has(root, "rate_limits")) rateLimits(root.get("rate_limits"), s);
+        if (has(root, "http")) http(root.get("http"), s);
         if (has(root, "agent")) agent(root.get("agent"), s);
         if (has(root, "desk")) desk(root.get("desk"), s);
         if (has(root, "agents")) agents(root.get("agents"), s);
@@ -277,6 +278,15 @@ final class YamlConfigReader {
         if (has(node, "handshake_failures_per_token")) failures = new ParleyConfig.HandshakeFailureLimits(failures.perAddress(),
                 rate(node.get("handshake_failures_per_token"), "rate_limits.handshake_failures_per_token", failures.perToken()));
         s.handshakeFailures = failures;
+    }
+
+    private void http(JsonNode node, Settings s) {
+        mapping(node, "http.", Set.of("request_timeout_seconds", "keep_alive_idle_seconds"));
+        Duration request = has(node, "request_timeout_seconds") ? duration(node, "request_timeout_seconds")
+                : s.httpTimeouts.request();
+        Duration idle = has(node, "keep_alive_idle_seconds") ? duration(node, "keep_alive_idle_seconds")
+                : s.httpTimeouts.keepAliveIdle();
+        s.httpTimeouts = new ParleyConfig.HttpTimeouts(request, idle);
     }
 
     private RateLimit rate(JsonNode node, String key, RateLimit current) {

@@ -14,13 +14,27 @@ import java.io.UncheckedIOException;
 final class StaticAssets {
     private static final String BASE = "/dev/parley/widget/";
 
+    /**
+     * The demo page, hardened like {@code /desk}: only its own script, and fetch/WebSocket to this
+     * origin; styles may be inline because the page has a style block and the widget injects its
+     * own; images over https (agent avatars, attachment previews); never framed.
+     */
+    static final String INDEX_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "connect-src 'self'; img-src 'self' https: data:; form-action 'none'; base-uri 'none'; "
+            + "frame-ancestors 'none'";
+
     private final Buffer indexHtml = load("index.html");
     private final Buffer widgetJs = load("widget.js");
 
     void index(RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Security-Policy", INDEX_CSP)
+                .putHeader("X-Frame-Options", "DENY") // for browsers without frame-ancestors
+                .putHeader("Referrer-Policy", "no-referrer");
         serve(ctx, indexHtml, "text/html; charset=utf-8");
     }
 
+    /** No CSP and no framing rule here: the script runs inside other sites' pages, framed or not. */
     void widget(RoutingContext ctx) {
         serve(ctx, widgetJs, "application/javascript; charset=utf-8");
     }

@@ -34,7 +34,7 @@ final class VertxConnection implements Connection {
 
     @Override
     public void send(String frame) {
-        if (socket.isClosed()) {
+        if (isClosing()) {
             return;
         }
         if (socket.writeQueueFull()) {
@@ -47,6 +47,11 @@ final class VertxConnection implements Connection {
     /** True once the server started closing this socket. */
     boolean isClosing() {
         return closing || socket.isClosed();
+    }
+
+    /** The transport already answered a broken frame with a close frame (see {@link FrameViolationCloser}). */
+    void refusedByTransport() {
+        closing = true;
     }
 
     @Override

@@ -99,6 +99,7 @@ final class WebSocketRoute {
             }
             ServerWebSocket socket = result.result();
             VertxConnection connection = new VertxConnection(socket, session.record().id());
+            FrameViolationCloser.install(request.connection(), connection::refusedByTransport); // 1009 / 1002 the client can read
             socket.textMessageHandler(frame -> {
                 if (!connection.isClosing()) {
                     dispatch(session, connection, decoder.decode(frame));

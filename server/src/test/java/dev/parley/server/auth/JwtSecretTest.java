@@ -63,7 +63,8 @@ class JwtSecretTest {
                 null, "localhost", Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofDays(1),
                 Duration.ofHours(1), 10, 100, ParleyConfig.DEFAULTS.sessionMessageRate(), ParleyConfig.DEFAULTS.httpRate(),
                 null, Duration.ZERO, configured, dev.parley.server.config.DeskConfig.DISABLED,
-                dev.parley.server.config.AgentsConfig.DEFAULTS, ParleyConfig.HandshakeFailureLimits.DEFAULTS);
+                dev.parley.server.config.AgentsConfig.DEFAULTS, ParleyConfig.HandshakeFailureLimits.DEFAULTS,
+                ParleyConfig.HttpTimeouts.DEFAULTS);
 
         assertThat(JwtSecret.forConfig(withSecret)).isEqualTo(configured);
         assertThat(dir.resolve("jwt.secret")).doesNotExist();

@@ -122,6 +122,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpTimeoutsAreReadFromYamlAndDefaultTo10And60Seconds() throws IOException {
+        assertThat(ParleyConfig.DEFAULTS.httpTimeouts())
+                .isEqualTo(new ParleyConfig.HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        yaml("http:\n  request_timeout_seconds: 5\n  keep_alive_idle_seconds: 30s\n");
+
+        assertThat(load(Map.of()).httpTimeouts())
+                .isEqualTo(new ParleyConfig.HttpTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aZeroHttpRequestTimeoutIsRefused() throws IOException {
+        yaml("http:\n  request_timeout_seconds: 0\n");
+
+        assertThatThrownBy(() -> load(Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http.request_timeout_seconds");
+    }
+
+    @Test
     void everyEnvironmentVariableIsRead() throws IOException {
         Path flow = Files.writeString(dir.resolve("flow.yaml"), "steps: []");
         Map<String, String> env = Map.of(

@@ -28,6 +28,29 @@ class WidgetAssetsAndCorsTest {
     }
 
     @Test
+    void theDemoPageHasAContentSecurityPolicyAndMayNotBeFramed() {
+        HttpResponse<String> page = server.rest().get("/");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'",
+                        "base-uri 'none'", "form-action 'none'")
+                .doesNotContain("'unsafe-eval'").doesNotContainPattern("script-src[^;]*'unsafe-inline'"));
+        assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(page.body()).as("no inline script the policy would block").doesNotContainPattern("<script(?![^>]*\\ssrc=)");
+    }
+
+    @Test
+    void theWidgetScriptStaysEmbeddableOnAnySite() {
+        HttpResponse<String> js = server.rest().get("/widget.js");
+        assertThat(js.headers().firstValue("Content-Type")).hasValue("application/javascript; charset=utf-8");
+        assertThat(js.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(js.headers().firstValue("X-Frame-Options")).isEmpty();
+        assertThat(js.headers().firstValue("Content-Security-Policy")).isEmpty();
+        assertThat(js.headers().firstValue("Cross-Origin-Resource-Policy")).isEmpty();
+    }
+
+    @Test
     void widgetScriptIsJavaScriptWithAShortCacheLifetime() {
         HttpResponse<String> js = server.rest().get("/widget.js");
         assertThat(js.statusCode()).isEqualTo(200);
