@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Runs on the connection's event loop, like every channel handler; {@link #closing} is confined to it.
  */
-final class FrameViolationCloser extends ChannelInboundHandlerAdapter {
+public final class FrameViolationCloser extends ChannelInboundHandlerAdapter {
     /** How long a client may go on sending (its rest of the refused frame) before TCP is closed regardless. */
     static final Duration LINGER = Duration.ofSeconds(2);
     private static final String NAME = "parley-frame-violation";
@@ -46,7 +46,7 @@ final class FrameViolationCloser extends ChannelInboundHandlerAdapter {
      * been upgraded; {@code onViolation} runs on the event loop when a frame is refused, before the
      * close frame is written.
      */
-    static void install(HttpConnection connection, Runnable onViolation) {
+    public static void install(HttpConnection connection, Runnable onViolation) {
         ChannelPipeline pipeline = NettyChannels.of(connection).pipeline();
         // Behind the decoder, to catch its exceptions, and behind the encoder, so our close frame is encoded.
         ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);

@@ -62,12 +62,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a TCP connection and sends the upgrade request for {@code /ws} with {@code extraHeaders}. */
     public static RawWebSocket connect(int port, String sessionId, String accessToken, String extraHeaders) {
+        return connectTo(port, "/ws?session_id=" + sessionId + "&access_token=" + accessToken, extraHeaders);
+    }
+
+    /** Opens a TCP connection and sends the upgrade request for {@code pathAndQuery} with {@code extraHeaders}. */
+    public static RawWebSocket connectTo(int port, String pathAndQuery, String extraHeaders) {
         try {
             Socket socket = new Socket("127.0.0.1", port);
             socket.setSoTimeout((int) WsClient.WAIT.toMillis());
             byte[] key = new byte[16];
             RANDOM.nextBytes(key);
-            String request = "GET /ws?session_id=" + sessionId + "&access_token=" + accessToken + " HTTP/1.1\r\n"
+            String request = "GET " + pathAndQuery + " HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:" + port + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"

@@ -8,6 +8,7 @@ import dev.parley.server.http.ErrorResponses;
 import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.http.HttpServerRequest;
+import dev.parley.server.http.FrameViolationCloser;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -84,6 +85,8 @@ final class DeskSocket {
                 return;
             }
             ServerWebSocket socket = result.result();
+            // An oversized or reserved-bit frame gets a close frame the desk can read (1009 / 1002).
+            FrameViolationCloser.install(request.connection(), () -> { });
             // Added before reading the flag, while closeAll sets it before iterating: either way
             // the socket is closed with 1012.
             open.add(socket);
