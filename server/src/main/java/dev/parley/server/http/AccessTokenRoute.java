@@ -30,7 +30,10 @@ final class AccessTokenRoute {
         String xToken = ctx.request().getHeader("X-Token");
         String xHost = ctx.request().getHeader("X-Host");
         if (xToken != null) {
-            if (limiter.tryAcquire(xToken) instanceof RateDecision.Limited limited) {
+            // Per connector token AND client address: the connector token is public (it is in every page
+            // that embeds the widget), so a bucket per token alone would let one visitor spend every
+            // other visitor's budget.
+            if (limiter.tryAcquire(xToken + "|" + clientAddress(ctx)) instanceof RateDecision.Limited limited) {
                 ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
                 return;
             }
@@ -62,5 +65,10 @@ final class AccessTokenRoute {
                             .put("token_type", "Bearer")
                             .encode());
         });
+    }
+
+    private static String clientAddress(RoutingContext ctx) {
+        var address = ctx.request().remoteAddress();
+        return address == null || address.host() == null ? "unknown" : address.host();
     }
 }

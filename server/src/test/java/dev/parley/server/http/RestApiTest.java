@@ -414,6 +414,35 @@ class RestApiTest {
         }
 
         @Test
+        void oneVisitorSpendingTheConnectorTokensBudgetLeavesOtherAddressesTheirOwn(@TempDir Path own) throws Exception {
+            try (TestServer s = throttled(own)) {
+                Rest client = s.rest();
+                assertJson(client.requestAccessToken(TestServer.TOKEN, TestServer.HOST), 200);
+                assertJson(client.requestAccessToken(TestServer.TOKEN, TestServer.HOST), 200);
+                assertTooMany(client.requestAccessToken(TestServer.TOKEN, TestServer.HOST));
+
+                // Another visitor of the same page (same public connector token), from another address.
+                assertThat(accessTokenStatusFrom("127.0.0.2", s.port())).isEqualTo(200);
+            }
+        }
+
+        /** POST /api/v1/access-token over a socket bound to {@code source}, another loopback address. */
+        private int accessTokenStatusFrom(String source, int port) throws java.io.IOException {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.bind(new java.net.InetSocketAddress(source, 0));
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+                socket.setSoTimeout(10_000);
+                String request = "POST /api/v1/access-token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "X-Token: " + TestServer.TOKEN + "\r\nX-Host: " + TestServer.HOST + "\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+                socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                return Integer.parseInt(statusLine.split(" ")[1]);
+            }
+        }
+
+        @Test
         void sessionRequestsBeyondTheBurstGet429WithRetryAfter(@TempDir Path own) {
             try (TestServer s = throttled(own)) {
                 Rest client = s.rest();
