@@ -149,8 +149,9 @@ public final class SessionActor {
     }
 
     /**
-     * Adds the new connection to the audience as catching up and starts a {@link ReplayPump} for the
-     * journal after {@code cursor}; the pump pages through it as fast as the socket reads, and the
+     * Replays the journal after {@code cursor} to the new connection and adds it to the live
+     * audience. Up to one page of history is sent from this task. A longer one is paged: the
+     * connection joins the audience as catching up and a {@link ReplayPump} reads the journal; the pump pages through it as fast as the socket reads, and the
      * hand-over to live delivery happens in a task of this actor ({@link #finishReplay}), so no
      * event falls between replay and live delivery and none is sent twice (ARCHITECTURE.md rule 4)
      * while the actor is never blocked by a long replay.
@@ -166,6 +167,19 @@ public final class SessionActor {
                 return;
             }
             Instant now = now();
+            if (state.head() - Math.max(0, cursor) <= ReplayPump.PAGE) {
+                // A short history (the usual reconnect) is sent from this task, as one page: the
+                // connection is live at once and frames stored next reach it live.
+                replayTo(connection, cursor, now);
+                if (state.ended()) {
+                    connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
+                    return;
+                }
+                lastFrameAt.put(connection, now);
+                attached.add(connection);
+                lastClientActivity = now;
+                return;
+            }
             ReplayPump pump = new ReplayPump(connection, record.id(), cursor, services.events(), services.executor(),
                     this::now, this::finishReplay);
             catchingUp.put(connection, pump);
