@@ -4,6 +4,7 @@ import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.server.agent.Agent;
 import dev.parley.server.metrics.MicrometerAgentMetrics;
 import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.http.OutboundBudget;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.parley.server.auth.AccessTokens;
@@ -138,6 +139,8 @@ public final class ParleyServer implements AutoCloseable {
                 desk.map(d -> (LiveAgentDesk) d)), store);
         deskToSessions.bind(new SessionConversationControl(registry));
         ServerMetrics.bind(meters, registry, journal);
+        OutboundBudget outbound = new OutboundBudget(config.outbound(), clock);
+        ServerMetrics.bindOutbound(meters, outbound);
         // Queued on the desk's serial executor first, so the desk knows its open handoffs before any
         // recovered session talks to it.
         desk.ifPresent(Desk::recover);
@@ -150,6 +153,8 @@ public final class ParleyServer implements AutoCloseable {
             }
         }));
         scheduler.every(sweepPeriod(config), registry::sweep);
+        scheduler.every(Duration.ofMillis(Math.min(1000, Math.max(50, config.outbound().slowConsumerTimeout().toMillis() / 10))),
+                outbound::closeStalled);
         scheduler.every(Duration.ofHours(1), () -> workers.execute(() ->
                 store.purgeEndedBefore(clock.instant().minus(config.endedSessionRetention()))));
 
@@ -195,7 +200,7 @@ public final class ParleyServer implements AutoCloseable {
             handshakeFailures.evictIdle();
         });
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock), tokens, registry,
-                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures)
+                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures, outbound)
                 .withMetrics(meters::scrape);
         if (desk.isPresent() && deskLogin.isPresent()) {
             // bcrypt only ever runs on its own small pool, so log-ins cannot delay sessions (docs/security.md).

@@ -37,7 +37,8 @@ public record ParleyConfig(
         DeskConfig desk,
         AgentsConfig agents,
         HandshakeFailureLimits handshakeFailures,
-        HttpTimeouts httpTimeouts) {
+        HttpTimeouts httpTimeouts,
+        Outbound outbound) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -64,6 +65,18 @@ public record ParleyConfig(
         public static final HttpTimeouts DEFAULTS = new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
+    /**
+     * Limits on frames queued for sockets that read slowly (issue 10; {@code outbound.*}).
+     *
+     * @param slowConsumerTimeout a socket with frames pending and none of them leaving for this long
+     *     is closed with 1008 ({@code slow_consumer_timeout_seconds})
+     * @param budgetBytes outbound bytes queued on the whole node ({@code budget_mb})
+     * @param perSocketBytes outbound bytes queued for one socket ({@code per_socket_mb})
+     */
+    public record Outbound(Duration slowConsumerTimeout, long budgetBytes, long perSocketBytes) {
+        public static final Outbound DEFAULTS = new Outbound(Duration.ofSeconds(30), 256L << 20, 16L << 20);
+    }
+
     public static final String DEFAULT_DEMO_TOKEN = "parley-demo-token";
 
     public static final ParleyConfig DEFAULTS = new ParleyConfig(
@@ -87,7 +100,8 @@ public record ParleyConfig(
             DeskConfig.DEFAULTS,
             AgentsConfig.DEFAULTS,
             HandshakeFailureLimits.DEFAULTS,
-            HttpTimeouts.DEFAULTS);
+            HttpTimeouts.DEFAULTS,
+            Outbound.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -133,6 +147,10 @@ public record ParleyConfig(
 
     public ParleyConfig withHttpTimeouts(HttpTimeouts value) {
         return copy(s -> s.httpTimeouts = value);
+    }
+
+    public ParleyConfig withOutbound(Outbound value) {
+        return copy(s -> s.outbound = value);
     }
 
     public ParleyConfig withAccessTokenLifetime(Duration value) {

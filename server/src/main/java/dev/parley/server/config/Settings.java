@@ -35,6 +35,7 @@ final class Settings {
     AgentsConfig agents;
     ParleyConfig.HandshakeFailureLimits handshakeFailures;
     ParleyConfig.HttpTimeouts httpTimeouts;
+    ParleyConfig.Outbound outbound;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -58,6 +59,7 @@ final class Settings {
         agents = c.agents();
         handshakeFailures = c.handshakeFailures();
         httpTimeouts = c.httpTimeouts();
+        outbound = c.outbound();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -87,6 +89,9 @@ final class Settings {
         rate(handshakeFailures.perToken(), "rate_limits.handshake_failures_per_token");
         positive(httpTimeouts.request(), "http.request_timeout_seconds");
         positive(httpTimeouts.keepAliveIdle(), "http.keep_alive_idle_seconds");
+        positive(outbound.slowConsumerTimeout(), "outbound.slow_consumer_timeout_seconds");
+        check(outbound.perSocketBytes() >= 1 << 20, "outbound.per_socket_mb must be at least 1");
+        check(outbound.budgetBytes() >= outbound.perSocketBytes(), "outbound.budget_mb must be at least outbound.per_socket_mb");
         check(demoConnectorToken == null || (demoConnectorHost != null && !demoConnectorHost.isBlank()),
                 "the demo connector needs a host (demo_connector.host / PARLEY_DEMO_CONNECTOR_HOST)");
         check(flowFile == null || Files.isRegularFile(flowFile), "flow file not found: " + flowFile);
@@ -116,7 +121,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound);
     }
 
     /**

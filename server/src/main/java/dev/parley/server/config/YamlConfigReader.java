@@ -23,7 +23,7 @@ final class YamlConfigReader {
     private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
-            "max_text_chars", "rate_limits", "agent", "agents", "desk", "http");
+            "max_text_chars", "rate_limits", "agent", "agents", "desk", "http", "outbound");
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
@@ -62,6 +62,7 @@ final class YamlConfigReader {
         if (root.has("demo_connector")) demoConnector(root.get("demo_connector"), s);
         if (has(root, "rate_limits")) rateLimits(root.get("rate_limits"), s);
         if (has(root, "http")) http(root.get("http"), s);
+        if (has(root, "outbound")) outbound(root.get("outbound"), s);
         if (has(root, "agent")) agent(root.get("agent"), s);
         if (has(root, "desk")) desk(root.get("desk"), s);
         if (has(root, "agents")) agents(root.get("agents"), s);
@@ -287,6 +288,17 @@ final class YamlConfigReader {
         Duration idle = has(node, "keep_alive_idle_seconds") ? duration(node, "keep_alive_idle_seconds")
                 : s.httpTimeouts.keepAliveIdle();
         s.httpTimeouts = new ParleyConfig.HttpTimeouts(request, idle);
+    }
+
+    private void outbound(JsonNode node, Settings s) {
+        mapping(node, "outbound.", Set.of("slow_consumer_timeout_seconds", "budget_mb", "per_socket_mb"));
+        ParleyConfig.Outbound o = s.outbound;
+        Duration timeout = has(node, "slow_consumer_timeout_seconds") ? duration(node, "slow_consumer_timeout_seconds")
+                : o.slowConsumerTimeout();
+        long budget = has(node, "budget_mb") ? (long) integer(node.get("budget_mb"), "outbound.budget_mb") << 20 : o.budgetBytes();
+        long perSocket = has(node, "per_socket_mb") ? (long) integer(node.get("per_socket_mb"), "outbound.per_socket_mb") << 20
+                : o.perSocketBytes();
+        s.outbound = new ParleyConfig.Outbound(timeout, budget, perSocket);
     }
 
     private RateLimit rate(JsonNode node, String key, RateLimit current) {

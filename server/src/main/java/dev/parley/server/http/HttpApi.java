@@ -29,9 +29,9 @@ public final class HttpApi {
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter,
-                   HandshakeFailures handshakeFailures) {
+                   HandshakeFailures handshakeFailures, OutboundBudget outbound) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
-                new WebSocketRoute(tokens, registry, decoder, handshakeFailures), Optional.empty(), Optional.empty());
+                new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), Optional.empty(), Optional.empty());
     }
 
     private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket,

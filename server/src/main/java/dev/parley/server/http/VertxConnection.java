@@ -6,25 +6,25 @@ import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link Connection} over a Vert.x WebSocket. Writes may come from any thread (Vert.x hands them
- * to the socket's event loop). The socket's write queue is the bounded outbox: when a client reads
- * slower than its session produces, the queue fills and the connection is closed rather than
- * letting memory grow or stalling the session.
+ * A {@link Connection} over a Vert.x WebSocket. Writes may come from any thread; its
+ * {@link SocketOutbox} queues them and writes them on the socket's event loop, with back-pressure
+ * for replay. A client that stops reading is closed with 1008 after the slow-consumer timeout
+ * ({@link OutboundBudget#closeStalled}), never because the server produced a burst.
  */
 final class VertxConnection implements Connection {
-    /** Room for a full replay burst (several 128 KB batches) before a client counts as slow. */
-    static final int OUTBOX_BYTES = 16 * 1024 * 1024;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final ServerWebSocket socket;
     private final String id;
+    private final SocketOutbox outbox;
     /** Set once we decided to close; frames still arriving after that are not processed. */
     private volatile boolean closing;
 
-    VertxConnection(ServerWebSocket socket, String sessionId) {
+    /** Call on the socket's event loop. */
+    VertxConnection(ServerWebSocket socket, String sessionId, OutboundBudget budget) {
         this.socket = socket;
         this.id = sessionId + "#" + IDS.incrementAndGet();
-        socket.setWriteQueueMaxSize(OUTBOX_BYTES);
+        this.outbox = new SocketOutbox(socket, budget, this::closeAsSlowConsumer);
     }
 
     @Override
@@ -34,14 +34,19 @@ final class VertxConnection implements Connection {
 
     @Override
     public void send(String frame) {
-        if (isClosing()) {
-            return;
+        if (!isClosing()) {
+            outbox.send(frame);
         }
-        if (socket.writeQueueFull()) {
-            close(CloseCodes.POLICY_VIOLATION, "slow consumer: outbox full");
-            return;
-        }
-        socket.writeTextMessage(frame);
+    }
+
+    @Override
+    public boolean trySend(String frame) {
+        return isClosing() || outbox.trySend(frame);
+    }
+
+    @Override
+    public void onWritable(Runnable action) {
+        outbox.onWritable(action);
     }
 
     /** True once the server started closing this socket. */
@@ -52,13 +57,32 @@ final class VertxConnection implements Connection {
     /** The transport already answered a broken frame with a close frame (see {@link FrameViolationCloser}). */
     void refusedByTransport() {
         closing = true;
+        outbox.closed();
     }
 
+    /** The socket closed (either side): what is still queued is dropped. */
+    void closed() {
+        closing = true;
+        outbox.closed();
+    }
+
+    /** Frames queued before the close still go out first (SESSION_END before 1000, say). */
     @Override
     public void close(int code, String reason) {
         closing = true;
+        outbox.closeAfterQueued(() -> {
+            if (!socket.isClosed()) {
+                socket.close((short) code, reason);
+            }
+        });
+    }
+
+    /** A client that does not read: what is queued for it is dropped, then 1008. */
+    private void closeAsSlowConsumer(String reason) {
+        closing = true;
+        outbox.closed();
         if (!socket.isClosed()) {
-            socket.close((short) code, reason);
+            socket.close((short) CloseCodes.POLICY_VIOLATION, reason);
         }
     }
 

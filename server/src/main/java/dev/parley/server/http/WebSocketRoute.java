@@ -33,12 +33,15 @@ final class WebSocketRoute {
     private final SessionRegistry sessions;
     private final ClientEventDecoder decoder;
     private final HandshakeFailures failures;
+    private final OutboundBudget outbound;
 
-    WebSocketRoute(AccessTokens tokens, SessionRegistry sessions, ClientEventDecoder decoder, HandshakeFailures failures) {
+    WebSocketRoute(AccessTokens tokens, SessionRegistry sessions, ClientEventDecoder decoder, HandshakeFailures failures,
+                   OutboundBudget outbound) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.decoder = decoder;
         this.failures = failures;
+        this.outbound = outbound;
     }
 
     void handle(RoutingContext ctx) {
@@ -98,7 +101,7 @@ final class WebSocketRoute {
                 return;
             }
             ServerWebSocket socket = result.result();
-            VertxConnection connection = new VertxConnection(socket, session.record().id());
+            VertxConnection connection = new VertxConnection(socket, session.record().id(), outbound);
             FrameViolationCloser.install(request.connection(), connection::refusedByTransport); // 1009 / 1002 the client can read
             socket.textMessageHandler(frame -> {
                 if (!connection.isClosing()) {
@@ -120,7 +123,10 @@ final class WebSocketRoute {
                     LOG.debug("socket {} failed", connection, e);
                 }
             });
-            socket.closeHandler(v -> session.detach(connection));
+            socket.closeHandler(v -> {
+                connection.closed();
+                session.detach(connection);
+            });
             session.attach(connection, cursor);
         });
     }

@@ -90,6 +90,12 @@ public final class SessionActor {
     private final Map<Connection, Instant> lastFrameAt = new LinkedHashMap<>();
     /** Live-agent desks following this conversation: they see every event, and the user's typing. */
     private final Set<Connection> observers = new LinkedHashSet<>();
+    /**
+     * User sockets still replaying history (also in lastFrameAt): broadcasts skip them, since every
+     * stored event is in the journal their pump reads, and transient ones may be dropped; answers
+     * meant for them alone wait in their pump until the replay before them is out.
+     */
+    private final Map<Connection, ReplayPump> catchingUp = new LinkedHashMap<>();
     private Instant lastClientActivity;
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity) {
@@ -143,9 +149,12 @@ public final class SessionActor {
     }
 
     /**
-     * Replays the journal after {@code cursor} to the new connection, then adds it to the live
-     * audience. Both happen in one task, so no event falls between replay and live delivery and none
-     * is sent twice (ARCHITECTURE.md rule 4).
+     * Replays the journal after {@code cursor} to the new connection and adds it to the live
+     * audience. Up to one page of history is sent from this task. A longer one is paged: the
+     * connection joins the audience as catching up and a {@link ReplayPump} reads the journal; the pump pages through it as fast as the socket reads, and the
+     * hand-over to live delivery happens in a task of this actor ({@link #finishReplay}), so no
+     * event falls between replay and live delivery and none is sent twice (ARCHITECTURE.md rule 4)
+     * while the actor is never blocked by a long replay.
      */
     public void attach(Connection connection, long cursor) {
         queue.submit(() -> {
@@ -158,14 +167,57 @@ public final class SessionActor {
                 return;
             }
             Instant now = now();
-            replayTo(connection, cursor, now);
-            if (state.ended()) {
-                connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
+            if (state.head() - Math.max(0, cursor) <= ReplayPump.PAGE) {
+                // A short history (the usual reconnect) is sent from this task, as one page: the
+                // connection is live at once and frames stored next reach it live.
+                replayTo(connection, cursor, now);
+                if (state.ended()) {
+                    connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
+                    return;
+                }
+                lastFrameAt.put(connection, now);
+                attached.add(connection);
+                lastClientActivity = now;
                 return;
             }
+            ReplayPump pump = new ReplayPump(connection, record.id(), cursor, services.events(), services.executor(),
+                    this::now, this::finishReplay);
+            catchingUp.put(connection, pump);
             lastFrameAt.put(connection, now);
             attached.add(connection);
-            lastClientActivity = now;
+            if (!state.ended()) {
+                lastClientActivity = now;
+            }
+            pump.resume();
+        });
+    }
+
+    /**
+     * The pump found the journal's end: in this task nothing else is stored, so the little that may
+     * have been stored since (at most a page; otherwise paging goes on) is sent from here, then the
+     * answers held during catch-up, and the connection is live. An ended session closes it (§13.9).
+     */
+    private void finishReplay(ReplayPump pump) {
+        queue.submit(() -> {
+            Connection connection = pump.connection();
+            if (stopped || broken || pump.isCancelled() || catchingUp.get(connection) != pump) {
+                return;
+            }
+            if (state.head() - pump.after() > ReplayPump.PAGE) {
+                pump.resume(); // much was stored meanwhile: keep paging with back-pressure
+                return;
+            }
+            List<String> rest = services.events().readAfter(record.id(), pump.after(), ReplayPump.PAGE)
+                    .stream().map(StoredEvent::json).toList();
+            if (!rest.isEmpty() || !pump.sentAny()) {
+                ReplayBatches.frames(rest, now()).forEach(connection::send); // §13.4: at least one batch
+            }
+            pump.heldAnswers.forEach(connection::send);
+            catchingUp.remove(connection);
+            if (state.ended()) {
+                lastFrameAt.remove(connection);
+                connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
+            }
         });
     }
 
@@ -189,6 +241,10 @@ public final class SessionActor {
         queue.submit(() -> {
             lastFrameAt.remove(connection);
             attached.remove(connection);
+            ReplayPump pump = catchingUp.remove(connection);
+            if (pump != null) {
+                pump.cancel();
+            }
             reservedConnections.decrementAndGet();
         });
     }
@@ -201,6 +257,7 @@ public final class SessionActor {
         queue.submit(() -> {
             List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(code, reason));
             lastFrameAt.clear();
+            stopReplays();
         });
     }
 
@@ -412,6 +469,10 @@ public final class SessionActor {
             for (Map.Entry<Connection, Instant> entry : List.copyOf(lastFrameAt.entrySet())) {
                 if (!entry.getValue().plus(idle).isAfter(now)) {
                     lastFrameAt.remove(entry.getKey());
+                    ReplayPump pump = catchingUp.remove(entry.getKey());
+                    if (pump != null) {
+                        pump.cancel();
+                    }
                     entry.getKey().close(CloseCodes.GOING_AWAY, "idle timeout");
                 }
             }
@@ -435,6 +496,7 @@ public final class SessionActor {
             agent.stop();
             List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
             lastFrameAt.clear();
+            stopReplays();
             done.complete(null);
         });
         return done;
@@ -486,8 +548,12 @@ public final class SessionActor {
         agent.stop();
         ended = true;
         outbox.then(() -> {
-            List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));
-            lastFrameAt.clear();
+            // Sockets still catching up are closed by finishReplay, after the replay reaches SESSION_END.
+            List.copyOf(lastFrameAt.keySet()).stream().filter(c -> !catchingUp.containsKey(c))
+                    .forEach(c -> {
+                        lastFrameAt.remove(c);
+                        c.close(CloseCodes.NORMAL, "session ended");
+                    });
             List.copyOf(observers).forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));
             observers.clear();
             if (inHandoff) {
@@ -528,9 +594,18 @@ public final class SessionActor {
     private void deliver(Outbox outbox) {
         for (Outbox.Delivery delivery : outbox.deliveries()) {
             if (delivery.only() != null) {
-                delivery.only().send(delivery.frame());
+                ReplayPump pump = catchingUp.get(delivery.only());
+                if (pump != null) {
+                    pump.heldAnswers.add(delivery.frame()); // after the replay that precedes it
+                } else {
+                    delivery.only().send(delivery.frame());
+                }
             } else {
-                lastFrameAt.keySet().forEach(c -> c.send(delivery.frame()));
+                for (Connection c : lastFrameAt.keySet()) {
+                    if (!catchingUp.containsKey(c)) {
+                        c.send(delivery.frame());
+                    }
+                }
                 observers.forEach(c -> c.send(delivery.frame()));
             }
         }
@@ -549,6 +624,13 @@ public final class SessionActor {
         agent.stop();
         List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.INTERNAL_ERROR, "storage failure"));
         lastFrameAt.clear();
+        stopReplays();
+    }
+
+    /** Every socket was told to close: their replays stop reading the journal. */
+    private void stopReplays() {
+        catchingUp.values().forEach(ReplayPump::cancel);
+        catchingUp.clear();
     }
 
     private void noteActivity(Connection from) {
