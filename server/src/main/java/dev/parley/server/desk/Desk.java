@@ -127,7 +127,9 @@ public final class Desk implements LiveAgentDesk {
             }
             int position = position(record);
             int estimate = WaitEstimate.of(this, queue).seconds(position);
-            statuses.announcedElsewhere(sessionId, position, estimate, clock.instant()); // the caller announces it
+            if (position > 0) {
+                statuses.announcedElsewhere(sessionId, position, estimate, clock.instant()); // the caller announces it
+            }
             return new EnqueueResult.Queued(queue, position, estimate);
         });
     }
