@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +42,6 @@ public final class Desk implements LiveAgentDesk {
     private final Clock clock;
     private final Executor executor;
     private final Duration requeueGrace;
-    private final Duration statusPeriod;
 
     private final Map<String, HandoffRecord> open = new LinkedHashMap<>();
     private final Map<String, DeskAgent> agents = new HashMap<>();
@@ -49,7 +49,14 @@ public final class Desk implements LiveAgentDesk {
     private final Map<String, Set<DeskListener>> listeners = new HashMap<>();
     private final Map<String, Instant> offlineSince = new HashMap<>();
     private final Map<String, Deque<Long>> recentWaits = new HashMap<>();
-    private final Map<String, Instant> lastStatus = new HashMap<>();
+    /** The waiting conversations of each queue, in order (also of queues no longer configured). */
+    private final Map<String, WaitingLine> lines = new LinkedHashMap<>();
+    /** When the desk first saw each open conversation: breaks ties between equal enqueue times. */
+    private final Map<String, Long> arrivals = new HashMap<>();
+    private long nextArrival;
+    /** Queues whose positions or estimates may have changed since they were last announced. */
+    private final Set<String> changedQueues = new LinkedHashSet<>();
+    private final QueueStatusBoard statuses;
     /**
      * When a requeued conversation started waiting again. It keeps its old {@code enqueuedAt} (that
      * is what puts it back at the head of its queue), so the maximum wait counts from here instead.
@@ -65,7 +72,7 @@ public final class Desk implements LiveAgentDesk {
         this.clock = clock;
         this.executor = executor;
         this.requeueGrace = requeueGrace;
-        this.statusPeriod = statusPeriod;
+        this.statuses = new QueueStatusBoard(conversations, statusPeriod);
     }
 
     // ---- start-up ------------------------------------------------------------------------------
@@ -78,7 +85,7 @@ public final class Desk implements LiveAgentDesk {
         return call(() -> {
             Instant now = clock.instant();
             for (HandoffRecord record : store.openHandoffs()) {
-                open.put(record.sessionId(), record);
+                track(record);
                 if (record.agentId() != null) {
                     offlineSince.putIfAbsent(record.agentId(), now);
                 }
@@ -119,9 +126,11 @@ public final class Desk implements LiveAgentDesk {
                 save(record);
             }
             int position = position(record);
-            lastStatus.put(sessionId, clock.instant());
-            lastPosition.put(sessionId, position); // the caller announces this position itself
-            return new EnqueueResult.Queued(queue, position, estimate(queue, position));
+            int estimate = WaitEstimate.of(this, queue).seconds(position);
+            if (position > 0) {
+                statuses.announcedElsewhere(sessionId, position, estimate, clock.instant()); // the caller announces it
+            }
+            return new EnqueueResult.Queued(queue, position, estimate);
         });
     }
 
@@ -153,6 +162,7 @@ public final class Desk implements LiveAgentDesk {
             if (presence.getOrDefault(agent.id(), Presence.OFFLINE) == Presence.OFFLINE) {
                 presence.put(agent.id(), Presence.AVAILABLE);
             }
+            changedQueues.addAll(agent.queues()); // one more available agent shortens the estimate
             mine(agent.id()).forEach(listener::assigned);
             listener.queuesChanged(snapshotFor(agent.id()));
             assignAndAnnounce();
@@ -176,6 +186,7 @@ public final class Desk implements LiveAgentDesk {
         run(() -> {
             if (listeners.containsKey(agentId)) {
                 presence.put(agentId, value == Presence.OFFLINE ? Presence.AWAY : value);
+                changedQueues.addAll(agents.get(agentId).queues());
                 assignAndAnnounce();
             }
         });
@@ -191,9 +202,8 @@ public final class Desk implements LiveAgentDesk {
             if (agent == null || !listeners.containsKey(agentId) || load(agentId) >= agent.capacity()) {
                 return Optional.<HandoffRecord>empty();
             }
-            Optional<HandoffRecord> pick = waitingFor(agent).stream()
-                    .filter(r -> sessionId == null || r.sessionId().equals(sessionId))
-                    .findFirst();
+            Optional<HandoffRecord> pick = Optional.ofNullable(
+                    sessionId == null ? oldestWaitingFor(agent) : waitingFor(agent, sessionId));
             pick.ifPresent(r -> assign(r, agent));
             if (pick.isPresent()) {
                 announceQueues();
@@ -237,8 +247,7 @@ public final class Desk implements LiveAgentDesk {
             save(moved);
             conversations.liveAgentLeft(sessionId);
             int position = position(moved);
-            conversations.queueStatus(sessionId, queue, position, estimate(queue, position));
-            lastStatus.put(sessionId, clock.instant());
+            statuses.tell(moved, position, WaitEstimate.of(this, queue).seconds(position), clock.instant());
             notifyAgent(agentId, l -> l.unassigned(sessionId));
             assignAndAnnounce();
             return true;
@@ -259,7 +268,7 @@ public final class Desk implements LiveAgentDesk {
             }
             queues.put(queue, new QueueSettings(q.name(), q.assignment(), q.maxWait(), isOpen));
             if (!isOpen) {
-                for (HandoffRecord r : waiting(queue)) {
+                for (HandoffRecord r : List.copyOf(line(queue).inOrder())) {
                     close(r);
                     conversations.handoffFailed(r.sessionId());
                 }
@@ -290,12 +299,9 @@ public final class Desk implements LiveAgentDesk {
             if (changed) {
                 assignAndAnnounce();
             }
-            for (HandoffRecord r : waitingAll()) {
-                Instant last = lastStatus.getOrDefault(r.sessionId(), Instant.MIN);
-                if (!last.plus(statusPeriod).isAfter(now)) {
-                    sendStatus(r);
-                }
-            }
+            // Every queue, not only changed ones: periodic reminders, and places held back by the spacing.
+            changedQueues.addAll(lines.keySet());
+            announceStatuses(now);
         });
     }
 
@@ -325,7 +331,8 @@ public final class Desk implements LiveAgentDesk {
             if (q.assignment() != QueueSettings.Assignment.AUTO) {
                 continue;
             }
-            for (HandoffRecord r : waiting(q.name())) {
+            WaitingLine line = line(q.name());
+            for (HandoffRecord r = line.head(); r != null; r = line.head()) {
                 Optional<DeskAgent> agent = leastLoaded(r);
                 if (agent.isEmpty()) {
                     break;
@@ -353,51 +360,72 @@ public final class Desk implements LiveAgentDesk {
         if (waits.size() > WAIT_SAMPLES) {
             waits.removeFirst();
         }
-        lastStatus.remove(r.sessionId());
         waitingAgainSince.remove(r.sessionId());
         conversations.liveAgentJoined(r.sessionId(), agent);
         notifyAgent(agent.id(), l -> l.assigned(assigned));
     }
 
-    /** Everyone still waiting learns their new position; agents see the new lists. */
+    /** Everyone waiting in a changed queue learns their new place; agents see the new lists. */
     private void announceQueues() {
-        for (HandoffRecord r : waitingAll()) {
-            sendStatus(r);
-        }
-        for (String agentId : listeners.keySet()) {
+        announceStatuses(clock.instant());
+        for (String agentId : List.copyOf(listeners.keySet())) {
             DeskSnapshot snapshot = snapshotFor(agentId);
             notifyAgent(agentId, l -> l.queuesChanged(snapshot));
         }
     }
 
-    private final Map<String, Integer> lastPosition = new HashMap<>();
-
-    private void sendStatus(HandoffRecord r) {
-        int position = position(r);
-        Integer before = lastPosition.put(r.sessionId(), position);
-        Instant last = lastStatus.getOrDefault(r.sessionId(), Instant.MIN);
-        boolean periodic = !last.plus(statusPeriod).isAfter(clock.instant());
-        if (before == null || before != position || periodic) {
-            conversations.queueStatus(r.sessionId(), r.queue(), position, estimate(r.queue(), position));
-            lastStatus.put(r.sessionId(), clock.instant());
+    /**
+     * One walk per changed queue numbers its waiting conversations; the board sends only the
+     * statuses that say something new. O(waiting) per change instead of a sort per user.
+     */
+    private void announceStatuses(Instant now) {
+        List<String> changed = List.copyOf(changedQueues);
+        changedQueues.clear();
+        for (String queue : changed) {
+            WaitingLine line = line(queue);
+            WaitEstimate estimate = WaitEstimate.of(this, queue);
+            int position = 0;
+            for (HandoffRecord r : List.copyOf(line.inOrder())) {
+                position++;
+                statuses.update(r, position, estimate.seconds(position), now);
+            }
         }
     }
 
     // ---- queries -------------------------------------------------------------------------------
 
-    private List<HandoffRecord> waitingAll() {
-        return open.values().stream().filter(r -> r.status() == HandoffRecord.Status.WAITING)
-                .sorted(Comparator.comparing(HandoffRecord::enqueuedAt)).collect(Collectors.toList());
+    private WaitingLine line(String queue) {
+        return lines.computeIfAbsent(queue, q -> new WaitingLine());
     }
 
-    private List<HandoffRecord> waiting(String queue) {
-        return waitingAll().stream().filter(r -> r.queue().equals(queue)).collect(Collectors.toList());
+    /** {@code sessionId} if it waits in one of the agent's queues for the agent's connector, else null. */
+    private HandoffRecord waitingFor(DeskAgent agent, String sessionId) {
+        HandoffRecord r = open.get(sessionId);
+        boolean mayTake = r != null && r.status() == HandoffRecord.Status.WAITING
+                && agent.serves(r.queue()) && agent.connectorId().equals(r.connectorId());
+        return mayTake ? r : null;
     }
 
-    private List<HandoffRecord> waitingFor(DeskAgent agent) {
-        return waitingAll().stream()
-                .filter(r -> agent.serves(r.queue()) && agent.connectorId().equals(r.connectorId()))
-                .collect(Collectors.toList());
+    /** The longest-waiting conversation across the agent's queues (by place, as one merged list), or null. */
+    private HandoffRecord oldestWaitingFor(DeskAgent agent) {
+        HandoffRecord oldest = null;
+        WaitingLine.Place oldestPlace = null;
+        for (Map.Entry<String, WaitingLine> entry : lines.entrySet()) {
+            if (!agent.serves(entry.getKey())) {
+                continue;
+            }
+            for (HandoffRecord r : entry.getValue().inOrder()) {
+                if (r.connectorId().equals(agent.connectorId())) {
+                    WaitingLine.Place place = entry.getValue().placeOf(r.sessionId());
+                    if (oldestPlace == null || place.compareTo(oldestPlace) < 0) {
+                        oldest = r;
+                        oldestPlace = place;
+                    }
+                    break;
+                }
+            }
+        }
+        return oldest;
     }
 
     private List<HandoffRecord> mine(String agentId) {
@@ -409,18 +437,24 @@ public final class Desk implements LiveAgentDesk {
     }
 
     private int position(HandoffRecord r) {
-        return waiting(r.queue()).stream().map(HandoffRecord::sessionId).collect(Collectors.toList())
-                .indexOf(r.sessionId()) + 1;
+        return r.status() == HandoffRecord.Status.WAITING ? line(r.queue()).position(r.sessionId()) : 0;
     }
 
-    private int estimate(String queue, int position) {
-        Deque<Long> waits = recentWaits.get(queue);
-        double average = waits == null || waits.isEmpty() ? DEFAULT_WAIT_SECONDS
-                : waits.stream().mapToLong(Long::longValue).average().orElse(DEFAULT_WAIT_SECONDS);
-        long available = agents.values().stream()
-                .filter(a -> a.serves(queue) && presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE)
-                .count();
-        return (int) Math.round(Math.max(1, average) * position / Math.max(1, available));
+    /** The inputs of a queue's estimate, worked out once per announcement rather than once per user. */
+    private record WaitEstimate(double averageSeconds, long available) {
+        static WaitEstimate of(Desk desk, String queue) {
+            Deque<Long> waits = desk.recentWaits.get(queue);
+            double average = waits == null || waits.isEmpty() ? DEFAULT_WAIT_SECONDS
+                    : waits.stream().mapToLong(Long::longValue).average().orElse(DEFAULT_WAIT_SECONDS);
+            long available = desk.agents.values().stream()
+                    .filter(a -> a.serves(queue) && desk.presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE)
+                    .count();
+            return new WaitEstimate(average, available);
+        }
+
+        int seconds(int position) {
+            return (int) Math.round(Math.max(1, averageSeconds) * position / Math.max(1, available));
+        }
     }
 
     private DeskSnapshot snapshotFor(String agentId) {
@@ -434,7 +468,7 @@ public final class Desk implements LiveAgentDesk {
                 }
                 List<DeskSnapshot.Waiting> list = new ArrayList<>();
                 int position = 0;
-                for (HandoffRecord r : waiting(q.name())) {
+                for (HandoffRecord r : line(q.name()).inOrder()) {
                     position++;
                     if (r.connectorId().equals(agent.connectorId())) {
                         list.add(new DeskSnapshot.Waiting(r.sessionId(), position,
@@ -451,14 +485,34 @@ public final class Desk implements LiveAgentDesk {
 
     private void save(HandoffRecord record) {
         store.saveHandoff(record);
-        open.put(record.sessionId(), record);
+        track(record);
+    }
+
+    /** Keeps {@code open}, the waiting lines and the queues to announce in step with a new or changed record. */
+    private void track(HandoffRecord record) {
+        HandoffRecord before = open.put(record.sessionId(), record);
+        long arrival = arrivals.computeIfAbsent(record.sessionId(), id -> nextArrival++);
+        leaveLine(before);
+        if (record.status() == HandoffRecord.Status.WAITING) {
+            line(record.queue()).put(record, arrival);
+            changedQueues.add(record.queue());
+        } else {
+            statuses.forget(record.sessionId());
+        }
+    }
+
+    private void leaveLine(HandoffRecord record) {
+        if (record != null && record.status() == HandoffRecord.Status.WAITING) {
+            line(record.queue()).remove(record.sessionId());
+            changedQueues.add(record.queue());
+        }
     }
 
     private void close(HandoffRecord record) {
         store.saveHandoff(record.closed());
-        open.remove(record.sessionId());
-        lastStatus.remove(record.sessionId());
-        lastPosition.remove(record.sessionId());
+        leaveLine(open.remove(record.sessionId()));
+        arrivals.remove(record.sessionId());
+        statuses.forget(record.sessionId());
         waitingAgainSince.remove(record.sessionId());
         if (record.agentId() != null) {
             notifyAgent(record.agentId(), l -> l.unassigned(record.sessionId()));

@@ -1,6 +1,5 @@
 package dev.parley.server.agent.scripted;
 
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,60 +8,54 @@ import java.util.regex.Pattern;
 /**
  * Picks the intent for a user message: the first intent, in file order, with a keyword found as a
  * whole word or a pattern found anywhere, both ignoring case.
+ *
+ * <p>Keywords are looked up, not searched for: the message is cut into words once and the words
+ * are looked up in a {@link KeywordIndex} built at load time. Only the regexes the flow itself
+ * declares as {@code patterns} run, and only for intents ahead of the best keyword match.
  */
 public final class FlowMatcher {
-    /** Letters, digits and marks of any script (plus underscore) make up words. */
-    private static final String WORD_CHAR = "[\\p{L}\\p{N}\\p{M}_]";
-
-    private final List<Rule> rules;
-
-    /** All of an intent's keywords and patterns, compiled once. */
-    private record Rule(Intent intent, List<Pattern> patterns) {
-    }
+    private final List<Intent> intents;
+    private final KeywordIndex keywords;
+    /** Positions of the intents that have patterns, in file order. */
+    private final int[] withPatterns;
 
     public FlowMatcher(Flow flow) {
-        List<Rule> compiled = new ArrayList<>();
-        for (Intent intent : flow.intents()) {
-            List<Pattern> patterns = new ArrayList<>();
-            intent.keywords().forEach(keyword -> patterns.add(keywordPattern(keyword)));
-            patterns.addAll(intent.patterns());
-            compiled.add(new Rule(intent, List.copyOf(patterns)));
+        this.intents = flow.intents();
+        this.keywords = new KeywordIndex(intents);
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < intents.size(); i++) {
+            if (!intents.get(i).patterns().isEmpty()) {
+                positions.add(i);
+            }
         }
-        this.rules = List.copyOf(compiled);
+        this.withPatterns = positions.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The matching intent, or empty when the fallback should answer. */
     public Optional<Intent> match(String text) {
-        String normalized = normalize(text);
-        for (Rule rule : rules) {
-            for (Pattern pattern : rule.patterns()) {
-                if (pattern.matcher(normalized).find()) {
-                    return Optional.of(rule.intent());
-                }
+        int best = keywords.firstIntent(Words.of(text), KeywordIndex.NONE);
+        String normalized = null;
+        for (int position : withPatterns) {
+            if (position >= best) {
+                break;
+            }
+            if (normalized == null) {
+                normalized = Words.normalize(text);
+            }
+            if (anyFound(intents.get(position).patterns(), normalized)) {
+                best = position;
+                break;
             }
         }
-        return Optional.empty();
+        return best == KeywordIndex.NONE ? Optional.empty() : Optional.of(intents.get(best));
     }
 
-    /**
-     * A keyword, or a phrase of several words separated by any whitespace, that is neither preceded
-     * nor followed by a word character. Java's {@code \b} would not do: it treats non-ASCII letters
-     * as boundaries unless the whole pattern switches to Unicode character classes.
-     */
-    static Pattern keywordPattern(String keyword) {
-        List<String> words = new ArrayList<>();
-        for (String word : normalize(keyword).trim().split("\\s+")) {
-            words.add(Pattern.quote(word));
+    private static boolean anyFound(List<Pattern> patterns, String text) {
+        for (Pattern pattern : patterns) {
+            if (pattern.matcher(text).find()) {
+                return true;
+            }
         }
-        String regex = "(?<!" + WORD_CHAR + ")" + String.join("\\s+", words) + "(?!" + WORD_CHAR + ")";
-        return Pattern.compile(regex, FlowReader.PATTERN_FLAGS);
-    }
-
-    /**
-     * Phones type curly apostrophes and may send decomposed accents; folding both lets "that’s"
-     * match the keyword "that's" and "café" match "café" however it was typed.
-     */
-    private static String normalize(String text) {
-        return Normalizer.normalize(text, Normalizer.Form.NFC).replace('\u2019', '\'').replace('\u2018', '\'');
+        return false;
     }
 }

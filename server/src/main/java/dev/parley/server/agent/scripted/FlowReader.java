@@ -64,6 +64,11 @@ final class FlowReader {
         Section intent = Section.of(node, Where.of(owner(node, index)), INTENT_KEYS);
         String name = intent.text("name");
         List<String> keywords = texts(intent, "keywords");
+        for (int i = 0; i < keywords.size(); i++) {
+            if (KeywordIndex.tokens(keywords.get(i)).isEmpty()) {
+                throw intent.at("keywords").item(i).error("has no character to match");
+            }
+        }
         List<Pattern> patterns = patterns(intent);
         if (keywords.isEmpty() && patterns.isEmpty()) {
             throw intent.where().error("needs at least one keyword or pattern");

@@ -183,6 +183,12 @@ class FlowLoaderTest {
     }
 
     @Test
+    void aKeywordWithNothingToMatchIsRejectedInsteadOfMatchingEverything() {
+        assertRejected(withIntents("  - {name: hours, keywords: [hours, \"\\u0007\"], reply: {text: Nine.}}"),
+                "intent \"hours\": keywords[1]: has no character to match");
+    }
+
+    @Test
     void keywordsMustBeAList() {
         assertRejected(withIntents("  - {name: hours, keywords: hours, reply: {text: Nine.}}"),
                 "intent \"hours\": keywords: must be a list");
