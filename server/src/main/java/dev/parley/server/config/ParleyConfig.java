@@ -37,7 +37,8 @@ public record ParleyConfig(
         DeskConfig desk,
         AgentsConfig agents,
         HandshakeFailureLimits handshakeFailures,
-        HttpTimeouts httpTimeouts) {
+        HttpTimeouts httpTimeouts,
+        Capacity capacity) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -64,6 +65,18 @@ public record ParleyConfig(
         public static final HttpTimeouts DEFAULTS = new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
+    /**
+     * How much a node takes on at once ({@code event_loops}, {@code journal_queue_capacity}).
+     *
+     * @param eventLoops Vert.x event loops, each with its own HTTP server on the shared port
+     *     (default: one per core)
+     * @param journalQueue appends (and session creations) that may wait for the journal's writer
+     *     before new ones are refused as load
+     */
+    public record Capacity(int eventLoops, int journalQueue) {
+        public static final Capacity DEFAULTS = new Capacity(Runtime.getRuntime().availableProcessors(), 50_000);
+    }
+
     public static final String DEFAULT_DEMO_TOKEN = "parley-demo-token";
 
     public static final ParleyConfig DEFAULTS = new ParleyConfig(
@@ -87,7 +100,8 @@ public record ParleyConfig(
             DeskConfig.DEFAULTS,
             AgentsConfig.DEFAULTS,
             HandshakeFailureLimits.DEFAULTS,
-            HttpTimeouts.DEFAULTS);
+            HttpTimeouts.DEFAULTS,
+            Capacity.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -133,6 +147,10 @@ public record ParleyConfig(
 
     public ParleyConfig withHttpTimeouts(HttpTimeouts value) {
         return copy(s -> s.httpTimeouts = value);
+    }
+
+    public ParleyConfig withCapacity(Capacity value) {
+        return copy(s -> s.capacity = value);
     }
 
     public ParleyConfig withAccessTokenLifetime(Duration value) {

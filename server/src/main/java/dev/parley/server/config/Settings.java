@@ -35,6 +35,7 @@ final class Settings {
     AgentsConfig agents;
     ParleyConfig.HandshakeFailureLimits handshakeFailures;
     ParleyConfig.HttpTimeouts httpTimeouts;
+    ParleyConfig.Capacity capacity;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -58,6 +59,7 @@ final class Settings {
         agents = c.agents();
         handshakeFailures = c.handshakeFailures();
         httpTimeouts = c.httpTimeouts();
+        capacity = c.capacity();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -87,6 +89,8 @@ final class Settings {
         rate(handshakeFailures.perToken(), "rate_limits.handshake_failures_per_token");
         positive(httpTimeouts.request(), "http.request_timeout_seconds");
         positive(httpTimeouts.keepAliveIdle(), "http.keep_alive_idle_seconds");
+        check(capacity.eventLoops() >= 1, "event_loops must be at least 1");
+        check(capacity.journalQueue() >= 1, "journal_queue_capacity must be at least 1");
         check(demoConnectorToken == null || (demoConnectorHost != null && !demoConnectorHost.isBlank()),
                 "the demo connector needs a host (demo_connector.host / PARLEY_DEMO_CONNECTOR_HOST)");
         check(flowFile == null || Files.isRegularFile(flowFile), "flow file not found: " + flowFile);
@@ -116,7 +120,8 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts,
+                capacity);
     }
 
     /**

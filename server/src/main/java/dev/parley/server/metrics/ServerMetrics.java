@@ -20,4 +20,12 @@ public final class ServerMetrics {
         FunctionCounter.builder("parley.journal.events", journal, GroupCommitWriter::eventsWritten)
                 .description("Events written to the journal").register(registry);
     }
+
+    /**
+     * Counts a new HTTP connection under {@code parley.http.connections}, tagged with the event loop
+     * that accepted it (call on that loop): shows whether the loops share the connections.
+     */
+    public static void connectionAccepted(MeterRegistry registry) {
+        registry.counter("parley.http.connections", "event_loop", Thread.currentThread().getName()).increment();
+    }
 }

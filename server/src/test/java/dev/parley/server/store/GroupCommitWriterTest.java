@@ -289,7 +289,7 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public void append(List<StoredEvent> events) {
+        public void append(List<SessionRecord> newSessions, List<StoredEvent> events) {
             callSizes.add(events.size());
             entered.countDown();
             try {
@@ -298,7 +298,7 @@ class GroupCommitWriterTest {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted", e);
             }
-            delegate.append(events);
+            delegate.append(newSessions, events);
         }
 
         @Override
