@@ -43,8 +43,12 @@ import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.sqlite.SqliteStore;
 import dev.parley.server.time.ExecutorScheduler;
 import dev.parley.server.time.Scheduler;
+import dev.parley.server.http.HttpListener;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -89,7 +93,7 @@ public final class ParleyServer implements AutoCloseable {
     private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock) {
         own(dataDirLock);
         SqliteStore store = own(SqliteStore.open(config.dataDir()));
-        GroupCommitWriter journal = own(new GroupCommitWriter(store, 50_000));
+        GroupCommitWriter journal = own(new GroupCommitWriter(store, config.capacity().journalQueue()));
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), named("parley-session"));
         own(() -> shutdown(workers));
@@ -216,10 +220,11 @@ public final class ParleyServer implements AutoCloseable {
                     desk.get(), registry, store, guards));
         }
 
-        Vertx vertx = Vertx.vertx();
+        int loops = config.capacity().eventLoops();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         own(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         StopGate gate = new StopGate(api.router(vertx));
-        HttpServer http1 = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions serverOptions = new HttpServerOptions()
                         .setHost(config.bindAddress())
                         .setPort(config.port())
                         .setMaxWebSocketFrameSize(dev.parley.protocol.Limits.MAX_MESSAGE_SIZE_BYTES)
@@ -231,19 +236,47 @@ public final class ParleyServer implements AutoCloseable {
                         .setPerFrameWebSocketCompressionSupported(false)
                         // HTTP/1.1 only: with h2c on, Vert.x sets a connection up only once its first request
                         // head is in, so HttpReadTimeouts could not time out a client trickling that head.
-                        .setHttp2ClearTextEnabled(false))
-                .connectionHandler(HttpReadTimeouts.forEachConnection(config.httpTimeouts()))
-                .requestHandler(gate);
+                        .setHttp2ClearTextEnabled(false);
+        Handler<HttpConnection> timeouts = HttpReadTimeouts.forEachConnection(config.httpTimeouts());
+        Handler<HttpConnection> onConnection = connection -> {
+            ServerMetrics.connectionAccepted(meters);
+            timeouts.handle(connection);
+        };
         // Registered after Vert.x, so it runs before Vert.x closes any socket (which it does with 1000).
         HttpApi served = api;
         own(() -> stopGracefully(gate, served));
         try {
-            this.port = http1.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
+            this.port = listen(vertx, loops, serverOptions, onConnection, gate);
         } catch (Exception e) {
             close();
             throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
         LOG.info("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port, config.dataDir().toAbsolutePath());
+    }
+
+    /**
+     * One {@link HttpListener} per event loop, all on one port. Port 0 becomes -1: Vert.x gives
+     * every server asking for the same negative port one shared random port, while servers asking
+     * for 0 would each get their own.
+     */
+    private static int listen(Vertx vertx, int loops, HttpServerOptions options, Handler<HttpConnection> onConnection,
+                              StopGate gate) throws Exception {
+        HttpServerOptions shared = new HttpServerOptions(options).setPort(options.getPort() == 0 ? -1 : options.getPort());
+        List<HttpListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await(vertx.deployVerticle(() -> {
+            HttpListener listener = new HttpListener(shared, onConnection, gate);
+            listeners.add(listener);
+            return listener;
+        }, new DeploymentOptions().setInstances(loops)));
+        int actual = listeners.get(0).actualPort();
+        if (listeners.stream().anyMatch(l -> l.actualPort() != actual)) {
+            throw new IllegalStateException("HTTP listeners ended on different ports");
+        }
+        return actual;
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** Starts a node with the system clock. */

@@ -38,7 +38,8 @@ public record ParleyConfig(
         AgentsConfig agents,
         HandshakeFailureLimits handshakeFailures,
         HttpTimeouts httpTimeouts,
-        Outbound outbound) {
+        Outbound outbound,
+        Capacity capacity) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -77,6 +78,18 @@ public record ParleyConfig(
         public static final Outbound DEFAULTS = new Outbound(Duration.ofSeconds(30), 256L << 20, 16L << 20);
     }
 
+    /**
+     * How much a node takes on at once ({@code event_loops}, {@code journal_queue_capacity}).
+     *
+     * @param eventLoops Vert.x event loops, each with its own HTTP server on the shared port
+     *     (default: one per core)
+     * @param journalQueue appends (and session creations) that may wait for the journal's writer
+     *     before new ones are refused as load
+     */
+    public record Capacity(int eventLoops, int journalQueue) {
+        public static final Capacity DEFAULTS = new Capacity(Runtime.getRuntime().availableProcessors(), 50_000);
+    }
+
     public static final String DEFAULT_DEMO_TOKEN = "parley-demo-token";
 
     public static final ParleyConfig DEFAULTS = new ParleyConfig(
@@ -101,7 +114,8 @@ public record ParleyConfig(
             AgentsConfig.DEFAULTS,
             HandshakeFailureLimits.DEFAULTS,
             HttpTimeouts.DEFAULTS,
-            Outbound.DEFAULTS);
+            Outbound.DEFAULTS,
+            Capacity.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -151,6 +165,10 @@ public record ParleyConfig(
 
     public ParleyConfig withOutbound(Outbound value) {
         return copy(s -> s.outbound = value);
+    }
+
+    public ParleyConfig withCapacity(Capacity value) {
+        return copy(s -> s.capacity = value);
     }
 
     public ParleyConfig withAccessTokenLifetime(Duration value) {

@@ -36,6 +36,7 @@ final class Settings {
     ParleyConfig.HandshakeFailureLimits handshakeFailures;
     ParleyConfig.HttpTimeouts httpTimeouts;
     ParleyConfig.Outbound outbound;
+    ParleyConfig.Capacity capacity;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -60,6 +61,7 @@ final class Settings {
         handshakeFailures = c.handshakeFailures();
         httpTimeouts = c.httpTimeouts();
         outbound = c.outbound();
+        capacity = c.capacity();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -92,6 +94,8 @@ final class Settings {
         positive(outbound.slowConsumerTimeout(), "outbound.slow_consumer_timeout_seconds");
         check(outbound.perSocketBytes() >= 1 << 20, "outbound.per_socket_mb must be at least 1");
         check(outbound.budgetBytes() >= outbound.perSocketBytes(), "outbound.budget_mb must be at least outbound.per_socket_mb");
+        check(capacity.eventLoops() >= 1, "event_loops must be at least 1");
+        check(capacity.journalQueue() >= 1, "journal_queue_capacity must be at least 1");
         check(demoConnectorToken == null || (demoConnectorHost != null && !demoConnectorHost.isBlank()),
                 "the demo connector needs a host (demo_connector.host / PARLEY_DEMO_CONNECTOR_HOST)");
         check(flowFile == null || Files.isRegularFile(flowFile), "flow file not found: " + flowFile);
@@ -121,7 +125,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity);
     }
 
     /**

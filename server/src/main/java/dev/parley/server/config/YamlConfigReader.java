@@ -23,7 +23,8 @@ final class YamlConfigReader {
     private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
-            "max_text_chars", "rate_limits", "agent", "agents", "desk", "http", "outbound");
+            "max_text_chars", "rate_limits", "agent", "agents", "desk", "http", "outbound",
+            "event_loops", "journal_queue_capacity");
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
@@ -60,6 +61,13 @@ final class YamlConfigReader {
         }
         if (has(root, "max_text_chars")) s.maxTextChars = integer(root.get("max_text_chars"), "max_text_chars");
         if (root.has("demo_connector")) demoConnector(root.get("demo_connector"), s);
+        if (has(root, "event_loops")) {
+            s.capacity = new ParleyConfig.Capacity(integer(root.get("event_loops"), "event_loops"), s.capacity.journalQueue());
+        }
+        if (has(root, "journal_queue_capacity")) {
+            s.capacity = new ParleyConfig.Capacity(s.capacity.eventLoops(),
+                    integer(root.get("journal_queue_capacity"), "journal_queue_capacity"));
+        }
         if (has(root, "rate_limits")) rateLimits(root.get("rate_limits"), s);
         if (has(root, "http")) http(root.get("http"), s);
         if (has(root, "outbound")) outbound(root.get("outbound"), s);

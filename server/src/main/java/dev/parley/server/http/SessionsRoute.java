@@ -10,12 +10,15 @@ import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.RateDecision;
 import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.session.SessionRegistry;
+import dev.parley.server.store.JournalFullException;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,8 @@ final class SessionsRoute {
     /** One JSON value and nothing after it: {@code {} trailing} is not a valid body. */
     private static final ObjectReader STRICT = Json.MAPPER.readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** The journal drains thousands of appends a second: a second is long enough to find room. */
+    private static final String RETRY_AFTER_SECONDS = "1";
     private static final Set<String> PLATFORMS = Set.of("web", "ios", "android", "ios-web", "android-web", "custom");
 
     private final AccessTokens tokens;
@@ -67,16 +72,33 @@ final class SessionsRoute {
             return;
         }
         String connectorId = claims.get().connectorId();
-        ctx.vertx().executeBlocking(() -> sessions.create(connectorId, options.get().platform(), options.get().streaming()),
-                false).onComplete(result -> {
+        // No thread waits for the commit: the journal completes the stage, Vert.x brings the
+        // outcome back to this request's event loop, and only then is the 200 sent (durable first).
+        Future.fromCompletionStage(sessions.create(connectorId, options.get().platform(), options.get().streaming()),
+                ctx.vertx().getOrCreateContext()).onComplete(result -> {
                     if (result.failed()) {
-                        LOG.error("cannot create a session", result.cause());
-                        ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_CREATE_FAILED);
+                        answerFailure(ctx, result.cause());
                         return;
                     }
                     ctx.response().putHeader("Content-Type", "application/json")
                             .end(new JsonObject().put("session_id", result.result().id()).encode());
                 });
+    }
+
+    /**
+     * A full journal queue is load, not a failure: 503 with {@code Retry-After} (the node as a whole
+     * is busy, which is not what 429 tells a client about its own rate), with §2.2's message so
+     * clients that read only the text still retry. Anything else is §2.2's 500.
+     */
+    private static void answerFailure(RoutingContext ctx, Throwable cause) {
+        Throwable failure = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        if (failure instanceof JournalFullException) {
+            ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+            ErrorResponses.send(ctx.response(), 503, ErrorMessages.SESSION_CREATE_FAILED);
+            return;
+        }
+        LOG.error("cannot create a session", failure);
+        ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_CREATE_FAILED);
     }
 
     /** Empty when the body is not what §2.2 allows; an absent or blank body means the defaults. */

@@ -36,4 +36,12 @@ public final class ServerMetrics {
         FunctionCounter.builder("parley.outbound.slow.consumers", outbound, OutboundBudget::slowConsumersClosed)
                 .description("Sockets closed with 1008 for not reading").register(registry);
     }
+
+    /**
+     * Counts a new HTTP connection under {@code parley.http.connections}, tagged with the event loop
+     * that accepted it (call on that loop): shows whether the loops share the connections.
+     */
+    public static void connectionAccepted(MeterRegistry registry) {
+        registry.counter("parley.http.connections", "event_loop", Thread.currentThread().getName()).increment();
+    }
 }

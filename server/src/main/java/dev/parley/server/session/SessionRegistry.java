@@ -50,17 +50,26 @@ public final class SessionRegistry {
         }
     }
 
-    /** Creates a session with its {@code SESSION_START} (sequence 1). Blocks on the store. */
-    public SessionRecord create(String connectorId, String platform, boolean streaming) {
+    /**
+     * Creates a session with its {@code SESSION_START} (sequence 1) through the group-commit journal,
+     * so concurrent creations share a transaction. Never blocks: the stage completes (on the
+     * journal's writer thread; hop off it before real work) once the session is durably stored, or
+     * fails — with {@link dev.parley.server.store.JournalFullException} when the journal queue is
+     * full (load: nothing was stored, try again later).
+     */
+    public CompletionStage<SessionRecord> create(String connectorId, String platform, boolean streaming) {
         Instant now = now();
         SessionRecord record = SessionRecord.open(Ids.sessionId(), connectorId, platform, streaming, now);
         Capabilities capabilities = Capabilities.of(streaming, services.settings().heartbeatIntervalSeconds());
         String eventId = Ids.eventId();
         String json = ServerEventEncoder.encode(new ServerEvent(eventId, 1L, now, new SessionStart(capabilities), null));
-        sessions.create(record, new StoredEvent(record.id(), 1, eventId,
-                dev.parley.protocol.EventType.SESSION_START, now, json, null));
-        dormant.put(record.id(), now);
-        return record;
+        StoredEvent start = new StoredEvent(record.id(), 1, eventId, dev.parley.protocol.EventType.SESSION_START,
+                now, json, null);
+        return services.journal().create(record, start).thenApply(stored -> {
+            // Only once it is durable: the sweep must never wake a session the store does not know.
+            dormant.put(record.id(), now);
+            return record;
+        });
     }
 
     /**

@@ -15,7 +15,19 @@ public interface EventStore {
      *
      * @throws StoreException if the transaction failed; then none of the events is stored
      */
-    void append(List<StoredEvent> events);
+    default void append(List<StoredEvent> events) {
+        append(List.of(), events);
+    }
+
+    /**
+     * Stores new sessions and appends events of any number of sessions in one transaction, durable
+     * when this returns. The sessions' rows are written first, so a new session's
+     * {@code SESSION_START} may be among the events (this is how session creation shares the group
+     * commit).
+     *
+     * @throws StoreException if the transaction failed; then none of it is stored
+     */
+    void append(List<SessionRecord> newSessions, List<StoredEvent> events);
 
     /** Events of a session with {@code sequence > afterSequence}, ascending, at most {@code limit}. */
     List<StoredEvent> readAfter(String sessionId, long afterSequence, int limit);

@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns many small appends into few durable commits. Each {@link #append} is queued; one writer
+ * Turns many small appends into few durable commits. Each {@link #append} (and each new session,
+ * {@link #create}) is queued; one writer
  * thread ({@value #THREAD_NAME}) takes everything waiting, up to a batch limit, and writes it with
  * a single {@link EventStore#append} — one transaction and one fsync for many sessions.
  *
@@ -35,9 +36,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 
     /** Queued by {@link #close()} behind everything accepted before it. */
-    private static final Request STOP = new Request(List.of(), new CompletableFuture<>());
+    private static final Request STOP = new Request(List.of(), List.of(), new CompletableFuture<>());
 
-    private record Request(List<StoredEvent> events, CompletableFuture<Void> done) {
+    /** Events to append, and the sessions they open (their rows are written first, same transaction). */
+    private record Request(List<SessionRecord> sessions, List<StoredEvent> events, CompletableFuture<Void> done) {
+        Request(List<StoredEvent> events) {
+            this(List.of(), List.copyOf(events), new CompletableFuture<>());
+        }
     }
 
     private final EventStore store;
@@ -89,7 +94,23 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Request request = new Request(List.copyOf(events), new CompletableFuture<>());
+        return admit(new Request(events));
+    }
+
+    /**
+     * Queues a new session — its row and its {@code SESSION_START} — like an {@link #append}, so
+     * that many creations share one transaction. Refused the same way: a future already failed with
+     * {@link JournalFullException} when the queue is full, nothing queued. The future completes once
+     * the session is durably stored.
+     */
+    public CompletableFuture<Void> create(SessionRecord session, StoredEvent sessionStart) {
+        if (!session.id().equals(sessionStart.sessionId())) {
+            throw new IllegalArgumentException("session start belongs to " + sessionStart.sessionId());
+        }
+        return admit(new Request(List.of(session), List.of(sessionStart), new CompletableFuture<>()));
+    }
+
+    private CompletableFuture<Void> admit(Request request) {
         // One lock for the check and the offer: the bound stays exact and nothing slips in
         // behind STOP, where it would never be completed.
         synchronized (admission) {
@@ -116,7 +137,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Request request = new Request(List.copyOf(events), new CompletableFuture<>());
+        Request request = new Request(events);
         synchronized (admission) {
             if (closed) {
                 return CompletableFuture.failedFuture(new StoreException("journal closed"));
@@ -246,12 +267,14 @@ public final class GroupCommitWriter implements AutoCloseable {
             writeAlone(batch.get(0));
             return;
         }
+        List<SessionRecord> sessions = new ArrayList<>();
         List<StoredEvent> all = new ArrayList<>();
         for (Request r : batch) {
+            sessions.addAll(r.sessions());
             all.addAll(r.events());
         }
         try {
-            store.append(all);
+            store.append(sessions, all);
         } catch (RuntimeException e) {
             // One bad request (say a duplicate sequence) spoils the group; retrying each alone
             // isolates it, at the cost of one commit per request for this batch only.
@@ -265,7 +288,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private void writeAlone(Request request) {
         try {
-            store.append(request.events());
+            store.append(request.sessions(), request.events());
         } catch (RuntimeException e) {
             request.done().completeExceptionally(
                     e instanceof StoreException ? e : new StoreException("append failed: " + e.getMessage(), e));

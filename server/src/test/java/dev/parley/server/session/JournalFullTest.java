@@ -84,7 +84,7 @@ class JournalFullTest {
 
     /** A joined session with {@code c} attached and the greeting read. */
     private SessionActor joinedSession(SessionRegistry registry) {
-        SessionActor session = registry.find(registry.create("con_1", "web", false).id())
+        SessionActor session = registry.find(registry.create("con_1", "web", false).toCompletableFuture().join().id())
                 .toCompletableFuture().join().orElseThrow();
         session.attach(c, 0);
         c.replay();
@@ -101,7 +101,7 @@ class JournalFullTest {
      * {@value #QUEUE_CAPACITY} wait behind it.
      */
     private void fillTheJournalQueue(SessionRegistry registry) throws InterruptedException {
-        String other = registry.create("con_1", "web", false).id();
+        String other = registry.create("con_1", "web", false).toCompletableFuture().join().id();
         port.hold();
         fillers.add(journal.append(List.of(TestJournal.message(other, 2))));
         port.awaitHeldAppend();

@@ -64,7 +64,7 @@ class LlmSessionTest {
     }
 
     private SessionActor session(boolean streaming) {
-        String id = registry.create("con_1", "web", streaming).id();
+        String id = registry.create("con_1", "web", streaming).toCompletableFuture().join().id();
         return registry.find(id).toCompletableFuture().join().orElseThrow();
     }
 

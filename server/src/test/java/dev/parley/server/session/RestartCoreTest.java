@@ -59,7 +59,7 @@ class RestartCoreTest {
     }
 
     private SessionActor joinedSession() {
-        SessionActor session = registry.find(registry.create("con_1", "web", false).id())
+        SessionActor session = registry.find(registry.create("con_1", "web", false).toCompletableFuture().join().id())
                 .toCompletableFuture().join().orElseThrow();
         session.attach(c, 0);
         c.replay();

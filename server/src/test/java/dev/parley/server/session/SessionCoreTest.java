@@ -66,7 +66,7 @@ class SessionCoreTest {
     }
 
     private SessionActor newSession(boolean streaming) {
-        return actor(registry.create("con_1", "web", streaming).id());
+        return actor(registry.create("con_1", "web", streaming).toCompletableFuture().join().id());
     }
 
     /** The join exchange of §5.1, read off the connection. */
@@ -186,7 +186,7 @@ class SessionCoreTest {
         SessionRegistry sameTimeouts = new SessionRegistry(new SessionServices(journal, store,
                 new ScriptedAgent(FlowLoader.demo(), time, Duration.ZERO), time.clock(), executor,
                 new SessionSettings(30, INACTIVITY, INACTIVITY, 3, 16, () -> () -> true)), store);
-        SessionActor session = sameTimeouts.find(sameTimeouts.create("con_1", "web", false).id())
+        SessionActor session = sameTimeouts.find(sameTimeouts.create("con_1", "web", false).toCompletableFuture().join().id())
                 .toCompletableFuture().join().orElseThrow();
         RecordingConnection c = new RecordingConnection();
         session.attach(c, 0);
@@ -224,7 +224,7 @@ class SessionCoreTest {
 
     @Test
     void aSessionNobodyEverConnectedToEndsAsAbandoned() {
-        String id = registry.create("con_1", "web", false).id();
+        String id = registry.create("con_1", "web", false).toCompletableFuture().join().id();
 
         time.advance(INACTIVITY.plusSeconds(1));
         registry.sweep();
@@ -286,7 +286,7 @@ class SessionCoreTest {
     private SessionActor joinedStreamingSession(dev.parley.server.agent.Agent agent, RecordingConnection c) {
         SessionRegistry registry = new SessionRegistry(new SessionServices(journal, store, agent, time.clock(), executor,
                 new SessionSettings(30, IDLE, INACTIVITY, 3, 16, () -> () -> true)), store);
-        SessionActor session = registry.find(registry.create("con_1", "web", true).id())
+        SessionActor session = registry.find(registry.create("con_1", "web", true).toCompletableFuture().join().id())
                 .toCompletableFuture().join().orElseThrow();
         session.attach(c, 0);
         c.replay();

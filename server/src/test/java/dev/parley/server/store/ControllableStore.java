@@ -44,7 +44,7 @@ public final class ControllableStore implements EventStore {
     }
 
     @Override
-    public void append(List<StoredEvent> events) {
+    public void append(List<SessionRecord> newSessions, List<StoredEvent> events) {
         entered.countDown();
         try {
             gate.await();
@@ -55,7 +55,7 @@ public final class ControllableStore implements EventStore {
         if (broken) {
             throw new StoreException("disk I/O error (simulated)");
         }
-        delegate.append(events);
+        delegate.append(newSessions, events);
     }
 
     @Override

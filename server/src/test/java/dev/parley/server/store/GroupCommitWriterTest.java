@@ -255,6 +255,52 @@ class GroupCommitWriterTest {
         assertThat(writer.batchesWritten()).isZero();
     }
 
+    @Test
+    void concurrent_session_creations_share_transactions_and_every_session_is_stored_with_its_start()
+            throws InterruptedException {
+        createSessions(1);
+        writer = new GroupCommitWriter(gated, 1_000);
+        // A commit in progress (held), so that the creations queue up behind it as they would
+        // behind a real fsync.
+        CompletableFuture<Void> inProgress = writer.append(List.of(message("s0", 2)));
+        gated.awaitEntered();
+        List<CompletableFuture<Void>> creations = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            creations.add(writer.create(session("new" + i), sessionStart("new" + i)));
+        }
+        gated.open();
+
+        assertThat(inProgress).succeedsWithin(WAIT);
+        assertThat(CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+        for (int i = 0; i < 200; i++) {
+            assertThat(store.findSession("new" + i)).isPresent();
+            assertThat(store.readAfter("new" + i, 0, 10)).singleElement()
+                    .satisfies(e -> assertThat(e.type()).isEqualTo(dev.parley.protocol.EventType.SESSION_START));
+        }
+        assertThat(writer.eventsWritten()).isEqualTo(201);
+        assertThat(writer.batchesWritten()).as("commits for 200 creations and one append").isLessThan(200);
+    }
+
+    @Test
+    void a_session_creation_meeting_a_full_queue_is_refused_at_once_and_nothing_of_it_is_stored()
+            throws InterruptedException {
+        createSessions(1);
+        writer = new GroupCommitWriter(gated, 1);
+        CompletableFuture<Void> inProgress = writer.append(List.of(message("s0", 2)));
+        gated.awaitEntered();
+        CompletableFuture<Void> waiting = writer.create(session("queued"), sessionStart("queued"));
+
+        CompletableFuture<Void> refused = writer.create(session("refused"), sessionStart("refused"));
+
+        assertThat(refused).failsWithin(Duration.ZERO).withThrowableThat().havingCause()
+                .isInstanceOf(JournalFullException.class);
+        gated.open();
+        assertThat(inProgress).succeedsWithin(WAIT);
+        assertThat(waiting).succeedsWithin(WAIT);
+        assertThat(store.findSession("queued")).isPresent();
+        assertThat(store.findSession("refused")).isEmpty();
+    }
+
     private void createSessions(int count) {
         for (int s = 0; s < count; s++) {
             store.create(session("s" + s), sessionStart("s" + s));
@@ -289,7 +335,7 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public void append(List<StoredEvent> events) {
+        public void append(List<SessionRecord> newSessions, List<StoredEvent> events) {
             callSizes.add(events.size());
             entered.countDown();
             try {
@@ -298,7 +344,7 @@ class GroupCommitWriterTest {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted", e);
             }
-            delegate.append(events);
+            delegate.append(newSessions, events);
         }
 
         @Override

@@ -144,8 +144,8 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
     // ---- EventStore -------------------------------------------------------------------------
 
     @Override
-    public void append(List<StoredEvent> events) {
-        if (events.isEmpty()) {
+    public void append(List<SessionRecord> newSessions, List<StoredEvent> events) {
+        if (newSessions.isEmpty() && events.isEmpty()) {
             return;
         }
         // Parsed before the transaction so the write lock is not held while reading JSON.
@@ -154,12 +154,35 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
         for (StoredEvent e : events) {
             lastActivity.merge(e.sessionId(), e.timestamp().toEpochMilli(), Math::max);
         }
-        writer.inTransaction("append of " + events.size() + " events", c -> {
+        writer.inTransaction("append of " + newSessions.size() + " sessions and " + events.size() + " events", c -> {
+            insertSessions(c, newSessions);
             insertEvents(c, events);
             touchSessions(c, lastActivity);
             markEnded(c, ends.values());
             return null;
         });
+    }
+
+    private static void insertSessions(Connection c, List<SessionRecord> sessions) throws SQLException {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sessions (" + SESSION_COLUMNS + ", last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (SessionRecord session : sessions) {
+                ps.setString(1, session.id());
+                ps.setString(2, session.connectorId());
+                ps.setString(3, session.platform());
+                ps.setInt(4, session.streaming() ? 1 : 0);
+                ps.setLong(5, session.createdAt().toEpochMilli());
+                setNullableMillis(ps, 6, session.endedAt());
+                setNullableString(ps, 7, session.endReason() == null ? null : session.endReason().name());
+                // touchSessions raises it to the newest event of the batch (its SESSION_START).
+                ps.setLong(8, session.createdAt().toEpochMilli());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     private static void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
@@ -244,23 +267,7 @@ public final class SqliteStore implements EventStore, SessionStore, ConnectorSto
         if (!session.id().equals(sessionStart.sessionId())) {
             throw new IllegalArgumentException("session start belongs to " + sessionStart.sessionId());
         }
-        writer.inTransaction("create of session " + session.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO sessions (" + SESSION_COLUMNS + ", last_activity_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, session.id());
-                ps.setString(2, session.connectorId());
-                ps.setString(3, session.platform());
-                ps.setInt(4, session.streaming() ? 1 : 0);
-                ps.setLong(5, session.createdAt().toEpochMilli());
-                setNullableMillis(ps, 6, session.endedAt());
-                setNullableString(ps, 7, session.endReason() == null ? null : session.endReason().name());
-                ps.setLong(8, Math.max(session.createdAt().toEpochMilli(), sessionStart.timestamp().toEpochMilli()));
-                ps.executeUpdate();
-            }
-            insertEvents(c, List.of(sessionStart));
-            return null;
-        });
+        append(List.of(session), List.of(sessionStart));
     }
 
     @Override
