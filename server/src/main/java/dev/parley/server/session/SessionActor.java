@@ -477,17 +477,17 @@ public final class SessionActor {
      * user message is answered exactly once, and an echo means it is stored). A half-written stream
      * is closed, then the unanswered turn is asked again. Completed turns are recognised from the
      * journal (see {@link UnansweredTurns}), and this runs once per rebuild, so nothing is answered
-     * twice. Skipped when the session is about to end by inactivity anyway.
+     * twice. Nothing is asked when the session is about to end by inactivity anyway.
      */
     void resumeAgent() {
         submitInternal(outbox -> {
-            if (state.ended() || !lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now())) {
+            if (state.ended()) {
                 return;
             }
             UnansweredTurns owed = state.unanswered();
-            boolean aiListens = state.phase() == AgentPhase.JOINED; // as in onUserMessage
-            agent.resume(state.halfStreams(), aiListens && owed.greeting(),
-                    aiListens ? owed.userTexts() : List.of(), outbox);
+            boolean active = lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now());
+            boolean ask = active && state.phase() == AgentPhase.JOINED; // as in onUserMessage
+            agent.resume(state.halfStreams(), ask && owed.greeting(), ask ? owed.userTexts() : List.of(), outbox);
         });
     }
 
