@@ -135,8 +135,6 @@ class DurabilityTest {
         JsonNode echo = ws.nextOfType("EVENT_TYPE_USER_MESSAGE");
 
         first.destroy(); // SIGTERM: the JVM runs the shutdown hook
-        first.waitFor(30, TimeUnit.SECONDS);
-        System.out.println("FIRSTLOG\n" + Files.readString(dir.resolve("first.log")));
 
         assertThat(ws.awaitClose()).as("close code").isEqualTo(dev.parley.server.session.CloseCodes.SERVICE_RESTART);
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("the server exited").isTrue();
