@@ -83,6 +83,11 @@ public final class ParleyServer implements AutoCloseable {
     private static final int RATE_KEYS = 100_000;
     /** How long a graceful stop waits for sessions to finish their queued work and close their sockets. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Within STOP_TIMEOUT, how long running AI agent turns may go on so their replies are journaled
+     * and delivered before the 1012; a turn cut off after it is asked again by the next node.
+     */
+    private static final Duration AGENT_GRACE = Duration.ofSeconds(5);
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
@@ -344,8 +349,15 @@ public final class ParleyServer implements AutoCloseable {
      */
     private void stopGracefully(StopGate gate, HttpApi api) throws InterruptedException {
         gate.close();
+        var sessionsClosed = registry.closeAllForRestart().toCompletableFuture();
         try {
-            registry.closeAllForRestart().toCompletableFuture().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                sessionsClosed.get(AGENT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.info("AI agent turns still running after {}; cutting them off (the next node asks again)", AGENT_GRACE);
+                registry.endRestartGrace();
+                sessionsClosed.get(STOP_TIMEOUT.minus(AGENT_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (TimeoutException e) {
             LOG.warn("sessions did not finish their work within {}; closing their sockets now", STOP_TIMEOUT);
             registry.closeNowForRestart();

@@ -18,6 +18,7 @@ import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.HandoffRequest;
 import dev.parley.server.agent.ReplySink;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -43,12 +44,23 @@ final class AgentConversation {
     /** The stage of the turn being written, cancelled when an interruptible agent is interrupted. */
     private CompletableFuture<Void> running;
     private OpenMessage open;
+    /** A handoff was sent to the desk and its answer is not applied yet (a graceful stop waits for it). */
+    private boolean awaitingDesk;
 
     /** A message being written: its id, chunks sent so far, text so far. */
     private static final class OpenMessage {
-        final String messageId = Ids.messageId();
+        final String messageId;
         final StringBuilder text = new StringBuilder();
         int chunks;
+
+        OpenMessage() {
+            this(Ids.messageId(), 0);
+        }
+
+        OpenMessage(String messageId, int chunks) {
+            this.messageId = messageId;
+            this.chunks = chunks;
+        }
     }
 
     AgentConversation(SessionActor actor, Agent agent) {
@@ -75,6 +87,40 @@ final class AgentConversation {
         } else {
             startTurn(outbox, userText);
         }
+    }
+
+    /**
+     * Settles what the journal shows the agent still owes, once, when the actor was rebuilt (the
+     * node stopped or died mid-turn). A stream cut off half-way is closed first with an empty final
+     * chunk of the same message id, so clients stop waiting for it; then the greeting and the user
+     * messages nobody answered are asked again as normal turns, in order. An interruptible agent
+     * would have cancelled all but the newest, so only the newest is asked again.
+     */
+    void resume(List<SessionState.HalfStream> halfStreams, boolean greeting, List<String> userTexts, Outbox outbox) {
+        for (SessionState.HalfStream half : halfStreams) {
+            open = new OpenMessage(half.messageId(), half.lastChunk());
+            complete(outbox, List.of(), List.of());
+        }
+        List<String> asks = new ArrayList<>();
+        if (greeting) {
+            asks.add(null);
+        }
+        asks.addAll(userTexts);
+        if (asks.isEmpty()) {
+            return;
+        }
+        if (agent.interruptible(actor.record().connectorId())) {
+            asks.subList(0, asks.size() - 1).clear();
+        }
+        LOG.info("session {}: asking the AI agent again for {} unanswered turn(s) after a restart",
+                actor.record().id(), asks.size());
+        waitingUserTexts.addAll(asks.subList(1, asks.size())); // only the first can be the greeting (null)
+        startTurn(outbox, asks.get(0));
+    }
+
+    /** True while a turn runs, a user message waits for one, or the desk has yet to answer a handoff. */
+    boolean working() {
+        return busy || !waitingUserTexts.isEmpty() || awaitingDesk;
     }
 
     /** Cancels the turn being written: what was streamed is closed, later output of it is dropped. */
@@ -182,8 +228,12 @@ final class AgentConversation {
         actor.store(outbox, new PolyAgentLeft(), null, null);
         stop();
         var record = actor.record();
+        awaitingDesk = true;
         desk.get().enqueue(record.id(), record.connectorId(), request.queueName())
-                .whenComplete((result, failure) -> actor.submitInternal(o -> actor.handoffAnswered(o, result, failure)));
+                .whenComplete((result, failure) -> actor.submitInternal(o -> {
+                    awaitingDesk = false;
+                    actor.handoffAnswered(o, result, failure);
+                }));
     }
 
     private void end(Outbox outbox, EndReason reason) {

@@ -78,6 +78,8 @@ public final class SessionActor {
     private volatile boolean broken;
     /** Set when the node stops (see closeForRestart); the actor then does nothing more. */
     private volatile boolean stopped;
+    /** Completed once a graceful stop closed the session's sockets (or the journal failed under it). */
+    private final CompletableFuture<Void> restartClosed = new CompletableFuture<>();
     /**
      * The user sockets attached right now, kept beside lastFrameAt for closeNowForRestart, which
      * must reach them from outside the queue when a session's task is stuck. Changed inside the
@@ -97,6 +99,8 @@ public final class SessionActor {
      */
     private final Map<Connection, ReplayPump> catchingUp = new LinkedHashMap<>();
     private Instant lastClientActivity;
+    /** A graceful stop began: the session drains its agent turns, then closes (see closeForRestart). */
+    private boolean restarting;
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity) {
         this.record = record;
@@ -321,6 +325,13 @@ public final class SessionActor {
             outbox.sendTo(from, resent); // §13.5: same id, sequence and message id; sender only.
             return;
         }
+        if (restarting) {
+            // Draining for a graceful stop: nothing new is stored, so the client's resend (same
+            // client_event_id) after it reconnected is processed normally by the next node.
+            errorTo(outbox, from, ErrorMessages.HIGH_LOAD, "the server is restarting; resend after reconnecting",
+                    event.metadata());
+            return;
+        }
         if (!services.journal().hasRoom()) {
             // The journal is saturated. Refused before anything changes — no sequence taken, no
             // echo, no agent turn — so the client's resend (same client_event_id) is processed
@@ -483,23 +494,63 @@ public final class SessionActor {
 
     /**
      * The node is stopping gracefully. Runs after every task already queued, so what was accepted
-     * is journaled and its echoes are handed to the sockets first; then closes the session's sockets
-     * with 1012 (clients reconnect, to this node once restarted or to another, and resume from their
-     * cursor) and makes every later task a no-op, so nothing more is journaled. Idempotent.
+     * is journaled and its echoes are handed to the sockets first. If the AI agent is still answering
+     * (an LLM or webhook call, a stream with a chunk delay, a message waiting for its turn, a handoff
+     * waiting for the desk), the session drains: it refuses new client events with "high load" and
+     * waits until the agent is done and its output is journaled and delivered, or until
+     * {@link #endRestartGrace}. Then it closes the session's sockets with 1012 (clients reconnect, to
+     * this node once restarted or to another, and resume from their cursor) and makes every later
+     * task a no-op, so nothing more is journaled. A turn cut off here is asked again by the next
+     * actor of the session ({@link #resumeAgent}). Idempotent.
      *
      * @return completes once the sockets were told to close
      */
     public CompletionStage<Void> closeForRestart() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         queue.submit(() -> {
-            stopped = true;
-            agent.stop();
-            List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
-            lastFrameAt.clear();
-            stopReplays();
-            done.complete(null);
+            restarting = true;
+            if (stopped || broken || !agent.working()) {
+                finishRestart();
+            }
         });
-        return done;
+        return restartClosed;
+    }
+
+    /** The grace of a graceful stop is over: a session still draining closes now, cutting its turn off. */
+    public void endRestartGrace() {
+        queue.submit(() -> {
+            if (restarting) {
+                finishRestart();
+            }
+        });
+    }
+
+    private void finishRestart() {
+        stopped = true;
+        agent.stop();
+        List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
+        lastFrameAt.clear();
+        stopReplays();
+        restartClosed.complete(null);
+    }
+
+    /**
+     * Called once on a freshly rebuilt actor: settles what the journal shows the AI agent still
+     * owes, because the last node stopped or died between an echo and its reply (the brief: each
+     * user message is answered exactly once, and an echo means it is stored). A half-written stream
+     * is closed, then the unanswered turn is asked again. Completed turns are recognised from the
+     * journal (see {@link UnansweredTurns}), and this runs once per rebuild, so nothing is answered
+     * twice. Nothing is asked when the session is about to end by inactivity anyway.
+     */
+    void resumeAgent() {
+        submitInternal(outbox -> {
+            if (state.ended()) {
+                return;
+            }
+            UnansweredTurns owed = state.unanswered();
+            boolean active = lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now());
+            boolean ask = active && state.phase() == AgentPhase.JOINED; // as in onUserMessage
+            agent.resume(state.halfStreams(), ask && owed.greeting(), ask ? owed.userTexts() : List.of(), outbox);
+        });
     }
 
     /**
@@ -570,6 +621,9 @@ public final class SessionActor {
         }
         Outbox outbox = new Outbox();
         work.accept(outbox);
+        if (restarting && !agent.working()) {
+            outbox.then(this::finishRestart); // drained: close once this task's frames are out
+        }
         if (outbox.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -625,6 +679,7 @@ public final class SessionActor {
         List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.INTERNAL_ERROR, "storage failure"));
         lastFrameAt.clear();
         stopReplays();
+        restartClosed.complete(null); // a stop waiting for this session has nothing left to wait for
     }
 
     /** Every socket was told to close: their replays stop reading the journal. */

@@ -103,7 +103,11 @@ public final class SessionRegistry {
         List<StoredEvent> history = readAll(sessionId);
         Instant lastActivity = dormant.getOrDefault(sessionId, now());
         dormant.remove(sessionId);
-        return Optional.of(new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity));
+        SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity);
+        if (!closing) { // a stopping node starts no agent turn; the next node will
+            actor.resumeAgent(); // once per rebuild: the journal may show a turn the last node cut off
+        }
+        return Optional.of(actor);
     }
 
     private List<StoredEvent> readAll(String sessionId) {
@@ -170,7 +174,7 @@ public final class SessionRegistry {
 
     /**
      * The node is stopping: every live session closes its sockets with 1012 once its queued tasks
-     * are done ({@link SessionActor#closeForRestart}). Dormant sessions need nothing: their
+     * and its running agent turn are done, or at {@link #endRestartGrace} ({@link SessionActor#closeForRestart}). Dormant sessions need nothing: their
      * inactivity window starts afresh on the next node.
      *
      * @return completes when every live session has closed its sockets
@@ -183,6 +187,16 @@ public final class SessionRegistry {
                         .orElse(CompletableFuture.completedFuture(null))))
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(stops);
+    }
+
+    /**
+     * The agent grace of a graceful stop is over: sessions still waiting for an agent turn close
+     * their sockets with 1012 now; the turns they cut off are asked again after the restart.
+     */
+    public void endRestartGrace() {
+        live.values().stream()
+                .filter(future -> future.isDone() && !future.isCompletedExceptionally())
+                .forEach(future -> future.join().ifPresent(SessionActor::endRestartGrace));
     }
 
     /** After closeAllForRestart timed out: every live session closes its sockets with 1012 at once. */

@@ -21,6 +21,7 @@ import dev.parley.server.agent.Conversation.Turn;
 import dev.parley.server.store.StoredEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +39,19 @@ final class SessionState {
     private String liveAgentId;
     private final List<Turn> transcript = new ArrayList<>();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
-    /** Streamed text per message id until its last chunk. */
-    private final Map<String, StringBuilder> partialChunks = new HashMap<>();
+    /** Streamed messages without their last chunk yet, by message id, in the order they opened. */
+    private final Map<String, Partial> partialChunks = new LinkedHashMap<>();
+    private final UnansweredTurns unanswered = new UnansweredTurns();
+
+    /** A streamed message so far: its text and the index of its latest chunk. */
+    private static final class Partial {
+        final StringBuilder text = new StringBuilder();
+        int lastChunk;
+    }
+
+    /** A streamed message whose final chunk was never journaled (the node stopped or died mid-stream). */
+    record HalfStream(String messageId, int lastChunk) {
+    }
 
     static SessionState rebuild(List<StoredEvent> history) {
         SessionState state = new SessionState();
@@ -80,12 +92,15 @@ final class SessionState {
         } else if (payload instanceof LiveAgentMessage m) {
             transcript.add(new Turn(Speaker.LIVE_AGENT, m.text()));
         } else if (payload instanceof PolyAgentMessageChunk c) {
-            StringBuilder text = partialChunks.computeIfAbsent(c.messageId(), id -> new StringBuilder()).append(c.text());
+            Partial partial = partialChunks.computeIfAbsent(c.messageId(), id -> new Partial());
+            partial.text.append(c.text());
+            partial.lastChunk = c.chunkIndex();
             if (c.isComplete()) {
                 partialChunks.remove(c.messageId());
-                transcript.add(new Turn(Speaker.AI_AGENT, text.toString()));
+                transcript.add(new Turn(Speaker.AI_AGENT, partial.text.toString()));
             }
         }
+        unanswered.note(payload, phase);
     }
 
     /** Folds one journaled event in, while rebuilding from history. */
@@ -122,6 +137,18 @@ final class SessionState {
 
     List<Turn> transcript() {
         return List.copyOf(transcript);
+    }
+
+    /** Streamed messages still waiting for their final chunk, oldest first. */
+    List<HalfStream> halfStreams() {
+        List<HalfStream> open = new ArrayList<>();
+        partialChunks.forEach((id, p) -> open.add(new HalfStream(id, p.lastChunk)));
+        return open;
+    }
+
+    /** What the AI agent still owes, as of the last event folded in. */
+    UnansweredTurns unanswered() {
+        return unanswered;
     }
 
     String echoOf(String clientEventId) {

@@ -98,7 +98,8 @@ class DurabilityTest {
             again.say("are you still there?", "after-restart");
             JsonNode echo = again.nextOfType("EVENT_TYPE_USER_MESSAGE");
             assertThat(echo.path("metadata").path("custom").path("client_event_id").asText()).isEqualTo("after-restart");
-            assertThat(echo.path("sequence").asLong()).as("the next sequence").isEqualTo(last + 1);
+            // The restarted node may first append the replies to messages the kill left unanswered.
+            assertThat(echo.path("sequence").asLong()).as("a later sequence").isGreaterThan(last);
             JsonNode reply = again.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
             assertThat(reply.path("sequence").asLong()).isGreaterThan(echo.path("sequence").asLong());
 
@@ -106,7 +107,7 @@ class DurabilityTest {
             try (WsClient reader = WsClient.connect(baseUrl, sessionId, token, String.valueOf(last))) {
                 List<JsonNode> after = replayAll(reader);
                 assertThat(after).extracting(e -> e.path("id").asText())
-                        .startsWith(echo.path("id").asText()).contains(reply.path("id").asText());
+                        .contains(echo.path("id").asText(), reply.path("id").asText());
                 for (int i = 0; i < after.size(); i++) {
                     assertThat(after.get(i).path("sequence").asLong()).isEqualTo(last + 1 + i);
                 }
@@ -131,7 +132,7 @@ class DurabilityTest {
         WsClient ws = WsClient.connect(baseUrl, sessionId, token, null);
         ws.replay();
         ws.join();
-        ws.say("see you after the redeploy", "before-sigterm");
+        ws.say("one more question after the redeploy", "before-sigterm"); // not a goodbye: that would end the session
         JsonNode echo = ws.nextOfType("EVENT_TYPE_USER_MESSAGE");
 
         first.destroy(); // SIGTERM: the JVM runs the shutdown hook

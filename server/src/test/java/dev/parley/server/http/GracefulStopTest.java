@@ -13,6 +13,7 @@ import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -95,6 +96,33 @@ class GracefulStopTest {
 
         assertThat(a.awaitClose()).isEqualTo(CloseCodes.SERVICE_RESTART);
         assertThat(b.awaitClose()).isEqualTo(CloseCodes.SERVICE_RESTART);
+    }
+
+    @Test
+    void aGracefulStopLetsTheAgentFinishItsStreamedReplyAndDeliversItBeforeServiceRestart() {
+        TestServer first = TestServer.start(dataDir, config -> config.withStreamChunkDelay(Duration.ofMillis(100)));
+        open.add(first);
+        WsClient ws = first.newSession(true);
+        ws.replay();
+        ws.join();
+        Frames.readUntilAgentReply(ws); // the streamed greeting
+        ws.say("what are your hours?", "before-stop");
+        Frames.readUntil(ws, f -> type(f).equals("EVENT_TYPE_USER_MESSAGE"));
+
+        first.close(); // while the reply is still being streamed, a delta every 100 ms
+
+        assertThat(ws.awaitClose()).as("close code").isEqualTo(CloseCodes.SERVICE_RESTART);
+        List<JsonNode> beforeClose = ws.unread();
+        assertThat(beforeClose).as("the whole reply came before the close").anyMatch(Frames::isAgentReplyEnd);
+        assertThat(Frames.isAgentReplyEnd(beforeClose.get(beforeClose.size() - 1)))
+                .as("nothing after the reply's last chunk").isTrue();
+
+        TestServer second = start();
+        try (WsClient back = WsClient.connect(second.baseUrl(), ws.sessionId(), ws.accessToken(), "0")) {
+            List<JsonNode> all = replayAll(back);
+            back.assertNoMoreEvents(); // the next node owes nothing: it asks the agent nothing
+            assertThat(all.stream().filter(Frames::isAgentReplyEnd).count()).as("greeting and one reply").isEqualTo(2);
+        }
     }
 
     /** Every event of the connect-time replay: batches end when a heartbeat probe comes back. */

@@ -2,7 +2,10 @@ package dev.parley.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.ErrorMessages;
 import dev.parley.protocol.RawJson;
+import dev.parley.protocol.client.Heartbeat;
 import dev.parley.protocol.client.RequestAgentJoin;
 import dev.parley.protocol.client.UserMessage;
 import dev.parley.server.agent.scripted.FlowLoader;
@@ -34,6 +37,8 @@ class RestartCoreTest {
     private GroupCommitWriter journal;
     private ExecutorService executor;
     private SessionRegistry registry;
+    private ManualScheduler time;
+    private SessionSettings settings;
     private final RecordingConnection c = new RecordingConnection();
 
     @BeforeEach
@@ -42,9 +47,9 @@ class RestartCoreTest {
         port = new ControllableStore(store);
         journal = new GroupCommitWriter(port, 100);
         executor = Executors.newFixedThreadPool(2);
-        ManualScheduler time = new ManualScheduler();
+        time = new ManualScheduler();
         store.upsertConnector(new Connector("con_1", "hash", "example.com", time.now(), null));
-        SessionSettings settings = new SessionSettings(30, Duration.ofMinutes(2), Duration.ofMinutes(10), 3, 16,
+        settings = new SessionSettings(30, Duration.ofMinutes(2), Duration.ofMinutes(10), 3, 16,
                 () -> () -> true);
         registry = new SessionRegistry(new SessionServices(journal, store,
                 new ScriptedAgent(FlowLoader.demo(), time, Duration.ZERO), time.clock(), executor, settings), store);
@@ -106,5 +111,73 @@ class RestartCoreTest {
 
         assertThat(c.awaitClose()).isEqualTo(CloseCodes.SERVICE_RESTART);
         assertThat(stopped).isNotDone();
+    }
+
+    /** A streaming session whose scripted replies come one delta per second of virtual time. */
+    private SessionActor joinedStreamingSession() {
+        SessionRegistry streaming = new SessionRegistry(new SessionServices(journal, store,
+                new ScriptedAgent(FlowLoader.demo(), time, Duration.ofSeconds(1)), time.clock(), executor, settings), store);
+        registry = streaming;
+        SessionActor session = streaming.find(streaming.create("con_1", "web", true).toCompletableFuture().join().id())
+                .toCompletableFuture().join().orElseThrow();
+        session.attach(c, 0);
+        c.replay();
+        session.receive(c, new RequestAgentJoin(null, null));
+        c.next("REQUEST_POLY_AGENT_JOIN");
+        c.next("POLY_AGENT_JOINED");
+        c.next("POLY_AGENT_THINKING");
+        JsonNode chunk = c.next("POLY_AGENT_MESSAGE_CHUNK");
+        while (!chunk.path("payload").path("is_complete").asBoolean()) {
+            time.advance(Duration.ofSeconds(1));
+            chunk = c.next("POLY_AGENT_MESSAGE_CHUNK");
+        }
+        return session;
+    }
+
+    @Test
+    void theStopLetsARunningScriptedReplyFinishAndDeliversItBeforeServiceRestart() {
+        SessionActor session = joinedStreamingSession();
+        session.receive(c, message("m1"));
+        c.next("USER_MESSAGE");
+        c.next("POLY_AGENT_THINKING");
+        String messageId = c.next("POLY_AGENT_MESSAGE_CHUNK").path("payload").path("message_id").asText();
+
+        CompletableFuture<Void> stopped = registry.closeAllForRestart().toCompletableFuture();
+        session.receive(c, new Heartbeat(null, null));
+        c.next("HEARTBEAT"); // the stop task ran: the session drains instead of closing
+
+        assertThat(c.closed).as("closed while the agent still writes").isNotDone();
+        JsonNode chunk;
+        do {
+            time.advance(Duration.ofSeconds(1));
+            chunk = c.next("POLY_AGENT_MESSAGE_CHUNK");
+            assertThat(chunk.path("payload").path("message_id").asText()).isEqualTo(messageId);
+        } while (!chunk.path("payload").path("is_complete").asBoolean());
+        assertThat(c.awaitClose()).isEqualTo(CloseCodes.SERVICE_RESTART);
+        assertThat(stopped).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(c.nothingQueued()).isTrue();
+        assertThat(store.readAfter(session.record().id(), 0, 1000)).last()
+                .satisfies(e -> assertThat(e.json()).contains("\"is_complete\":true"));
+    }
+
+    @Test
+    void whileTheStopWaitsForTheAgentANewMessageIsRefusedWithHighLoadAndNotStored() {
+        SessionActor session = joinedStreamingSession();
+        session.receive(c, message("m1"));
+        c.next("USER_MESSAGE");
+        c.next("POLY_AGENT_THINKING");
+        c.next("POLY_AGENT_MESSAGE_CHUNK");
+        registry.closeAllForRestart();
+        long head = store.headSequence(session.record().id());
+
+        session.receive(c, message("m2"));
+
+        JsonNode refused = c.next("SYSTEM_MESSAGE");
+        assertThat(refused.path("payload").path("message").asText()).isEqualTo(ErrorMessages.HIGH_LOAD);
+        assertThat(refused.path("metadata").path("custom").path("client_event_id").asText()).isEqualTo("m2");
+        assertThat(store.findByClientEventId(session.record().id(), "m2")).isEmpty();
+        assertThat(store.headSequence(session.record().id())).isEqualTo(head);
+        registry.endRestartGrace();
+        assertThat(c.awaitClose()).isEqualTo(CloseCodes.SERVICE_RESTART);
     }
 }

@@ -299,37 +299,6 @@ class SessionCoreTest {
         return session;
     }
 
-    /** An agent whose replies the test writes by hand, holding each turn open until told. */
-    private static final class HandDrivenAgent implements dev.parley.server.agent.Agent {
-        final java.util.concurrent.BlockingQueue<dev.parley.server.agent.ReplySink> sinks =
-                new java.util.concurrent.LinkedBlockingQueue<>();
-        final java.util.concurrent.BlockingQueue<java.util.concurrent.CompletableFuture<Void>> turns =
-                new java.util.concurrent.LinkedBlockingQueue<>();
-        final java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public dev.parley.server.agent.AgentProfile profile() {
-            return new dev.parley.server.agent.AgentProfile("Hand", "https://example.com/h.png");
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> greet(dev.parley.server.agent.Conversation c,
-                                                                dev.parley.server.agent.ReplySink sink) {
-            sink.message("hello", java.util.List.of(), java.util.List.of());
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<Void> reply(dev.parley.server.agent.Conversation c, String text,
-                                                                dev.parley.server.agent.ReplySink sink) {
-            asked.add(text);
-            java.util.concurrent.CompletableFuture<Void> turn = new java.util.concurrent.CompletableFuture<>();
-            sinks.add(sink);
-            turns.add(turn);
-            return turn;
-        }
-    }
-
     @Test
     void aUserMessageDuringAStreamedReplyWaitsForItAndRepliesNeverInterleave() throws Exception {
         HandDrivenAgent hand = new HandDrivenAgent();
