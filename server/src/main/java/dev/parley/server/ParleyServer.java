@@ -39,7 +39,7 @@ import dev.parley.server.session.SessionServices;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.GroupCommitWriter;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
 import dev.parley.server.time.ExecutorScheduler;
 import dev.parley.server.time.Scheduler;
 import io.vertx.core.Vertx;
@@ -87,7 +87,8 @@ public final class ParleyServer implements AutoCloseable {
 
     private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock) {
         own(dataDirLock);
-        SqliteStore store = own(SqliteStore.open(config.dataDir()));
+        // store.kind: the data directory's SQLite file, or PostgreSQL (the data directory stays locked either way).
+        NodeStore store = own(StoreFactory.open(config));
         GroupCommitWriter journal = own(new GroupCommitWriter(store, 50_000));
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), named("parley-session"));
@@ -238,7 +239,8 @@ public final class ParleyServer implements AutoCloseable {
             close();
             throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
-        LOG.info("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port, config.dataDir().toAbsolutePath());
+        LOG.info("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port,
+                config.store().isPostgres() ? config.store().url() : config.dataDir().toAbsolutePath());
     }
 
     /** Starts a node with the system clock. */

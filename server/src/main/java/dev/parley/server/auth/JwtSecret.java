@@ -14,7 +14,8 @@ import java.util.Base64;
 /**
  * The HS256 key for access tokens. Kept in {@code <dataDir>/jwt.secret} (URL-safe base64 of 32
  * random bytes, mode 0600 where the file system is POSIX) so tokens stay valid across restarts,
- * unless the operator supplies one through {@code PARLEY_JWT_SECRET}. The connector-token hash key is
+ * unless the operator supplies one through {@code PARLEY_JWT_SECRET} (or {@code PARLEY_JWT_SECRET_FILE}),
+ * which PostgreSQL mode requires. The connector-token hash key is
  * derived from it too ({@link ConnectorTokenHasher}), so replacing it invalidates connector tokens.
  */
 public final class JwtSecret {
@@ -25,6 +26,11 @@ public final class JwtSecret {
 
     /** The configured secret ({@code PARLEY_JWT_SECRET}) if there is one, else the data directory's. */
     public static byte[] forConfig(ParleyConfig config) {
+        if (config.jwtSecret() == null && config.store().isPostgres()) {
+            // Several nodes share one database: a key made up by each node would split them.
+            throw new IllegalStateException("store.kind postgres needs a secret shared by all nodes:"
+                    + " set PARLEY_JWT_SECRET or PARLEY_JWT_SECRET_FILE");
+        }
         return config.jwtSecret() != null ? config.jwtSecret().clone() : loadOrCreate(config.dataDir());
     }
 
