@@ -250,6 +250,7 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a node on an injected clock (tests move time with it). */
     public static ParleyServer start(ParleyConfig config, Clock clock) {
+        JwtSecret.requireSharedIfClustered(config); // before anything is opened
         // First of all: a second server on this directory is refused before it touches anything.
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {

@@ -26,12 +26,21 @@ public final class JwtSecret {
 
     /** The configured secret ({@code PARLEY_JWT_SECRET}) if there is one, else the data directory's. */
     public static byte[] forConfig(ParleyConfig config) {
+        requireSharedIfClustered(config);
+        return config.jwtSecret() != null ? config.jwtSecret().clone() : loadOrCreate(config.dataDir());
+    }
+
+    /**
+     * Refuses PostgreSQL mode without a configured secret: several nodes share one database, and a
+     * key made up by each node would split them (tokens of one node refused by the next).
+     *
+     * @throws IllegalStateException naming the settings to use
+     */
+    public static void requireSharedIfClustered(ParleyConfig config) {
         if (config.jwtSecret() == null && config.store().isPostgres()) {
-            // Several nodes share one database: a key made up by each node would split them.
             throw new IllegalStateException("store.kind postgres needs a secret shared by all nodes:"
                     + " set PARLEY_JWT_SECRET or PARLEY_JWT_SECRET_FILE");
         }
-        return config.jwtSecret() != null ? config.jwtSecret().clone() : loadOrCreate(config.dataDir());
     }
 
     /** Reads {@code <dataDir>/jwt.secret}, creating the directory and a new random secret if needed. */

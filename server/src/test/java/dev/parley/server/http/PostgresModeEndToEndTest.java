@@ -1,6 +1,7 @@
 package dev.parley.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.StoreFactory;
@@ -126,6 +127,16 @@ class PostgresModeEndToEndTest {
             assertThat(m.find()).as("token line in %s", out).isTrue();
             assertThat(server.rest().accessToken(m.group(1), "yourcompany.com")).isNotBlank();
         }
+    }
+
+    @Test
+    void aServerOnPostgresWithoutASharedSecretRefusesToStartBeforeOpeningAnything() {
+        Path dataDir = dir.resolve("unused");
+
+        assertThatThrownBy(() -> TestServer.start(dataDir, c -> c.withStore(db.storeConfig())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PARLEY_JWT_SECRET");
+        assertThat(dataDir).as("not even the data directory").doesNotExist();
     }
 
     private static long storedEvents(String sessionId) throws Exception {
