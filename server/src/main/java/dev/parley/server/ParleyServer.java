@@ -40,7 +40,7 @@ import dev.parley.server.session.SessionServices;
 import dev.parley.server.session.SessionSettings;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.GroupCommitWriter;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
 import dev.parley.server.time.ExecutorScheduler;
 import dev.parley.server.time.Scheduler;
 import dev.parley.server.http.HttpListener;
@@ -97,7 +97,8 @@ public final class ParleyServer implements AutoCloseable {
 
     private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock) {
         own(dataDirLock);
-        SqliteStore store = own(SqliteStore.open(config.dataDir()));
+        // store.kind: the data directory's SQLite file, or PostgreSQL (the data directory stays locked either way).
+        NodeStore store = own(StoreFactory.open(config));
         GroupCommitWriter journal = own(new GroupCommitWriter(store, config.capacity().journalQueue()));
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), named("parley-session"));
@@ -256,7 +257,8 @@ public final class ParleyServer implements AutoCloseable {
             close();
             throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
-        LOG.info("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port, config.dataDir().toAbsolutePath());
+        LOG.info("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port,
+                config.store().isPostgres() ? config.store().url() : config.dataDir().toAbsolutePath());
     }
 
     /**
@@ -291,6 +293,7 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a node on an injected clock (tests move time with it). */
     public static ParleyServer start(ParleyConfig config, Clock clock) {
+        JwtSecret.requireSharedIfClustered(config); // before anything is opened
         // First of all: a second server on this directory is refused before it touches anything.
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {

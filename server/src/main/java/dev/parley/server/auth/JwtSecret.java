@@ -14,7 +14,8 @@ import java.util.Base64;
 /**
  * The HS256 key for access tokens. Kept in {@code <dataDir>/jwt.secret} (URL-safe base64 of 32
  * random bytes, mode 0600 where the file system is POSIX) so tokens stay valid across restarts,
- * unless the operator supplies one through {@code PARLEY_JWT_SECRET}. The connector-token hash key is
+ * unless the operator supplies one through {@code PARLEY_JWT_SECRET} (or {@code PARLEY_JWT_SECRET_FILE}),
+ * which PostgreSQL mode requires. The connector-token hash key is
  * derived from it too ({@link ConnectorTokenHasher}), so replacing it invalidates connector tokens.
  */
 public final class JwtSecret {
@@ -25,7 +26,21 @@ public final class JwtSecret {
 
     /** The configured secret ({@code PARLEY_JWT_SECRET}) if there is one, else the data directory's. */
     public static byte[] forConfig(ParleyConfig config) {
+        requireSharedIfClustered(config);
         return config.jwtSecret() != null ? config.jwtSecret().clone() : loadOrCreate(config.dataDir());
+    }
+
+    /**
+     * Refuses PostgreSQL mode without a configured secret: several nodes share one database, and a
+     * key made up by each node would split them (tokens of one node refused by the next).
+     *
+     * @throws IllegalStateException naming the settings to use
+     */
+    public static void requireSharedIfClustered(ParleyConfig config) {
+        if (config.jwtSecret() == null && config.store().isPostgres()) {
+            throw new IllegalStateException("store.kind postgres needs a secret shared by all nodes:"
+                    + " set PARLEY_JWT_SECRET or PARLEY_JWT_SECRET_FILE");
+        }
     }
 
     /** Reads {@code <dataDir>/jwt.secret}, creating the directory and a new random secret if needed. */

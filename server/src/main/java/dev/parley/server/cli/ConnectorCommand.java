@@ -43,11 +43,11 @@ final class ConnectorCommand {
         public Integer call() throws Exception {
             // Same precedence as `serve` (file, environment, flag), so both find the same directory.
             config = context.configLoader().load(context.env(), ConfigOverrides.dataDirOnly(dataDir));
-            return withStore(context.storeOpener(), config.dataDir());
+            return withStore(context.storeOpener());
         }
 
-        private <S extends ConnectorStore & AutoCloseable> int withStore(StoreOpener<S> opener, Path dir) throws Exception {
-            try (S store = opener.open(dir)) {
+        private <S extends ConnectorStore & AutoCloseable> int withStore(StoreOpener<S> opener) throws Exception {
+            try (S store = opener.open(config)) {
                 return run(store, spec.commandLine().getOut(), spec.commandLine().getErr());
             }
         }

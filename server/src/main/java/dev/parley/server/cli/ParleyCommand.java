@@ -1,7 +1,5 @@
 package dev.parley.server.cli;
 
-import dev.parley.server.store.sqlite.SqliteStore;
-
 import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.ConfigLoader;
 import java.security.SecureRandom;
@@ -24,7 +22,7 @@ public final class ParleyCommand {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
-        CliContext context = new CliContext(SqliteStore::open, ConfigLoader.standard(), System.getenv(),
+        CliContext context = new CliContext(dev.parley.server.StoreFactory::open, ConfigLoader.standard(), System.getenv(),
                 Clock.systemUTC(), new SecureRandom());
         System.exit(commandLine(context).execute(args));
     }

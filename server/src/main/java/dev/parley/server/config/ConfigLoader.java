@@ -30,6 +30,12 @@ public final class ConfigLoader {
     public static final String ENV_FLOW_FILE = "PARLEY_FLOW_FILE";
     public static final String ENV_JWT_SECRET = "PARLEY_JWT_SECRET";
     public static final String ENV_DESK_ENABLED = "PARLEY_DESK_ENABLED";
+    public static final String ENV_JWT_SECRET_FILE = "PARLEY_JWT_SECRET_FILE";
+    public static final String ENV_STORE_KIND = "PARLEY_STORE_KIND";
+    public static final String ENV_STORE_URL = "PARLEY_STORE_URL";
+    public static final String ENV_STORE_USER = "PARLEY_STORE_USER";
+    public static final String ENV_STORE_PASSWORD_FILE = "PARLEY_STORE_PASSWORD_FILE";
+    public static final String ENV_STORE_POOL_SIZE = "PARLEY_STORE_POOL_SIZE";
 
     private final Path defaultFile;
 
@@ -57,6 +63,7 @@ public final class ConfigLoader {
         applyFlags(flags, s);
         s.validate();
         s.resolveAgents(env);
+        s.resolveStore(env);
         return s.toConfig();
     }
 
@@ -87,6 +94,16 @@ public final class ConfigLoader {
         // Used as raw UTF-8 bytes: any string of 32+ bytes works, e.g. `openssl rand -base64 32`.
         ifSet(env, ENV_JWT_SECRET, v -> s.jwtSecret = v.getBytes(StandardCharsets.UTF_8));
         ifSet(env, ENV_DESK_ENABLED, v -> s.deskEnabled(bool(v, ENV_DESK_ENABLED)));
+        if (isSet(env.get(ENV_JWT_SECRET)) && isSet(env.get(ENV_JWT_SECRET_FILE))) {
+            throw new ConfigException("set " + ENV_JWT_SECRET + " or " + ENV_JWT_SECRET_FILE + ", not both");
+        }
+        ifSet(env, ENV_JWT_SECRET_FILE, v -> s.jwtSecretFromFile(Path.of(v)));
+        ifSet(env, ENV_STORE_KIND, v -> s.store = s.store.withKind(StoreConfig.Kind.parse(v).orElseThrow(() ->
+                new ConfigException(ENV_STORE_KIND + " must be sqlite or postgres, got '" + v + "'"))));
+        ifSet(env, ENV_STORE_URL, v -> s.store = s.store.withUrl(v));
+        ifSet(env, ENV_STORE_USER, v -> s.store = s.store.withUser(v));
+        ifSet(env, ENV_STORE_PASSWORD_FILE, v -> s.store = s.store.withPasswordSources(null, Path.of(v)));
+        ifSet(env, ENV_STORE_POOL_SIZE, v -> s.store = s.store.withPoolSize(integer(v, ENV_STORE_POOL_SIZE)));
     }
 
     private static void applyFlags(ConfigOverrides f, Settings s) {

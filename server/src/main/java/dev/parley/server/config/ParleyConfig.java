@@ -15,6 +15,7 @@ import java.time.Duration;
  *     load or create {@code <dataDir>/jwt.secret}; an array, so it never shows in {@code toString}
  * @param agents which AI agent answers which connector ({@code agents:}); the scripted agent's own
  *     settings stay {@code flowFile} and {@code streamChunkDelay} ({@code agent:})
+ * @param store where sessions, the journal, connectors and the desk live ({@code store:}): SQLite by default
  */
 public record ParleyConfig(
         String bindAddress,
@@ -39,7 +40,8 @@ public record ParleyConfig(
         HandshakeFailureLimits handshakeFailures,
         HttpTimeouts httpTimeouts,
         Outbound outbound,
-        Capacity capacity) {
+        Capacity capacity,
+        StoreConfig store) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -115,7 +117,8 @@ public record ParleyConfig(
             HandshakeFailureLimits.DEFAULTS,
             HttpTimeouts.DEFAULTS,
             Outbound.DEFAULTS,
-            Capacity.DEFAULTS);
+            Capacity.DEFAULTS,
+            StoreConfig.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -173,6 +176,15 @@ public record ParleyConfig(
 
     public ParleyConfig withAccessTokenLifetime(Duration value) {
         return copy(s -> s.accessTokenLifetime = value);
+    }
+
+    public ParleyConfig withStore(StoreConfig value) {
+        return copy(s -> s.store = value);
+    }
+
+    /** The HS256 key as {@code PARLEY_JWT_SECRET} would give it (nodes of one cluster share it). */
+    public ParleyConfig withJwtSecret(byte[] value) {
+        return copy(s -> s.jwtSecret = value == null ? null : value.clone());
     }
 
     /** A copy with some settings changed; one place knows the field list (Settings), not every wither. */

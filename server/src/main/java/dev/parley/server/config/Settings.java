@@ -37,6 +37,7 @@ final class Settings {
     ParleyConfig.HttpTimeouts httpTimeouts;
     ParleyConfig.Outbound outbound;
     ParleyConfig.Capacity capacity;
+    StoreConfig store;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -62,6 +63,7 @@ final class Settings {
         httpTimeouts = c.httpTimeouts();
         outbound = c.outbound();
         capacity = c.capacity();
+        store = c.store();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -102,6 +104,46 @@ final class Settings {
         check(jwtSecret == null || jwtSecret.length >= MIN_JWT_SECRET_BYTES,
                 "PARLEY_JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES + " bytes (256 bits)");
         validateDesk();
+        validateStore();
+    }
+
+    /**
+     * PostgreSQL mode is the multi-node mode: every node must hash connector tokens and sign access
+     * tokens with the same key, so a per-node {@code <dataDir>/jwt.secret} is not good enough there.
+     */
+    private void validateStore() {
+        if (!store.isPostgres()) {
+            return;
+        }
+        check(store.url() != null && store.url().startsWith("jdbc:postgresql://"),
+                "store.url must be a jdbc:postgresql://host:port/database URL when store.kind is postgres, got "
+                        + (store.url() == null ? "nothing" : "'" + store.url() + "'"));
+        check(!store.url().toLowerCase(java.util.Locale.ROOT).contains("password="),
+                "store.url must not carry the password: name an environment variable with store.password_env"
+                        + " or a file with store.password_file");
+        check(store.poolSize() >= 1 && store.poolSize() <= 1000, "store.pool_size must be between 1 and 1000, got "
+                + store.poolSize());
+        check(store.passwordEnv() == null || store.passwordFile() == null,
+                "store: set password_env or password_file, not both");
+        check(jwtSecret != null, "store.kind postgres needs a secret shared by all nodes: set "
+                + ConfigLoader.ENV_JWT_SECRET + " or " + ConfigLoader.ENV_JWT_SECRET_FILE
+                + " (32 bytes or more, e.g. `openssl rand -base64 32`)");
+    }
+
+    /** Reads the PostgreSQL password from the environment or its file (nothing to read for SQLite). */
+    void resolveStore(java.util.Map<String, String> env) {
+        if (!store.isPostgres() || store.password() != null) {
+            return;
+        }
+        Secret password = store.passwordEnv() != null ? fromEnv(env, store.passwordEnv(), "store.password_env")
+                : store.passwordFile() != null ? new Secret(readFile(store.passwordFile(), "store.password_file"))
+                : null; // trust or peer authentication needs none
+        store = store.withPassword(password);
+    }
+
+    /** {@code PARLEY_JWT_SECRET_FILE}: the file's text, used as raw UTF-8 bytes like {@code PARLEY_JWT_SECRET}. */
+    void jwtSecretFromFile(Path file) {
+        jwtSecret = readFile(file, ConfigLoader.ENV_JWT_SECRET_FILE).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void validateDesk() {
@@ -125,7 +167,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store);
     }
 
     /**

@@ -24,7 +24,7 @@ final class YamlConfigReader {
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
             "max_text_chars", "rate_limits", "agent", "agents", "desk", "http", "outbound",
-            "event_loops", "journal_queue_capacity");
+            "event_loops", "journal_queue_capacity", "store");
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
@@ -74,6 +74,26 @@ final class YamlConfigReader {
         if (has(root, "agent")) agent(root.get("agent"), s);
         if (has(root, "desk")) desk(root.get("desk"), s);
         if (has(root, "agents")) agents(root.get("agents"), s);
+        if (has(root, "store")) store(root.get("store"), s);
+    }
+
+    /** {@code store}: each key left out keeps its default; the password only by reference. */
+    private void store(JsonNode node, Settings s) {
+        inlineSecret(node, "store.", "password", "password_env", "password_file");
+        mapping(node, "store.", Set.of("kind", "url", "user", "password_env", "password_file", "pool_size"));
+        StoreConfig c = s.store;
+        if (has(node, "kind")) {
+            String name = text(node.get("kind"), "store.kind");
+            c = c.withKind(StoreConfig.Kind.parse(name).orElseThrow(() ->
+                    new ConfigException(file + ": 'store.kind' must be sqlite or postgres, got '" + name + "'")));
+        }
+        if (has(node, "url")) c = c.withUrl(text(node.get("url"), "store.url").strip());
+        if (has(node, "user")) c = c.withUser(text(node.get("user"), "store.user"));
+        if (has(node, "password_env") || has(node, "password_file")) {
+            c = c.withPasswordSources(optional(node, "password_env", "store."), optionalPath(node, "password_file", "store."));
+        }
+        if (has(node, "pool_size")) c = c.withPoolSize(integer(node.get("pool_size"), "store.pool_size"));
+        s.store = c;
     }
 
     private void agents(JsonNode node, Settings s) {

@@ -64,7 +64,8 @@ class JwtSecretTest {
                 Duration.ofHours(1), 10, 100, ParleyConfig.DEFAULTS.sessionMessageRate(), ParleyConfig.DEFAULTS.httpRate(),
                 null, Duration.ZERO, configured, dev.parley.server.config.DeskConfig.DISABLED,
                 dev.parley.server.config.AgentsConfig.DEFAULTS, ParleyConfig.HandshakeFailureLimits.DEFAULTS,
-                ParleyConfig.HttpTimeouts.DEFAULTS, ParleyConfig.Outbound.DEFAULTS, ParleyConfig.Capacity.DEFAULTS);
+                ParleyConfig.HttpTimeouts.DEFAULTS, ParleyConfig.Outbound.DEFAULTS, ParleyConfig.Capacity.DEFAULTS,
+                dev.parley.server.config.StoreConfig.DEFAULTS);
 
         assertThat(JwtSecret.forConfig(withSecret)).isEqualTo(configured);
         assertThat(dir.resolve("jwt.secret")).doesNotExist();

@@ -39,7 +39,7 @@ class AgentCommandTest {
     private int run(String stdin, String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        StoreOpener<SqliteStore> opener = SqliteStore::open;
+        StoreOpener<SqliteStore> opener = c -> SqliteStore.open(c.dataDir());
         CliContext context = new CliContext(opener, new ConfigLoader(dir.resolve("parley.yaml")),
                 Map.of("PARLEY_DATA_DIR", dir.toString()), MutableClock.at("2026-03-01T10:00:00Z"), new SecureRandom(),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), 4);

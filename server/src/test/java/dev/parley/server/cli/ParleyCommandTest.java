@@ -38,8 +38,8 @@ class ParleyCommandTest {
     private int run(String... args) {
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        StoreOpener<InMemoryConnectorStore> opener = dataDir -> {
-            openedDirs.add(dataDir);
+        StoreOpener<InMemoryConnectorStore> opener = config -> {
+            openedDirs.add(config.dataDir());
             return store;
         };
         CliContext context = new CliContext(opener, new ConfigLoader(dir.resolve("parley.yaml")),

@@ -92,7 +92,7 @@ class DataDirFileModesTest {
     /** Runs {@code admin connector create} on {@code data} as the admin CLI does; returns the token printed. */
     private String createConnectorWithTheCli(Map<String, String> env) {
         StringWriter out = new StringWriter();
-        StoreOpener<SqliteStore> opener = SqliteStore::open;
+        StoreOpener<SqliteStore> opener = c -> SqliteStore.open(c.dataDir());
         CliContext context = new CliContext(opener, new ConfigLoader(tmp.resolve("parley.yaml")), env,
                 MutableClock.at("2026-03-01T10:00:00Z"), new SecureRandom());
         CommandLine cli = ParleyCommand.commandLine(context);

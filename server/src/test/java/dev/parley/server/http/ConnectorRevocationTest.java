@@ -159,7 +159,7 @@ class ConnectorRevocationTest {
 
     /** The `parley` command as its main method builds it: a store of its own on the data directory. */
     private String cli(String... args) {
-        CliContext context = new CliContext(SqliteStore::open, new ConfigLoader(cliConfigDir.resolve("parley.yaml")),
+        CliContext context = new CliContext(c -> SqliteStore.open(c.dataDir()), new ConfigLoader(cliConfigDir.resolve("parley.yaml")),
                 Map.of(), Clock.systemUTC(), new SecureRandom());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

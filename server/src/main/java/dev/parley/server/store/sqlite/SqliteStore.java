@@ -6,13 +6,11 @@ import dev.parley.protocol.EndReason;
 import dev.parley.protocol.EventType;
 import dev.parley.server.datadir.OwnerOnly;
 import dev.parley.server.desk.DeskAgent;
-import dev.parley.server.desk.DeskStore;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.store.Connector;
-import dev.parley.server.store.ConnectorStore;
-import dev.parley.server.store.EventStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.store.SessionEndMark;
 import dev.parley.server.store.SessionRecord;
-import dev.parley.server.store.SessionStore;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.StoredEvent;
 import java.io.UncheckedIOException;
@@ -43,7 +41,7 @@ import org.sqlite.SQLiteDataSource;
  * may be written by another process (the admin CLI) at the same time: that process's writes wait
  * on SQLite's busy timeout rather than failing.
  */
-public final class SqliteStore implements EventStore, SessionStore, ConnectorStore, DeskStore, AutoCloseable {
+public final class SqliteStore implements NodeStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
 

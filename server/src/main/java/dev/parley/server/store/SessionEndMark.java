@@ -1,12 +1,10 @@
-package dev.parley.server.store.sqlite;
+package dev.parley.server.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.EventType;
 import dev.parley.protocol.codec.Json;
-import dev.parley.server.store.StoreException;
-import dev.parley.server.store.StoredEvent;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,11 +13,12 @@ import java.util.Map;
 /**
  * That a session ended, read from its journaled {@code SESSION_END} event. The reason lives only in
  * the event's JSON ({@code payload.reason}), so it is parsed from there rather than passed beside it.
+ * Shared by the store adapters, which mark the session ended in the transaction that journals it.
  */
-record SessionEndMark(String sessionId, Instant endedAt, EndReason reason) {
+public record SessionEndMark(String sessionId, Instant endedAt, EndReason reason) {
 
     /** The first {@code SESSION_END} of each session in {@code events}, by session id. */
-    static Map<String, SessionEndMark> findIn(List<StoredEvent> events) {
+    public static Map<String, SessionEndMark> findIn(List<StoredEvent> events) {
         Map<String, SessionEndMark> ends = new LinkedHashMap<>();
         for (StoredEvent e : events) {
             if (e.type() == EventType.SESSION_END && !ends.containsKey(e.sessionId())) {
