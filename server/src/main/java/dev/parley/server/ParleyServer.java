@@ -223,7 +223,7 @@ public final class ParleyServer implements AutoCloseable {
                 guards.badTokens().evictIdle();
             });
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
-                    desk.get(), registry, store, guards));
+                    desk.get(), registry, store, guards, outbound));
         }
 
         int loops = config.capacity().eventLoops();

@@ -22,8 +22,10 @@ import java.util.function.Consumer;
  *
  * <p>Threads: every field is guarded by {@code this}; the drain and write completions run on the
  * socket's event loop; callbacks run outside the lock.
+ *
+ * <p>Public for the desk socket ({@code http.desk.DeskWire}), which queues its frames the same way.
  */
-final class SocketOutbox {
+public final class SocketOutbox {
     /** A replay page is sent only while less than this is pending: about two full batches in flight. */
     static final int REPLAY_ROOM_BYTES = 256 * 1024;
     /** What Netty buffers before the drain waits; the rest stays in our own queue. */
@@ -42,7 +44,7 @@ final class SocketOutbox {
     private Runnable writable;
 
     /** Call on the socket's event loop (the upgrade's completion). */
-    SocketOutbox(ServerWebSocket socket, OutboundBudget budget, Consumer<String> closeAsSlow) {
+    public SocketOutbox(ServerWebSocket socket, OutboundBudget budget, Consumer<String> closeAsSlow) {
         this.socket = socket;
         this.context = Vertx.currentContext();
         this.budget = budget;
@@ -53,7 +55,7 @@ final class SocketOutbox {
     }
 
     /** A live frame: always queued unless the socket holds its cap already (then it is closed, 1008). */
-    void send(String frame) {
+    public void send(String frame) {
         int bytes = frame.length();
         boolean overBudget = budget.reserve(bytes);
         if (!enqueue(frame, bytes, true)) {
@@ -223,7 +225,7 @@ final class SocketOutbox {
      * The socket is closing: frames not yet handed to Netty are dropped and given back to the
      * budget (what Netty holds comes back as its writes fail). Idempotent.
      */
-    void closed() {
+    public void closed() {
         long dropped = 0;
         synchronized (this) {
             if (closed) {

@@ -67,7 +67,13 @@ class OutboundBackPressureTest {
 
     @Test
     void tenSocketsOfOneStreamingSessionAllReceiveEveryReply() {
-        try (TestServer server = TestServer.start(dir)) {
+        // 100 messages in flight, each answered by a 150-word reply streamed without a delay, so
+        // its 50 deltas go to all ten sockets at once from the session's thread: far more than the
+        // 16 frames Vert.x queues from off the event loop before it reports the write queue full.
+        int inFlight = 100;
+        Path flow = flowWithLongOpeningHours();
+        try (TestServer server = TestServer.start(dir, c -> c.withFlowFile(flow).withStreamChunkDelay(Duration.ZERO)
+                .withRates(new ParleyConfig.RateLimit(10_000, 10_000), c.httpRate()))) {
             String token = server.rest().accessToken();
             String sessionId = server.rest().createSession(token, true);
             List<WsClient> sockets = new ArrayList<>();
@@ -79,14 +85,14 @@ class OutboundBackPressureTest {
                 }
                 WsClient first = sockets.get(0);
                 first.join();
-                for (int i = 0; i < 20; i++) {
+                for (int i = 0; i < inFlight; i++) {
                     first.say("What are your opening hours? " + i, "m" + i);
                 }
                 for (WsClient ws : sockets) {
                     int complete = 0;
                     int echoes = 0;
                     // The greeting plus one streamed reply per message, each ending with is_complete.
-                    while (complete < 21 || echoes < 20) {
+                    while (complete < inFlight + 1 || echoes < inFlight) {
                         JsonNode frame = ws.next();
                         String type = frame.path("type").asText();
                         if (type.equals("EVENT_TYPE_USER_MESSAGE")) {
@@ -101,6 +107,20 @@ class OutboundBackPressureTest {
             } finally {
                 sockets.forEach(WsClient::close);
             }
+        }
+    }
+
+    /** The demo flow with its opening-hours reply 150 words longer. */
+    private Path flowWithLongOpeningHours() {
+        try (java.io.InputStream in = getClass().getResourceAsStream("/flows/demo.yaml")) {
+            String yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String rests = "On Mondays the kitchen rests.";
+            assertThat(yaml).contains(rests);
+            Path file = dir.resolve("long-replies.yaml");
+            java.nio.file.Files.writeString(file, yaml.replace(rests, rests + " And more".repeat(75)));
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -49,6 +49,7 @@ final class DeskConnection implements DeskListener {
     /** The socket closed: the desk forgets this listener, and no conversation is followed any more. */
     void closed() {
         closed = true;
+        wire.closed();
         desk.disconnect(agent.id(), this);
         List.copyOf(following.keySet()).forEach(this::unfollow);
     }

@@ -8,6 +8,7 @@ import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.Presence;
 import dev.parley.server.http.ErrorResponses;
+import dev.parley.server.http.OutboundBudget;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.store.EventStore;
 import io.vertx.core.Future;
@@ -39,12 +40,12 @@ public final class DeskRoutes {
     private final DeskGuards guards;
 
     public DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
-                      EventStore events, DeskGuards guards) {
+                      EventStore events, DeskGuards guards, OutboundBudget outbound) {
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
         this.transcripts = new Transcripts(events);
-        this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens());
+        this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound);
         this.guards = guards;
     }
 

@@ -9,6 +9,7 @@ import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.http.HttpServerRequest;
 import dev.parley.server.http.FrameViolationCloser;
+import dev.parley.server.http.OutboundBudget;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -33,18 +34,21 @@ final class DeskSocket {
     private final SessionRegistry sessions;
     /** Invalid desk tokens per client address, shared with the REST routes. */
     private final Strikes<String> badTokens;
+    /** The node's outbound budget, shared with the user sockets. */
+    private final OutboundBudget outbound;
     /** Open desk sockets, so a graceful stop can close them with 1012; touched from event loops and the stopping thread. */
     private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
     /** Set once by closeAllForRestart; an upgrade finishing after it is closed at once. */
     private volatile boolean closing;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
-               Strikes<String> badTokens) {
+               Strikes<String> badTokens, OutboundBudget outbound) {
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
         this.sessions = sessions;
         this.badTokens = badTokens;
+        this.outbound = outbound;
     }
 
     void handle(RoutingContext ctx) {
@@ -94,7 +98,7 @@ final class DeskSocket {
                 socket.close((short) CloseCodes.SERVICE_RESTART, RESTARTING);
                 return;
             }
-            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket));
+            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound));
             socket.textMessageHandler(connection::receive);
             socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
             socket.exceptionHandler(e -> {

@@ -1,36 +1,48 @@
 package dev.parley.server.http.desk;
 
+import dev.parley.server.http.OutboundBudget;
+import dev.parley.server.http.SocketOutbox;
 import dev.parley.server.session.CloseCodes;
 import io.vertx.core.http.ServerWebSocket;
 
 /**
- * The write side of one desk socket. Writes may come from any thread (the desk's, a session's);
- * Vert.x hands them to the socket's event loop. The write queue is bounded like a user socket's:
- * a desk that reads slower than its conversations produce is closed (1008) instead of growing memory.
+ * The write side of one desk socket. Writes come from the desk thread and from the sessions the
+ * desk follows (history replays, live events); like a user socket's, they go through a
+ * {@link SocketOutbox}, which writes them on the socket's event loop and counts them in the node's
+ * {@link OutboundBudget}. So a burst (a long conversation's history, say) is never taken for a slow
+ * consumer; a desk that has not read for the slow-consumer timeout, or whose queue reaches the
+ * per-socket cap, is closed with 1008 (issue 10).
  */
 final class DeskWire {
-    /** Room for several conversations' history batches at once. */
-    static final int OUTBOX_BYTES = 16 * 1024 * 1024;
-
     private final ServerWebSocket socket;
+    private final SocketOutbox outbox;
 
-    DeskWire(ServerWebSocket socket) {
+    /** Call on the socket's event loop (the upgrade's completion). */
+    DeskWire(ServerWebSocket socket, OutboundBudget budget) {
         this.socket = socket;
-        socket.setWriteQueueMaxSize(OUTBOX_BYTES);
+        this.outbox = new SocketOutbox(socket, budget, this::closeAsSlowConsumer);
     }
 
+    /** Never throws, never blocks; dropped once the socket closed. */
     void send(String message) {
-        if (socket.isClosed()) {
-            return;
+        if (!socket.isClosed()) {
+            outbox.send(message);
         }
-        if (socket.writeQueueFull()) {
-            socket.close((short) CloseCodes.POLICY_VIOLATION, "slow consumer: outbox full");
-            return;
-        }
-        socket.writeTextMessage(message);
     }
 
     boolean isClosed() {
         return socket.isClosed();
+    }
+
+    /** The socket closed (either side): what is still queued is dropped and given back to the budget. */
+    void closed() {
+        outbox.closed();
+    }
+
+    private void closeAsSlowConsumer(String reason) {
+        outbox.closed();
+        if (!socket.isClosed()) {
+            socket.close((short) CloseCodes.POLICY_VIOLATION, reason);
+        }
     }
 }
