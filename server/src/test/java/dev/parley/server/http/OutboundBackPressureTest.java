@@ -66,6 +66,27 @@ class OutboundBackPressureTest {
     }
 
     @Test
+    void afterALongReplayTheSocketIsLiveAndTheConversationGoesOn() {
+        try (TestServer server = TestServer.start(dir)) {
+            String token = server.rest().accessToken();
+            String sessionId = server.rest().createSession(token, false);
+            prefill(server, sessionId, 3_000, 200);
+
+            try (WsClient ws = WsClient.connect(server.baseUrl(), sessionId, token, null)) {
+                assertThat(replayedSequences(ws, 3_001)).hasSize(3_001);
+                ws.join();
+                assertThat(ws.next("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN").path("sequence").asLong()).isEqualTo(3_002);
+                ws.nextOfType("EVENT_TYPE_POLY_AGENT_JOINED");
+                ws.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE"); // the greeting
+                ws.say("What are your opening hours?", "after-replay");
+                assertThat(ws.nextOfType("EVENT_TYPE_USER_MESSAGE").path("metadata").path("custom")
+                        .path("client_event_id").asText()).isEqualTo("after-replay");
+                ws.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE"); // the answer, live
+            }
+        }
+    }
+
+    @Test
     void tenSocketsOfOneStreamingSessionAllReceiveEveryReply() {
         // 100 messages in flight, each answered by a 150-word reply streamed without a delay, so
         // its 50 deltas go to all ten sockets at once from the session's thread: far more than the
