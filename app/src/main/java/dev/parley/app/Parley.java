@@ -1,9 +1,9 @@
 package dev.parley.app;
 
+import dev.parley.server.StoreFactory;
 import dev.parley.server.cli.CliContext;
 import dev.parley.server.cli.ParleyCommand;
 import dev.parley.server.config.ConfigLoader;
-import dev.parley.server.store.sqlite.SqliteStore;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -33,7 +33,7 @@ public final class Parley {
     }
 
     private static CommandLine commandLine(ChatCommand chat) {
-        CliContext context = new CliContext(SqliteStore::open, ConfigLoader.standard(), System.getenv(),
+        CliContext context = new CliContext(StoreFactory::open, ConfigLoader.standard(), System.getenv(),
                 Clock.systemUTC(), new SecureRandom());
         CommandLine cli = ParleyCommand.commandLine(context);
         cli.addSubcommand("chat", chat);
