@@ -109,16 +109,26 @@ public final class ClientEventDecoder {
         }
     }
 
+    /**
+     * The idempotency key (§13.5): {@code metadata.custom.client_event_id}, or when it is absent
+     * {@code metadata.custom.local_id}, which PolyAI's official SDKs put on every user message and
+     * keep on its resends.
+     */
     private static String clientEventId(RawJson metadata) {
         if (metadata == null) {
             return null;
         }
         try {
-            JsonNode id = Json.MAPPER.readTree(metadata.json()).path("custom").path("client_event_id");
-            return id.isTextual() || id.isNumber() ? id.asText() : null;
+            JsonNode custom = Json.MAPPER.readTree(metadata.json()).path("custom");
+            String id = idText(custom.path("client_event_id"));
+            return id != null ? id : idText(custom.path("local_id"));
         } catch (IOException e) {
             return null; // cannot happen: the raw text was cut from a parsed object
         }
+    }
+
+    private static String idText(JsonNode id) {
+        return id.isTextual() && !id.textValue().isEmpty() || id.isNumber() ? id.asText() : null;
     }
 
     private static Decoded invalid(String detail, RawJson metadata) {

@@ -50,6 +50,29 @@ class ClientEventDecoderTest {
     }
 
     @Test
+    void withoutAClientEventIdTheOfficialSdksLocalIdIsTheIdempotencyKey() {
+        UserMessage message = (UserMessage) accepted("{\"type\":\"EVENT_TYPE_USER_MESSAGE\","
+                + "\"metadata\":{\"custom\":{\"local_id\":\"L-1\"}},\"payload\":{\"text\":\"hi\"}}");
+        assertThat(message.clientEventId()).contains("L-1");
+    }
+
+    @Test
+    void aClientEventIdWinsOverALocalIdAndAnEmptyOneCountsAsAbsent() {
+        UserMessage both = (UserMessage) accepted("{\"type\":\"EVENT_TYPE_USER_MESSAGE\","
+                + "\"metadata\":{\"custom\":{\"local_id\":\"L-1\",\"client_event_id\":\"C-1\"}},"
+                + "\"payload\":{\"text\":\"hi\"}}");
+        UserMessage empty = (UserMessage) accepted("{\"type\":\"EVENT_TYPE_USER_MESSAGE\","
+                + "\"metadata\":{\"custom\":{\"client_event_id\":\"\",\"local_id\":\"L-2\"}},"
+                + "\"payload\":{\"text\":\"hi\"}}");
+        UserMessage neither = (UserMessage) accepted("{\"type\":\"EVENT_TYPE_USER_MESSAGE\","
+                + "\"metadata\":{\"custom\":{\"local_id\":{\"x\":1}}},\"payload\":{\"text\":\"hi\"}}");
+
+        assertThat(both.clientEventId()).contains("C-1");
+        assertThat(empty.clientEventId()).contains("L-2");
+        assertThat(neither.clientEventId()).isEmpty();
+    }
+
+    @Test
     void clientSuppliedEnvelopeFieldsAndUnknownFieldsAreIgnored() {
         assertThat(accepted("{\"id\":\"x\",\"sequence\":99,\"timestamp\":\"t\",\"extra\":{\"a\":[1]},"
                 + "\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{\"what\":1}}")).isInstanceOf(Heartbeat.class);

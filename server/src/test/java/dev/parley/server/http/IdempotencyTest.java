@@ -133,6 +133,51 @@ class IdempotencyTest {
         }
     }
 
+    /** A user message as PolyAI's official SDKs send it: no client_event_id, a local_id in custom metadata. */
+    private static String withLocalId(String text, String localId) {
+        return "{\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":\"" + text + "\"},"
+                + "\"metadata\":{\"custom\":{\"local_id\":\"" + localId + "\",\"sender\":\"android\"}}}";
+    }
+
+    @Test
+    void aMessageResentWithOnlyItsLocalIdIsStoredAndAnsweredOnceAndGetsTheOriginalEcho() {
+        try (WsClient ws = joined(server)) {
+            ws.send(withLocalId("What are your opening hours?", "local-1"));
+            JsonNode original = ws.next(USER_MESSAGE);
+            Frames.readUntilAgentReply(ws);
+            for (int i = 0; i < 3; i++) {
+                ws.send(withLocalId("What are your opening hours?", "local-1"));
+                assertThat(ws.next(USER_MESSAGE)).isEqualTo(original);
+            }
+            ws.assertNoMoreEvents();
+
+            List<JsonNode> stored = ofType(history(server, ws), USER_MESSAGE).stream()
+                    .filter(e -> e.path("metadata").path("custom").path("local_id").asText().equals("local-1"))
+                    .toList();
+            assertThat(stored).containsExactly(original);
+        }
+    }
+
+    @Test
+    void aMessageResentWithOnlyItsLocalIdAfterARestartGetsTheOriginalEchoAndNoSecondAnswer(@TempDir Path own) {
+        JsonNode original;
+        WsClient before;
+        try (TestServer first = TestServer.start(own)) {
+            before = joined(first);
+            before.send(withLocalId("How much does it cost?", "local-restart"));
+            original = before.next(USER_MESSAGE);
+            Frames.readUntilAgentReply(before);
+            before.close();
+        }
+        try (TestServer second = TestServer.start(own);
+             WsClient ws = before.reconnect(second.baseUrl(), String.valueOf(sequence(original) + 1))) {
+            assertThat(ws.next(BATCH).path("payload").path("events")).isEmpty();
+            ws.send(withLocalId("How much does it cost?", "local-restart"));
+            assertThat(ws.next(USER_MESSAGE)).isEqualTo(original);
+            ws.assertNoMoreEvents();
+        }
+    }
+
     @Test
     void theRepeatedEchoGoesToTheSenderOnlyNotToOtherConnectionsOfTheSession() {
         try (WsClient sender = joined(server);
