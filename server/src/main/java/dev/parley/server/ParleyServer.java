@@ -212,6 +212,9 @@ public final class ParleyServer implements AutoCloseable {
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures, outbound)
                 .withMetrics(meters::scrape);
+        if (config.demoConnectorToken() != null) {
+            api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
+        }
         if (desk.isPresent() && deskLogin.isPresent()) {
             // bcrypt only ever runs on its own small pool, so log-ins cannot delay sessions (docs/security.md).
             LoginLimits limits = deskConfig.login();

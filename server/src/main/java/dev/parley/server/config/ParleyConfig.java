@@ -188,6 +188,14 @@ public record ParleyConfig(
     }
 
     /** A copy with some settings changed; one place knows the field list (Settings), not every wither. */
+    /** The demo connector {@code serve} creates; a null or blank token means none. */
+    public ParleyConfig withDemoConnector(String token, String host) {
+        return copy(s -> {
+            s.demoToken(token);
+            s.demoConnectorHost = host;
+        });
+    }
+
     private ParleyConfig copy(java.util.function.Consumer<Settings> change) {
         Settings settings = new Settings(this);
         change.accept(settings);

@@ -21,7 +21,7 @@ public final class HttpApi {
     private final AccessTokenRoute accessToken;
     private final SessionsRoute sessions;
     private final WebSocketRoute webSocket;
-    private final StaticAssets assets = new StaticAssets();
+    private final StaticAssets assets;
     /** The live-agent desk's routes; absent when the desk is disabled. */
     private final Optional<DeskRoutes> desk;
     /** Prometheus text of the node's meters; absent means no {@code /metrics} route. */
@@ -31,21 +31,28 @@ public final class HttpApi {
                    ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter,
                    HandshakeFailures handshakeFailures, OutboundBudget outbound) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
-                new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), Optional.empty(), Optional.empty());
+                new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), StaticAssets.withoutDemoConnector(),
+                Optional.empty(), Optional.empty());
     }
 
-    private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket,
+    private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket, StaticAssets assets,
                     Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics) {
         this.accessToken = accessToken;
         this.sessions = sessions;
         this.webSocket = webSocket;
+        this.assets = assets;
         this.desk = desk;
         this.metrics = metrics;
     }
 
+    /** The same API whose demo page {@code /} chats through the demo connector the node runs. */
+    public HttpApi withDemoConnector(String token, String host) {
+        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics);
+    }
+
     /** The same API plus the live-agent desk ({@code /desk/api/*}, {@code /desk/ws}). */
     public HttpApi withDesk(DeskRoutes routes) {
-        return new HttpApi(accessToken, sessions, webSocket, Optional.of(routes), metrics);
+        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics);
     }
 
     /**
@@ -54,7 +61,7 @@ public final class HttpApi {
      * {@code /metrics} at the proxy.
      */
     public HttpApi withMetrics(Supplier<String> scrape) {
-        return new HttpApi(accessToken, sessions, webSocket, desk, Optional.of(scrape));
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape));
     }
 
     /** A graceful stop: the desk's sockets are closed with 1012 (user sockets are closed by their sessions). */

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The web widget and its demo page, read from the classpath once at start-up and served from
@@ -23,8 +24,46 @@ final class StaticAssets {
             + "connect-src 'self'; img-src 'self' https: data:; form-action 'none'; base-uri 'none'; "
             + "frame-ancestors 'none'";
 
-    private final Buffer indexHtml = load("index.html");
+    /** The demo page's widget tag as shipped; replaced by the connector the node actually runs. */
+    private static final String SHIPPED_CONNECTOR = "data-connector-token=\"parley-demo-token\" data-host=\"localhost\"";
+    private static final String SHIPPED_TAG_START = "<script src=\"/widget.js\" " + SHIPPED_CONNECTOR;
+
+    private final Buffer indexHtml;
     private final Buffer widgetJs = load("widget.js");
+
+    private StaticAssets(Buffer indexHtml) {
+        this.indexHtml = indexHtml;
+    }
+
+    /** The demo page chats through this connector (the one {@code serve} created from its demo flags). */
+    static StaticAssets forDemoConnector(String token, String host) {
+        String page = load("index.html").toString(StandardCharsets.UTF_8);
+        if (!page.contains(SHIPPED_CONNECTOR)) {
+            throw new IllegalStateException("the demo page no longer carries " + SHIPPED_CONNECTOR);
+        }
+        return new StaticAssets(Buffer.buffer(page.replace(SHIPPED_CONNECTOR,
+                "data-connector-token=\"" + attribute(token) + "\" data-host=\"" + attribute(host) + "\"")));
+    }
+
+    /** No demo connector runs: the page says so instead of offering a chat that cannot work. */
+    static StaticAssets withoutDemoConnector() {
+        String page = load("index.html").toString(StandardCharsets.UTF_8);
+        int start = page.indexOf(SHIPPED_TAG_START);
+        int end = start < 0 ? -1 : page.indexOf("</script>", start);
+        if (end < 0) {
+            throw new IllegalStateException("the demo page no longer carries its widget tag");
+        }
+        String notice = "<p class=\"no-demo\"><strong>No demo connector is configured on this server</strong>, so this"
+                + " page has no chat. Start Parley with a demo connector (the default, or"
+                + " <code>--demo-connector-token</code>), or create a connector with"
+                + " <code>parley admin connector create</code> and embed the widget with its token.</p>";
+        return new StaticAssets(Buffer.buffer(page.substring(0, start) + notice + page.substring(end + "</script>".length())));
+    }
+
+    /** Escaped for a double-quoted HTML attribute. */
+    private static String attribute(String value) {
+        return value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    }
 
     void index(RoutingContext ctx) {
         ctx.response()

@@ -28,6 +28,27 @@ class WidgetAssetsAndCorsTest {
     }
 
     @Test
+    void theDemoPageChatsThroughTheDemoConnectorTheServerRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path own) {
+        try (TestServer other = TestServer.start(own, c -> c.withDemoConnector("my-own-token", "demo.example.com"))) {
+            String page = other.rest().get("/").body();
+
+            assertThat(page).contains("data-connector-token=\"my-own-token\" data-host=\"demo.example.com\"")
+                    .doesNotContain("parley-demo-token");
+            assertThat(other.rest().requestAccessToken("my-own-token", "demo.example.com").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutADemoConnectorTheDemoPageSaysSoAndOffersNoChat(@org.junit.jupiter.api.io.TempDir java.nio.file.Path own) {
+        try (TestServer other = TestServer.start(own, c -> c.withDemoConnector(null, null))) {
+            String page = other.rest().get("/").body();
+
+            assertThat(page).contains("No demo connector is configured on this server")
+                    .doesNotContain("<script src=\"/widget.js\"").doesNotContain("parley-demo-token");
+        }
+    }
+
+    @Test
     void theDemoPageHasAContentSecurityPolicyAndMayNotBeFramed() {
         HttpResponse<String> page = server.rest().get("/");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
