@@ -139,7 +139,7 @@ public final class SessionRegistry {
             }
         });
         live.forEach((id, future) -> {
-            Optional<SessionActor> actor = future.getNow(Optional.empty());
+            Optional<SessionActor> actor = loaded(future);
             if (actor.isEmpty()) {
                 return;
             }
@@ -161,15 +161,10 @@ public final class SessionRegistry {
      * one. Cheap when nothing matches: a walk over the live map, no task for idle actors.
      */
     public void closeConnectionsOf(Set<String> revokedConnectorIds) {
-        live.values().forEach(future -> {
-            if (!future.isDone() || future.isCompletedExceptionally()) {
-                return;
-            }
-            future.join().filter(actor -> actor.hasConnections()
-                            && revokedConnectorIds.contains(actor.record().connectorId()))
-                    .ifPresent(actor -> actor.closeConnections(CloseCodes.CONNECTOR_REVOKED,
-                            CloseCodes.CONNECTOR_REVOKED_REASON));
-        });
+        loadedActors().filter(actor -> actor.hasConnections()
+                        && revokedConnectorIds.contains(actor.record().connectorId()))
+                .forEach(actor -> actor.closeConnections(CloseCodes.CONNECTOR_REVOKED,
+                        CloseCodes.CONNECTOR_REVOKED_REASON));
     }
 
     /**
@@ -194,17 +189,22 @@ public final class SessionRegistry {
      * their sockets with 1012 now; the turns they cut off are asked again after the restart.
      */
     public void endRestartGrace() {
-        live.values().stream()
-                .filter(future -> future.isDone() && !future.isCompletedExceptionally())
-                .forEach(future -> future.join().ifPresent(SessionActor::endRestartGrace));
+        loadedActors().forEach(SessionActor::endRestartGrace);
     }
 
     /** After closeAllForRestart timed out: every live session closes its sockets with 1012 at once. */
     public void closeNowForRestart() {
         closing = true;
-        live.values().stream()
-                .filter(future -> future.isDone() && !future.isCompletedExceptionally())
-                .forEach(future -> future.join().ifPresent(SessionActor::closeNowForRestart));
+        loadedActors().forEach(SessionActor::closeNowForRestart);
+    }
+
+    /** The actors already rebuilt; never waits for one being loaded, never throws for a failed load. */
+    private java.util.stream.Stream<SessionActor> loadedActors() {
+        return live.values().stream().map(SessionRegistry::loaded).flatMap(Optional::stream);
+    }
+
+    private static Optional<SessionActor> loaded(CompletableFuture<Optional<SessionActor>> future) {
+        return future.isDone() && !future.isCompletedExceptionally() ? future.join() : Optional.empty();
     }
 
     /** Sessions held in memory right now (for metrics and tests). */
