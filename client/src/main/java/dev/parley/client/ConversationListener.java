@@ -103,6 +103,13 @@ public interface ConversationListener {
     default void onLanguageChanged(Conversation conversation, String languageCode) {
     }
 
+    /**
+     * The session has been inactive and ends as abandoned in about {@code secondsRemaining} unless
+     * something is sent; any event (a heartbeat too) postpones it. Live only, never replayed.
+     */
+    default void onIdleWarning(Conversation conversation, long secondsRemaining) {
+    }
+
     /** The session is over; the conversation closes right after. */
     default void onSessionEnded(Conversation conversation, EndReason reason) {
     }

@@ -38,6 +38,7 @@ public enum EventType {
     SESSION_END(false),
     SYSTEM_MESSAGE(false),
     LANGUAGE_CHANGED(false),
+    SESSION_IDLE_WARNING(false), // decoded by PolyAI's official SDKs; transient in Parley (docs/design.md)
     EVENT_BATCH(false);
 
     private static final String PREFIX = "EVENT_TYPE_";

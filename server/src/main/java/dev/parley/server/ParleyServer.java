@@ -128,6 +128,7 @@ public final class ParleyServer implements AutoCloseable {
                 config.sessionInactivityTimeout(),
                 config.maxConnectionsPerSession(),
                 256,
+                config.sessionIdleWarning(),
                 () -> {
                     TokenBucket bucket = new TokenBucket(rate.perSecond(), rate.burst(), clock);
                     return () -> bucket.tryAcquire().allowed();

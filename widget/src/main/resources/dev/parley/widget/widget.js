@@ -11,9 +11,81 @@
   const HOST = ds.host || location.hostname;
   const STREAMING = ds.streaming !== 'false';
   const PLATFORM = ds.platform || 'web';
-  const TITLE = ds.title || 'Chat with us';
+  const title = () => ds.title || tr('Chat with us');
   const KEY = 'parley:' + SERVER + ':' + TOKEN;
   const P = 'plw-';
+
+  // ---- the widget's own texts: English keys, translated for fr and de (EVENT_TYPE_LANGUAGE_CHANGED) ----
+  const TEXTS = {
+    fr: {
+      'Chat with us': 'Discutez avec nous', 'Open chat: {title}': 'Ouvrir le chat : {title}',
+      'Close chat: {title}': 'Fermer le chat : {title}', 'End chat': 'Terminer', 'New chat': 'Nouveau chat',
+      'Close chat': 'Fermer le chat', 'Conversation': 'Conversation', 'Type your message': 'Saisissez votre message',
+      'Type a message…': 'Écrivez un message…', 'Send': 'Envoyer', 'Connecting…': 'Connexion…',
+      'Sorry, the chat is not available right now.': "Désolé, le chat n'est pas disponible pour le moment.",
+      'Try again': 'Réessayer', "We couldn't reconnect to the chat.": "Impossible de se reconnecter au chat.",
+      'Connection lost. Reconnecting…': 'Connexion perdue. Reconnexion…', 'Sending…': 'Envoi…', 'Sent': 'Envoyé',
+      'Not delivered': 'Non remis', 'Retry': 'Réessayer', 'Retry sending: {text}': "Renvoyer : {text}",
+      '{name} is typing…': '{name} écrit…', 'Open image': "Ouvrir l'image", 'Open link': 'Ouvrir le lien',
+      'Suggested replies': 'Réponses suggérées', 'This chat has ended': 'Ce chat est terminé',
+      'You ended the chat.': 'Vous avez terminé le chat.',
+      'This chat ended after a period of inactivity.': "Ce chat s'est terminé après une période d'inactivité.",
+      'The chat has ended. Thank you!': 'Le chat est terminé. Merci !', 'The chat has ended.': 'Le chat est terminé.',
+      'Your question needs a specialist.': "Votre question nécessite un spécialiste.",
+      'The assistant thinks a person should help you.': "L'assistant pense qu'une personne devrait vous aider.",
+      'This request has to be handled by our team.': 'Cette demande doit être traitée par notre équipe.',
+      'The assistant': "L'assistant", 'The agent': "L'agent", 'An agent': 'Un agent',
+      'Connecting you to a person…': 'Nous vous mettons en relation avec une personne…',
+      '{name} has left the chat.': '{name} a quitté le chat.', '{name} has joined the chat.': '{name} a rejoint le chat.',
+      'Connecting you… an agent will be with you shortly.': 'Mise en relation… un agent va vous répondre.',
+      'Waiting for an agent': "En attente d'un agent", 'You are number {n} in the queue': "Vous êtes numéro {n} dans la file",
+      'You are in the queue': "Vous êtes dans la file d'attente", ' for {queue}': ' pour {queue}',
+      ' (about {min} min)': ' (environ {min} min)', 'Live agent': 'Agent',
+      'A person needs to help you with this.': 'Une personne doit vous aider pour cela.',
+      ' Please contact us through another channel': ' Merci de nous contacter par un autre canal',
+      "Sorry, we couldn't connect you to an agent. Please try again later.": "Désolé, aucun agent n'a pu être joint. Réessayez plus tard.",
+      'No agent became available in time. Please try again later or contact us another way.': "Aucun agent ne s'est libéré à temps. Réessayez plus tard ou contactez-nous autrement.",
+      'Are you still there? This chat will close soon due to inactivity.': 'Êtes-vous toujours là ? Ce chat va bientôt se fermer pour inactivité.'
+    },
+    de: {
+      'Chat with us': 'Chatten Sie mit uns', 'Open chat: {title}': 'Chat öffnen: {title}',
+      'Close chat: {title}': 'Chat schließen: {title}', 'End chat': 'Chat beenden', 'New chat': 'Neuer Chat',
+      'Close chat': 'Chat schließen', 'Conversation': 'Unterhaltung', 'Type your message': 'Ihre Nachricht',
+      'Type a message…': 'Nachricht schreiben…', 'Send': 'Senden', 'Connecting…': 'Verbinden…',
+      'Sorry, the chat is not available right now.': 'Der Chat ist gerade leider nicht verfügbar.',
+      'Try again': 'Erneut versuchen', "We couldn't reconnect to the chat.": 'Die Verbindung zum Chat konnte nicht wiederhergestellt werden.',
+      'Connection lost. Reconnecting…': 'Verbindung verloren. Neu verbinden…', 'Sending…': 'Wird gesendet…', 'Sent': 'Gesendet',
+      'Not delivered': 'Nicht zugestellt', 'Retry': 'Erneut senden', 'Retry sending: {text}': 'Erneut senden: {text}',
+      '{name} is typing…': '{name} schreibt…', 'Open image': 'Bild öffnen', 'Open link': 'Link öffnen',
+      'Suggested replies': 'Antwortvorschläge', 'This chat has ended': 'Dieser Chat ist beendet',
+      'You ended the chat.': 'Sie haben den Chat beendet.',
+      'This chat ended after a period of inactivity.': 'Dieser Chat wurde wegen Inaktivität beendet.',
+      'The chat has ended. Thank you!': 'Der Chat ist beendet. Vielen Dank!', 'The chat has ended.': 'Der Chat ist beendet.',
+      'Your question needs a specialist.': 'Ihre Frage braucht eine Fachkraft.',
+      'The assistant thinks a person should help you.': 'Der Assistent meint, dass Ihnen ein Mensch helfen sollte.',
+      'This request has to be handled by our team.': 'Diese Anfrage muss unser Team bearbeiten.',
+      'The assistant': 'Der Assistent', 'The agent': 'Der Mitarbeiter', 'An agent': 'Ein Mitarbeiter',
+      'Connecting you to a person…': 'Wir verbinden Sie mit einem Menschen…',
+      '{name} has left the chat.': '{name} hat den Chat verlassen.', '{name} has joined the chat.': '{name} ist dem Chat beigetreten.',
+      'Connecting you… an agent will be with you shortly.': 'Verbinden… gleich ist jemand für Sie da.',
+      'Waiting for an agent': 'Warten auf einen Mitarbeiter', 'You are number {n} in the queue': 'Sie sind Nummer {n} in der Warteschlange',
+      'You are in the queue': 'Sie sind in der Warteschlange', ' for {queue}': ' für {queue}',
+      ' (about {min} min)': ' (etwa {min} Min.)', 'Live agent': 'Mitarbeiter',
+      'A person needs to help you with this.': 'Dabei muss Ihnen ein Mensch helfen.',
+      ' Please contact us through another channel': ' Bitte kontaktieren Sie uns über einen anderen Kanal',
+      "Sorry, we couldn't connect you to an agent. Please try again later.": 'Leider konnten wir Sie nicht verbinden. Bitte versuchen Sie es später erneut.',
+      'No agent became available in time. Please try again later or contact us another way.': 'Es wurde rechtzeitig niemand frei. Bitte versuchen Sie es später oder auf anderem Weg.',
+      'Are you still there? This chat will close soon due to inactivity.': 'Sind Sie noch da? Dieser Chat wird wegen Inaktivität bald geschlossen.'
+    }
+  };
+  const START_LANG = ds.language || 'en';
+  let lang = START_LANG;
+  // The text for the current language (exact tag, then its language alone), English when none; {x} filled from vars.
+  const tr = (en, vars) => {
+    const table = TEXTS[lang] || TEXTS[String(lang).split('-')[0].toLowerCase()] || {};
+    const text = table[en] || en;
+    return vars ? text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : text;
+  };
 
   // ---- small helpers ----
   const el = (tag, cls, text) => {
@@ -83,7 +155,7 @@
   const n = uid().slice(0, 8);
   const root = el('div', 'root');
   const launcher = attr(el('button', 'launch'), {
-    type: 'button', 'aria-label': 'Open chat: ' + TITLE, 'aria-expanded': 'false', 'aria-controls': P + 'panel-' + n
+    type: 'button', 'aria-label': tr('Open chat: {title}', { title: title() }), 'aria-expanded': 'false', 'aria-controls': P + 'panel-' + n
   });
   const SVG = 'http://www.w3.org/2000/svg';
   const icon = attr(document.createElementNS(SVG, 'svg'), { viewBox: '0 0 24 24', width: '28', height: '28', 'aria-hidden': 'true', focusable: 'false' });
@@ -93,27 +165,27 @@
   launcher.appendChild(icon);
   // Images that cannot be loaded are hidden rather than shown broken.
   const hideOnError = (img) => { img.addEventListener('error', () => { img.hidden = true; }); return img; };
-  const panel = attr(el('div', 'panel'), { id: P + 'panel-' + n, role: 'dialog', 'aria-label': TITLE });
+  const panel = attr(el('div', 'panel'), { id: P + 'panel-' + n, role: 'dialog', 'aria-label': title() });
   panel.hidden = true;
   const head = el('div', 'head');
   const avatar = hideOnError(attr(el('img'), { alt: '' }));
   avatar.hidden = true;
   const who = el('div', 'who');
-  const nameEl = el('div', 'name', TITLE);
+  const nameEl = el('div', 'name', title());
   const subEl = el('div', 'sub', '');
   who.append(nameEl, subEl);
-  const endBtn = attr(el('button', 'hbtn', 'End chat'), { type: 'button' });
-  const newBtn = attr(el('button', 'hbtn', 'New chat'), { type: 'button' });
+  const endBtn = attr(el('button', 'hbtn', tr('End chat')), { type: 'button' });
+  const newBtn = attr(el('button', 'hbtn', tr('New chat')), { type: 'button' });
   newBtn.hidden = true;
-  const closeBtn = attr(el('button', 'hbtn', '\u2715'), { type: 'button', 'aria-label': 'Close chat' });
+  const closeBtn = attr(el('button', 'hbtn', '\u2715'), { type: 'button', 'aria-label': tr('Close chat') });
   head.append(avatar, who, endBtn, newBtn, closeBtn);
   const status = attr(el('div', 'status'), { role: 'status' });
-  const log = attr(el('div', 'log'), { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+  const log = attr(el('div', 'log'), { role: 'log', 'aria-live': 'polite', 'aria-label': tr('Conversation'), tabindex: '0' });
   const typing = attr(el('div', 'typing'), { 'aria-live': 'polite' });
   const form = el('form', 'form');
-  const label = attr(el('label', 'sr', 'Type your message'), { for: P + 'in-' + n });
-  const input = attr(el('input'), { id: P + 'in-' + n, type: 'text', autocomplete: 'off', maxlength: '16000', placeholder: 'Type a message…' });
-  const sendBtn = attr(el('button', 'send', 'Send'), { type: 'submit' });
+  const label = attr(el('label', 'sr', tr('Type your message')), { for: P + 'in-' + n });
+  const input = attr(el('input'), { id: P + 'in-' + n, type: 'text', autocomplete: 'off', maxlength: '16000', placeholder: tr('Type a message…') });
+  const sendBtn = attr(el('button', 'send', tr('Send')), { type: 'submit' });
   form.append(label, input, sendBtn);
   panel.append(head, status, log, typing, form);
   root.append(panel, launcher);
@@ -150,7 +222,7 @@
     if (isOpen()) return;
     panel.hidden = false;
     launcher.setAttribute('aria-expanded', 'true');
-    launcher.setAttribute('aria-label', 'Close chat: ' + TITLE);
+    launcher.setAttribute('aria-label', tr('Close chat: {title}', { title: title() }));
     store.set({ open: true });
     (input.disabled ? closeBtn : input).focus();
     log.scrollTop = log.scrollHeight;
@@ -160,7 +232,7 @@
     if (!isOpen()) return;
     panel.hidden = true;
     launcher.setAttribute('aria-expanded', 'false');
-    launcher.setAttribute('aria-label', 'Open chat: ' + TITLE);
+    launcher.setAttribute('aria-label', tr('Open chat: {title}', { title: title() }));
     store.set({ open: false });
     launcher.focus();
   }
@@ -190,7 +262,7 @@
 
   async function start(resume) {
     starting = true;
-    setStatus('Connecting…');
+    setStatus(tr('Connecting…'));
     try {
       await fetchToken();
       if (!resume) {
@@ -206,7 +278,7 @@
         // Refused (unknown connector, host mismatch…): retrying will not help. Tell the integrator, not the user.
         console.warn('Parley: the chat server refused the widget: ' + e.message);
         setStatus('');
-        note('Sorry, the chat is not available right now.', true, null, 'Try again', () => start(resume));
+        note(tr('Sorry, the chat is not available right now.'), true, null, tr('Try again'), () => start(resume));
         return;
       }
       scheduleReconnect(() => start(resume));
@@ -272,12 +344,12 @@
     if (attempts > maxAttempts) {
       setStatus('');
       newBtn.hidden = false;
-      note("We couldn't reconnect to the chat.", true, null, 'Try again', () => { attempts = 0; fn(); });
+      note(tr("We couldn't reconnect to the chat."), true, null, tr('Try again'), () => { attempts = 0; fn(); });
       return;
     }
     const base = Math.min(30000, 1000 * 2 ** (attempts - 1));
     const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-    setStatus('Connection lost. Reconnecting…');
+    setStatus(tr('Connection lost. Reconnecting…'));
     rcTimer = setTimeout(fn, delay);
   }
   const ready = () => ws && ws.readyState === 1 && gotBatch;
@@ -323,10 +395,10 @@
     p.status = st;
     p.el.dataset.status = st;
     const s = p.el.querySelector('.' + P + 'st');
-    s.textContent = { sending: 'Sending…', sent: 'Sent', failed: 'Not delivered' }[st];
+    s.textContent = tr({ sending: 'Sending…', sent: 'Sent', failed: 'Not delivered' }[st]);
     if (st === 'failed') {
       clearTimeout(p.timer);
-      const b = attr(el('button', 'retry', 'Retry'), { type: 'button', 'aria-label': 'Retry sending: ' + p.text });
+      const b = attr(el('button', 'retry', tr('Retry')), { type: 'button', 'aria-label': tr('Retry sending: {text}', { text: p.text }) });
       b.addEventListener('click', () => { p.tries = 0; setDelivery(cid, 'sending'); if (ready()) transmit(cid); });
       s.appendChild(b);
     }
@@ -366,10 +438,11 @@
     attempts = 0;
     input.disabled = sendBtn.disabled = endBtn.hidden = false;
     newBtn.hidden = true;
-    input.placeholder = 'Type a message…';
+    lang = START_LANG; // a new session starts in the page's language
+    applyTexts();
     setAgent('', '');
     agentName = '';
-    nameEl.textContent = TITLE;
+    nameEl.textContent = title();
     input.focus();
     start(false);
   });
@@ -377,7 +450,21 @@
   // ---- rendering ----
   const scroll = () => { log.scrollTop = log.scrollHeight; };
   const setStatus = (t) => { status.textContent = t; };
-  const showTyping = (who) => { typing.textContent = who ? who + ' is typing…' : ''; };
+  const showTyping = (who) => { typing.textContent = who ? tr('{name} is typing…', { name: who }) : ''; };
+  // Re-labels the fixed parts of the widget; notes already in the log keep the language they came in.
+  function applyTexts() {
+    root.lang = lang;
+    launcher.setAttribute('aria-label', tr(isOpen() ? 'Close chat: {title}' : 'Open chat: {title}', { title: title() }));
+    panel.setAttribute('aria-label', title());
+    if (!agentName) nameEl.textContent = title();
+    endBtn.textContent = tr('End chat');
+    newBtn.textContent = tr('New chat');
+    closeBtn.setAttribute('aria-label', tr('Close chat'));
+    log.setAttribute('aria-label', tr('Conversation'));
+    label.textContent = tr('Type your message');
+    input.placeholder = tr(ended ? 'This chat has ended' : 'Type a message…');
+    sendBtn.textContent = tr('Send');
+  }
   // Place a node so that the log stays ordered by sequence (nodes without one stay last).
   function place(node, seq) {
     node.dataset.seq = seq;
@@ -408,7 +495,7 @@
     const src = safeUrl(a.preview_image_url) || (image ? href : null);
     if (src) link.appendChild(hideOnError(attr(el('img'), { src, alt: '', loading: 'lazy' })));
     if (a.title) link.appendChild(el('span', '', a.title));
-    link.appendChild(el('span', 'cta', a.call_to_action_text || (image ? 'Open image' : 'Open link')));
+    link.appendChild(el('span', 'cta', a.call_to_action_text || tr(image ? 'Open image' : 'Open link')));
     return link;
   }
   function renderAgentMessage(id, seq, parts, done) {
@@ -428,7 +515,7 @@
     if (done) m.el.removeAttribute('aria-busy'); else m.el.setAttribute('aria-busy', 'true');
     atts.forEach((a) => { const c = attachmentCard(a); if (c) m.el.appendChild(c); });
     if (sugg.length && !ended) {
-      const box = attr(el('div', 'sugg'), { role: 'group', 'aria-label': 'Suggested replies' });
+      const box = attr(el('div', 'sugg'), { role: 'group', 'aria-label': tr('Suggested replies') });
       sugg.forEach((s) => {
         if (!s || !s.message_text) return;
         const b = attr(el('button', '', s.message_text), { type: 'button' });
@@ -449,7 +536,7 @@
   }
   function setAgent(name, avatarUrl, sub) {
     agentName = name || agentName;
-    nameEl.textContent = agentName || TITLE;
+    nameEl.textContent = agentName || title();
     subEl.textContent = sub || '';
     const src = safeUrl(avatarUrl);
     avatar.hidden = !src;
@@ -463,7 +550,7 @@
     setStatus('');
     input.disabled = sendBtn.disabled = endBtn.hidden = true;
     newBtn.hidden = false;
-    input.placeholder = 'This chat has ended';
+    input.placeholder = tr('This chat has ended');
     pending.forEach((p, cid) => { if (p.status === 'sending') setDelivery(cid, 'failed'); });
     pruneSuggestions();
     store.clear();
@@ -471,11 +558,11 @@
     if (document.activeElement === input || !document.activeElement || document.activeElement === document.body) {
       if (isOpen()) newBtn.focus();
     }
-    return {
+    return tr({
       REASON_USER_END: 'You ended the chat.',
       REASON_USER_ABANDONED: 'This chat ended after a period of inactivity.',
       REASON_NATURAL_END: 'The chat has ended. Thank you!'
-    }[reason] || 'The chat has ended.';
+    }[reason] || 'The chat has ended.');
   }
 
   const HANDOFF_REASONS = {
@@ -504,9 +591,9 @@
       }
       case 'EVENT_TYPE_REQUEST_POLY_AGENT_JOIN': joined = true; break;
       case 'EVENT_TYPE_POLY_AGENT_JOINED': joined = true; setAgent(p.agent_name, p.agent_avatar_url); break;
-      case 'EVENT_TYPE_POLY_AGENT_THINKING': showTyping(agentName || 'The assistant'); break;
+      case 'EVENT_TYPE_POLY_AGENT_THINKING': showTyping(agentName || tr('The assistant')); break;
       case 'EVENT_TYPE_LIVE_AGENT_TYPING':
-        showTyping(p.state === 'TYPING_STATE_STARTED' ? agentName || 'The agent' : '');
+        showTyping(p.state === 'TYPING_STATE_STARTED' ? agentName || tr('The agent') : '');
         break;
       case 'EVENT_TYPE_POLY_AGENT_MESSAGE':
       case 'EVENT_TYPE_LIVE_AGENT_MESSAGE':
@@ -536,50 +623,50 @@
           const b = el('div', 'msg user');
           b.dataset.mid = p.message_id || ev.id;
           b.dataset.status = 'sent';
-          b.append(el('span', 'txt', p.text || ''), el('span', 'st', 'Sent'));
+          b.append(el('span', 'txt', p.text || ''), el('span', 'st', tr('Sent')));
           place(b, at);
         }
         pruneSuggestions();
         scroll();
         break;
       }
-      case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF': note('Connecting you to a person…', false, at); break;
-      case 'EVENT_TYPE_POLY_AGENT_LEFT': note((agentName || 'The assistant') + ' has left the chat.', false, at); break;
+      case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF': note(tr('Connecting you to a person…'), false, at); break;
+      case 'EVENT_TYPE_POLY_AGENT_LEFT': note(tr('{name} has left the chat.', { name: agentName || tr('The assistant') }), false, at); break;
       case 'EVENT_TYPE_HANDOFF_ACCEPTED':
-        note('Connecting you… an agent will be with you shortly.', false, at);
-        subEl.textContent = 'Waiting for an agent';
+        note(tr('Connecting you… an agent will be with you shortly.'), false, at);
+        subEl.textContent = tr('Waiting for an agent');
         break;
       case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS': {
-        let t = p.position_in_queue != null ? 'You are number ' + p.position_in_queue + ' in the queue' : 'You are in the queue';
-        if (p.queue_name) t += ' for ' + p.queue_name;
-        if (p.estimated_wait_seconds > 0) t += ' (about ' + Math.max(1, Math.round(p.estimated_wait_seconds / 60)) + ' min)';
+        let t = p.position_in_queue != null ? tr('You are number {n} in the queue', { n: p.position_in_queue }) : tr('You are in the queue');
+        if (p.queue_name) t += tr(' for {queue}', { queue: p.queue_name });
+        if (p.estimated_wait_seconds > 0) t += tr(' (about {min} min)', { min: Math.max(1, Math.round(p.estimated_wait_seconds / 60)) });
         subEl.textContent = t + '.';
         break;
       }
       case 'EVENT_TYPE_LIVE_AGENT_JOINED': {
         const a = p.agent || {};
         liveAgent = true;
-        setAgent(a.name || 'An agent', a.avatar_url, 'Live agent');
-        note((a.name || 'An agent') + ' has joined the chat.', false, at);
+        setAgent(a.name || tr('An agent'), a.avatar_url, tr('Live agent'));
+        note(tr('{name} has joined the chat.', { name: a.name || tr('An agent') }), false, at);
         break;
       }
       case 'EVENT_TYPE_LIVE_AGENT_LEFT':
         liveAgent = false;
         showTyping('');
-        note((agentName || 'The agent') + ' has left the chat.', false, at);
+        note(tr('{name} has left the chat.', { name: agentName || tr('The agent') }), false, at);
         subEl.textContent = '';
         break;
       case 'EVENT_TYPE_CLIENT_HANDOFF_REQUIRED':
-        note((HANDOFF_REASONS[p.reason] || 'A person needs to help you with this.')
-          + ' Please contact us through another channel' + (p.queue_name ? ' (' + p.queue_name + ')' : '') + '.', true, at);
+        note(tr(HANDOFF_REASONS[p.reason] || 'A person needs to help you with this.')
+          + tr(' Please contact us through another channel') + (p.queue_name ? ' (' + p.queue_name + ')' : '') + '.', true, at);
         break;
       case 'EVENT_TYPE_HANDOFF_FAILED':
         subEl.textContent = '';
-        note("Sorry, we couldn't connect you to an agent. Please try again later.", true, at);
+        note(tr("Sorry, we couldn't connect you to an agent. Please try again later."), true, at);
         break;
       case 'EVENT_TYPE_HANDOFF_TIMEOUT':
         subEl.textContent = '';
-        note('No agent became available in time. Please try again later or contact us another way.', true, at);
+        note(tr('No agent became available in time. Please try again later or contact us another way.'), true, at);
         break;
       case 'EVENT_TYPE_SYSTEM_MESSAGE': {
         const err = p.level === 'SYSTEM_MESSAGE_LEVEL_ERROR';
@@ -588,7 +675,9 @@
         note(p.message || '', err || p.level === 'SYSTEM_MESSAGE_LEVEL_WARNING', at);
         break;
       }
-      case 'EVENT_TYPE_LANGUAGE_CHANGED': if (p.language_code) root.lang = p.language_code; break;
+      case 'EVENT_TYPE_LANGUAGE_CHANGED': if (p.language_code) { lang = p.language_code; applyTexts(); } break;
+      // Live only (never replayed): the session ends as abandoned in p.seconds_remaining unless the user acts.
+      case 'EVENT_TYPE_SESSION_IDLE_WARNING': note(tr('Are you still there? This chat will close soon due to inactivity.'), false, at); break;
       case 'EVENT_TYPE_SESSION_END': note(finish(p.reason), false, at); break;
       default: break; // heartbeat echoes, user end-session echo, unknown types
     }

@@ -64,6 +64,8 @@ final class TypedDispatch {
             listener.onSystemMessage(c, s.level(), s.message());
         } else if (p instanceof LanguageChanged l) {
             listener.onLanguageChanged(c, l.languageCode());
+        } else if (p instanceof SessionIdleWarning w) {
+            listener.onIdleWarning(c, w.secondsRemaining());
         } else if (p instanceof SessionEnd e) {
             listener.onSessionEnded(c, e.reason());
         }

@@ -41,6 +41,7 @@ public final class ServerEventDecoder {
         PAYLOADS.put(EventType.SESSION_END, SessionEnd.class);
         PAYLOADS.put(EventType.SYSTEM_MESSAGE, SystemMessage.class);
         PAYLOADS.put(EventType.LANGUAGE_CHANGED, LanguageChanged.class);
+        PAYLOADS.put(EventType.SESSION_IDLE_WARNING, SessionIdleWarning.class);
         PAYLOADS.put(EventType.USER_MESSAGE, UserMessageEcho.class);
         PAYLOADS.put(EventType.REQUEST_POLY_AGENT_JOIN, RequestAgentJoinEcho.class);
         PAYLOADS.put(EventType.USER_END_SESSION, UserEndSessionEcho.class);

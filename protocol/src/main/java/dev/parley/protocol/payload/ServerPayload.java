@@ -13,7 +13,7 @@ public sealed interface ServerPayload permits
         PolyAgentTriggeredHandoff,
         LiveAgentJoined, LiveAgentTyping, LiveAgentMessage, LiveAgentLeft,
         HandoffAccepted, HandoffQueueStatus, ClientHandoffRequired, HandoffFailed, HandoffTimeout,
-        SessionStart, SessionEnd, SystemMessage, LanguageChanged,
+        SessionStart, SessionEnd, SystemMessage, LanguageChanged, SessionIdleWarning,
         UserMessageEcho, RequestAgentJoinEcho, UserEndSessionEcho, HeartbeatEcho {
 
     /** The event type this payload travels under. */

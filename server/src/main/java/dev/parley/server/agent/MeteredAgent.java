@@ -117,6 +117,11 @@ public final class MeteredAgent implements Agent {
         }
 
         @Override
+        public void language(String languageCode) {
+            sink.language(languageCode);
+        }
+
+        @Override
         public void handoff(HandoffRequest request) {
             sink.handoff(request);
         }

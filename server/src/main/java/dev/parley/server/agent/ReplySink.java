@@ -21,6 +21,13 @@ public interface ReplySink {
      */
     void complete(List<Attachment> attachments, List<Suggestion> suggestions);
 
+    /**
+     * Switches the conversation language (a BCP-47 tag, see {@link LanguageTag}): the session journals
+     * {@code EVENT_TYPE_LANGUAGE_CHANGED} unless it is the current language already, and later turns
+     * see it in {@link Conversation#language()}. An unusable tag is dropped with a warning.
+     */
+    void language(String languageCode);
+
     /** Asks for a human; the session runs the handoff (server- or client-managed). */
     void handoff(HandoffRequest request);
 

@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param agents which AI agent answers which connector ({@code agents:}); the scripted agent's own
  *     settings stay {@code flowFile} and {@code streamChunkDelay} ({@code agent:})
  * @param store where sessions, the journal, connectors and the desk live ({@code store:}): SQLite by default
+ * @param sessionIdleWarning how long before an inactive session ends as abandoned it is sent
+ *     {@code EVENT_TYPE_SESSION_IDLE_WARNING} ({@code session_idle_warning_seconds}); zero sends none,
+ *     and neither does a lead not shorter than the inactivity timeout
  */
 public record ParleyConfig(
         String bindAddress,
@@ -26,6 +29,7 @@ public record ParleyConfig(
         Duration heartbeatInterval,
         Duration idleTimeout,
         Duration sessionInactivityTimeout,
+        Duration sessionIdleWarning,
         Duration endedSessionRetention,
         Duration accessTokenLifetime,
         int maxConnectionsPerSession,
@@ -103,6 +107,7 @@ public record ParleyConfig(
             Duration.ofSeconds(Limits.DEFAULT_HEARTBEAT_INTERVAL_SECONDS),
             Duration.ofMinutes(10),
             Duration.ofMinutes(10),
+            Duration.ofSeconds(60),
             Duration.ofDays(30),
             Duration.ofHours(24),
             Limits.MAX_CONNECTIONS_PER_SESSION,
@@ -133,6 +138,10 @@ public record ParleyConfig(
             s.idleTimeout = idle;
             s.sessionInactivityTimeout = inactivity;
         });
+    }
+
+    public ParleyConfig withSessionIdleWarning(Duration value) {
+        return copy(s -> s.sessionIdleWarning = value);
     }
 
     public ParleyConfig withStreamChunkDelay(Duration value) {

@@ -22,6 +22,7 @@ final class Settings {
     Duration heartbeatInterval;
     Duration idleTimeout;
     Duration sessionInactivityTimeout;
+    Duration sessionIdleWarning;
     Duration endedSessionRetention;
     Duration accessTokenLifetime;
     int maxConnectionsPerSession;
@@ -48,6 +49,7 @@ final class Settings {
         heartbeatInterval = c.heartbeatInterval();
         idleTimeout = c.idleTimeout();
         sessionInactivityTimeout = c.sessionInactivityTimeout();
+        sessionIdleWarning = c.sessionIdleWarning();
         endedSessionRetention = c.endedSessionRetention();
         accessTokenLifetime = c.accessTokenLifetime();
         maxConnectionsPerSession = c.maxConnectionsPerSession();
@@ -82,6 +84,7 @@ final class Settings {
         positive(heartbeatInterval, "heartbeat interval");
         positive(idleTimeout, "idle timeout");
         positive(sessionInactivityTimeout, "session inactivity timeout");
+        check(!sessionIdleWarning.isNegative(), "session_idle_warning_seconds must not be negative");
         positive(endedSessionRetention, "ended session retention");
         check(accessTokenLifetime.toSeconds() >= 1, "access token lifetime must be at least 1 second");
         check(!streamChunkDelay.isNegative(), "stream chunk delay must not be negative");
@@ -165,7 +168,7 @@ final class Settings {
     ParleyConfig toConfig() {
         return new ParleyConfig(bindAddress.strip(), port, dataDir, demoConnectorToken,
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
-                idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
+                idleTimeout, sessionInactivityTimeout, sessionIdleWarning, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
                 jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store);
     }

@@ -22,6 +22,7 @@ final class YamlConfigReader {
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> ROOT_KEYS = Set.of("port", "bind_address", "data_dir", "demo_connector",
             "heartbeat_interval_seconds", "idle_timeout_seconds", "session_inactivity_timeout_seconds",
+            "session_idle_warning_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
             "max_text_chars", "rate_limits", "agent", "agents", "desk", "http", "outbound",
             "event_loops", "journal_queue_capacity", "store");
@@ -51,6 +52,9 @@ final class YamlConfigReader {
         if (has(root, "idle_timeout_seconds")) s.idleTimeout = duration(root, "idle_timeout_seconds");
         if (has(root, "session_inactivity_timeout_seconds")) {
             s.sessionInactivityTimeout = duration(root, "session_inactivity_timeout_seconds");
+        }
+        if (has(root, "session_idle_warning_seconds")) {
+            s.sessionIdleWarning = duration(root, "session_idle_warning_seconds");
         }
         if (has(root, "ended_session_retention_days")) {
             s.endedSessionRetention = Duration.ofDays(integer(root.get("ended_session_retention_days"), "ended_session_retention_days"));

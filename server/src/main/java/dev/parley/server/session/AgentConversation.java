@@ -6,6 +6,7 @@ import dev.parley.protocol.ErrorMessages;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.Suggestion;
 import dev.parley.protocol.payload.ClientHandoffRequired;
+import dev.parley.protocol.payload.LanguageChanged;
 import dev.parley.protocol.payload.PolyAgentLeft;
 import dev.parley.protocol.payload.PolyAgentMessage;
 import dev.parley.protocol.payload.PolyAgentMessageChunk;
@@ -16,6 +17,7 @@ import dev.parley.server.agent.Agent;
 import dev.parley.server.agent.AgentProfile;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.HandoffRequest;
+import dev.parley.server.agent.LanguageTag;
 import dev.parley.server.agent.ReplySink;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -151,7 +153,7 @@ final class AgentConversation {
         SessionState state = actor.state();
         var record = actor.record();
         Conversation conversation = new Conversation(record.id(), record.connectorId(), record.platform(),
-                record.streaming(), state.transcript());
+                record.streaming(), state.transcript(), state.language());
         TurnSink sink = new TurnSink(id);
         CompletionStage<Void> done;
         try {
@@ -208,6 +210,18 @@ final class AgentConversation {
                     null, null);
         } else {
             actor.store(outbox, new PolyAgentMessage(message.messageId, message.text.toString(), a, s), null, null);
+        }
+    }
+
+    /** Journals a language change; the current language again, or an unusable tag, changes nothing. */
+    private void language(Outbox outbox, String languageCode) {
+        String tag = LanguageTag.parse(languageCode).orElse(null);
+        if (tag == null) {
+            LOG.warn("agent in session {} set an unusable language tag; ignored", actor.record().id());
+            return;
+        }
+        if (!tag.equals(actor.state().language())) {
+            actor.store(outbox, new LanguageChanged(tag), null, null);
         }
     }
 
@@ -278,6 +292,11 @@ final class AgentConversation {
         @Override
         public void complete(List<Attachment> attachments, List<Suggestion> suggestions) {
             apply(o -> AgentConversation.this.complete(o, attachments, suggestions));
+        }
+
+        @Override
+        public void language(String languageCode) {
+            apply(o -> AgentConversation.this.language(o, languageCode));
         }
 
         @Override

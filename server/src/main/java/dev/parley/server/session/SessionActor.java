@@ -31,6 +31,7 @@ import dev.parley.protocol.payload.PolyAgentJoined;
 import dev.parley.protocol.payload.RequestAgentJoinEcho;
 import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SessionEnd;
+import dev.parley.protocol.payload.SessionIdleWarning;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.protocol.payload.UserEndSessionEcho;
 import dev.parley.protocol.payload.UserMessageEcho;
@@ -99,6 +100,8 @@ public final class SessionActor {
      */
     private final Map<Connection, ReplayPump> catchingUp = new LinkedHashMap<>();
     private Instant lastClientActivity;
+    /** The lastClientActivity an idle warning was sent for: one warning per quiet spell. */
+    private Instant idleWarnedFor;
     /** A graceful stop began: the session drains its agent turns, then closes (see closeForRestart). */
     private boolean restarting;
 
@@ -472,10 +475,12 @@ public final class SessionActor {
             if (state.ended()) {
                 return;
             }
-            if (!lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now)) {
+            Instant endsAt = lastClientActivity.plus(services.settings().inactivityTimeout());
+            if (!endsAt.isAfter(now)) {
                 endSession(outbox, EndReason.REASON_USER_ABANDONED); // tells open sockets, then closes them
                 return;
             }
+            warnIfIdle(outbox, now, endsAt);
             Duration idle = services.settings().idleTimeout();
             for (Map.Entry<Connection, Instant> entry : List.copyOf(lastFrameAt.entrySet())) {
                 if (!entry.getValue().plus(idle).isAfter(now)) {
@@ -488,6 +493,23 @@ public final class SessionActor {
                 }
             }
         }));
+    }
+
+    /**
+     * Tells the open sockets (and desks following) that the session will end as abandoned, once per
+     * quiet spell: any client frame moves lastClientActivity, so a later spell is warned again.
+     * Transient, never journaled: a client that reconnects has thereby been active, which voids the
+     * warning, and a rebuilt actor starts a fresh inactivity window (docs/design.md).
+     */
+    private void warnIfIdle(Outbox outbox, Instant now, Instant endsAt) {
+        SessionSettings settings = services.settings();
+        if (!settings.warnsBeforeAbandoning() || lastClientActivity.equals(idleWarnedFor)
+                || endsAt.minus(settings.idleWarning()).isAfter(now)) {
+            return;
+        }
+        idleWarnedFor = lastClientActivity;
+        long secondsLeft = Math.max(0, Duration.between(now, endsAt).toSeconds());
+        broadcastTransient(outbox, new SessionIdleWarning(secondsLeft, Timestamps.format(endsAt)));
     }
 
     // ---- node lifecycle ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.parley.protocol.payload.HandoffAccepted;
 import dev.parley.protocol.payload.HandoffFailed;
 import dev.parley.protocol.payload.HandoffQueueStatus;
 import dev.parley.protocol.payload.HandoffTimeout;
+import dev.parley.protocol.payload.LanguageChanged;
 import dev.parley.protocol.payload.LiveAgentJoined;
 import dev.parley.protocol.payload.LiveAgentLeft;
 import dev.parley.protocol.payload.LiveAgentMessage;
@@ -37,6 +38,8 @@ final class SessionState {
     private boolean ended;
     private HandoffPhase handoff = HandoffPhase.NONE;
     private String liveAgentId;
+    /** The latest LANGUAGE_CHANGED's tag, or null: rebuilt from the journal like everything here. */
+    private String language;
     private final List<Turn> transcript = new ArrayList<>();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
     /** Streamed messages without their last chunk yet, by message id, in the order they opened. */
@@ -85,6 +88,8 @@ final class SessionState {
             liveAgentId = null;
         } else if (payload instanceof HandoffFailed || payload instanceof HandoffTimeout) {
             handoff = HandoffPhase.NONE;
+        } else if (payload instanceof LanguageChanged l) {
+            language = l.languageCode();
         } else if (payload instanceof UserMessageEcho m) {
             transcript.add(new Turn(Speaker.USER, m.text()));
         } else if (payload instanceof PolyAgentMessage m) {
@@ -129,6 +134,11 @@ final class SessionState {
     /** The connected live agent's id, or null. */
     String liveAgentId() {
         return liveAgentId;
+    }
+
+    /** The conversation language set by an agent, or null. */
+    String language() {
+        return language;
     }
 
     boolean ended() {

@@ -15,13 +15,16 @@ import java.util.List;
 public final class RecordingReplySink implements ReplySink {
 
     /** One recorded call. */
-    public sealed interface Call permits Text, Complete, Handoff, End, Fail {
+    public sealed interface Call permits Text, Complete, Language, Handoff, End, Fail {
     }
 
     public record Text(String delta) implements Call {
     }
 
     public record Complete(List<Attachment> attachments, List<Suggestion> suggestions) implements Call {
+    }
+
+    public record Language(String languageCode) implements Call {
     }
 
     public record Handoff(HandoffRequest request) implements Call {
@@ -46,6 +49,11 @@ public final class RecordingReplySink implements ReplySink {
     @Override
     public synchronized void complete(List<Attachment> attachments, List<Suggestion> suggestions) {
         calls.add(new Complete(List.copyOf(attachments), List.copyOf(suggestions)));
+    }
+
+    @Override
+    public synchronized void language(String languageCode) {
+        calls.add(new Language(languageCode));
     }
 
     @Override

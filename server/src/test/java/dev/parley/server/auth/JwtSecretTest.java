@@ -60,7 +60,7 @@ class JwtSecretTest {
     void configuredSecretWinsOverTheDataDirectory() {
         byte[] configured = "s".repeat(32).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         ParleyConfig withSecret = new ParleyConfig(ParleyConfig.DEFAULTS.bindAddress(), 0, dir,
-                null, "localhost", Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofDays(1),
+                null, "localhost", Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ZERO, Duration.ofDays(1),
                 Duration.ofHours(1), 10, 100, ParleyConfig.DEFAULTS.sessionMessageRate(), ParleyConfig.DEFAULTS.httpRate(),
                 null, Duration.ZERO, configured, dev.parley.server.config.DeskConfig.DISABLED,
                 dev.parley.server.config.AgentsConfig.DEFAULTS, ParleyConfig.HandshakeFailureLimits.DEFAULTS,

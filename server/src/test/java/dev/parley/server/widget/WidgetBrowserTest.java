@@ -222,6 +222,30 @@ class WidgetBrowserTest {
     }
 
     @Test
+    void theWidgetsOwnTextsFollowTheConversationLanguageAlsoAfterAReload() {
+        openDemo();
+        assertThat(page.textContent(".plw-send")).isEqualTo("Send");
+        page.fill(INPUT, "français");
+        page.press(INPUT, "Enter");
+        waitForAgentText("Avec plaisir");
+        page.waitForSelector(".plw-send:has-text('Envoyer')");
+        assertThat(page.getAttribute(INPUT, "placeholder")).isEqualTo("Écrivez un message…");
+        assertThat(page.textContent(".plw-hbtn:not([hidden])")).isEqualTo("Terminer");
+        assertThat(page.getAttribute(".plw-root", "lang")).isEqualTo("fr");
+        shot("language-fr");
+
+        page.reload(); // the replay carries LANGUAGE_CHANGED: the texts come back in French
+        page.waitForSelector(".plw-agent[data-complete=true]:has-text('Avec plaisir')");
+        page.waitForSelector(".plw-send:has-text('Envoyer')");
+
+        page.fill(INPUT, "deutsch");
+        page.press(INPUT, "Enter");
+        waitForAgentText("Gern, machen wir auf Deutsch weiter");
+        page.waitForSelector(".plw-send:has-text('Senden')");
+        assertThat(page.getAttribute(INPUT, "placeholder")).isEqualTo("Nachricht schreiben…");
+    }
+
+    @Test
     void embeddedOnAnotherOriginTheWidgetTalksAcrossOriginsAndReportsARefusedConnector() throws IOException {
         // The host page comes from another origin (another port) on loopback, like a site embedding the chat.
         HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -13,12 +13,13 @@ import java.util.List;
 
 /**
  * Builds the JSON body of a streaming {@code POST /chat/completions}: the system prompt, the
- * earlier turns that fit the character budget, the turn being answered, and the three tools.
+ * earlier turns that fit the character budget, the turn being answered, and the four tools.
  */
 final class ChatRequest {
     static final String HANDOFF_TOOL = "handoff_to_human";
     static final String END_TOOL = "end_conversation";
     static final String SUGGEST_TOOL = "suggest_replies";
+    static final String LANGUAGE_TOOL = "set_language";
 
     /**
      * Appended to the system prompt for a greeting; the model then answers the synthetic user line
@@ -36,14 +37,23 @@ final class ChatRequest {
     /** The body for a greeting: earlier turns (if any, e.g. a rejoin) then the synthetic user line. */
     static ObjectNode greeting(LlmSettings settings, Conversation conversation) {
         List<Turn> earlier = conversation.history();
-        return body(settings, settings.systemPrompt() + "\n\n" + GREETING_INSTRUCTION,
+        return body(settings, system(settings, conversation) + "\n\n" + GREETING_INSTRUCTION,
                 trim(earlier, settings.historyBudgetChars()), GREETING_USER_LINE);
     }
 
     /** The body for a reply to {@code userText}. */
     static ObjectNode reply(LlmSettings settings, Conversation conversation, String userText) {
-        return body(settings, settings.systemPrompt(),
+        return body(settings, system(settings, conversation),
                 trim(before(conversation.history(), userText), settings.historyBudgetChars()), userText);
+    }
+
+    /** The system prompt, plus the conversation language once an agent has set one. */
+    private static String system(LlmSettings settings, Conversation conversation) {
+        if (conversation.language() == null) {
+            return settings.systemPrompt();
+        }
+        return settings.systemPrompt() + "\n\nThe conversation language is " + conversation.language()
+                + " (BCP-47): answer in it unless the user switches language.";
     }
 
     /**
@@ -131,6 +141,13 @@ final class ChatRequest {
                 .put("description", "The reply texts, each a few words.")
                 .putObject("items").put("type", "string");
         suggest.putArray("required").add("options");
+
+        ObjectNode language = function(tools, LANGUAGE_TOOL,
+                "Switch the conversation language when the user writes in or asks for another language; "
+                        + "answer in that language too.");
+        language.putObject("properties").putObject("language_code").put("type", "string")
+                .put("description", "BCP-47 tag of the new language, e.g. \"fr\", \"de\" or \"en-GB\".");
+        language.putArray("required").add("language_code");
         return tools;
     }
 

@@ -49,13 +49,15 @@ import org.slf4j.LoggerFactory;
  * {@link LlmSettings#historyBudgetChars()} (oldest dropped first; the AI and live agents both map
  * to {@code assistant}), then the user turn being answered. A greeting appends
  * {@value ChatRequest#GREETING_INSTRUCTION} to the system prompt and sends the synthetic user line
- * {@value ChatRequest#GREETING_USER_LINE}. Three tools are declared; they are terminal actions, run
+ * {@value ChatRequest#GREETING_USER_LINE}. Four tools are declared; they are terminal actions, run
  * once the stream is over, and are not answered with tool results:
  * <ul>
  *   <li>{@code handoff_to_human(reason: COMPLEX_QUERY|AGENT_DECISION|POLICY, queue)} →
  *       {@link ReplySink#handoff} (reason defaults to {@code AGENT_DECISION}, queue to {@value #DEFAULT_QUEUE});</li>
  *   <li>{@code end_conversation(reason)} → {@link ReplySink#end} with {@code REASON_NATURAL_END};</li>
- *   <li>{@code suggest_replies(options[])} → suggestions on the completed message.</li>
+ *   <li>{@code suggest_replies(options[])} → suggestions on the completed message;</li>
+ *   <li>{@code set_language(language_code)} → {@link ReplySink#language} before the message completes
+ *       (the current language is told to the model in the system prompt).</li>
  * </ul>
  *
  * <p><b>Turn.</b> Each content delta is written to the sink as it arrives; at {@code data: [DONE]}
@@ -460,6 +462,7 @@ public final class LlmAgent implements Agent {
             List<Suggestion> suggestions = new ArrayList<>();
             HandoffRequest handoff = null;
             boolean end = false;
+            String language = null;
             for (ToolCall call : attempt.stream.toolCalls()) {
                 JsonNode args = arguments(call);
                 String name = call.name() == null ? "" : call.name();
@@ -472,6 +475,7 @@ public final class LlmAgent implements Agent {
                     case ChatRequest.HANDOFF_TOOL -> handoff = new HandoffRequest(reason(args.path("reason").asText("")),
                             args.path("queue").asText("").isBlank() ? DEFAULT_QUEUE : args.path("queue").asText().strip());
                     case ChatRequest.END_TOOL -> end = true;
+                    case ChatRequest.LANGUAGE_TOOL -> language = args.path("language_code").asText("");
                     default -> LOG.warn("LLM {} in session {} called an unknown tool '{}'; ignored", kind, sessionId,
                             name);
                 }
@@ -479,9 +483,12 @@ public final class LlmAgent implements Agent {
             if ("length".equals(attempt.stream.finishReason())) {
                 LOG.warn("LLM {} in session {} was cut at the token limit", kind, sessionId);
             }
-            if (!wroteText && suggestions.isEmpty() && handoff == null && !end) {
+            if (!wroteText && suggestions.isEmpty() && handoff == null && !end && language == null) {
                 fallback("empty", new LlmException("the model sent neither text nor a tool call"));
                 return;
+            }
+            if (language != null) {
+                sink.language(language); // ahead of the message when it is sent whole; the session checks the tag
             }
             if (wroteText || !suggestions.isEmpty()) {
                 sink.complete(List.of(), List.copyOf(suggestions));

@@ -7,11 +7,15 @@ import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.Suggestion;
 import dev.parley.server.agent.AgentProfile;
 import dev.parley.server.agent.HandoffRequest;
+import dev.parley.server.agent.LanguageTag;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,9 +31,11 @@ final class FlowReader {
 
     private static final List<String> FLOW_KEYS = List.of("agent", "greeting", "intents", "fallback");
     private static final List<String> AGENT_KEYS = List.of("name", "avatar_url");
-    private static final List<String> INTENT_KEYS = List.of("name", "keywords", "patterns", "reply", "action", "handoff");
+    private static final List<String> INTENT_KEYS = List.of("name", "keywords", "patterns", "reply", "action", "handoff", "language");
     private static final List<String> HANDOFF_KEYS = List.of("reason", "queue");
-    private static final List<String> REPLY_KEYS = List.of("text", "attachments", "suggestions");
+    private static final List<String> REPLY_KEYS = List.of("text", "attachments", "suggestions", "translations");
+    /** A translated reply is a reply without translations of its own. */
+    private static final List<String> TRANSLATED_KEYS = REPLY_KEYS.subList(0, REPLY_KEYS.size() - 1);
     private static final List<String> ATTACHMENT_KEYS =
             List.of("title", "preview_image_url", "content_url", "content_type", "call_to_action_text");
 
@@ -83,7 +89,8 @@ final class FlowReader {
         // End and handoff make sense on their own; a plain intent exists only to answer.
         boolean replyRequired = action == Intent.Action.NONE;
         Reply reply = replyRequired || intent.has("reply") ? reply(intent.get("reply"), intent.at("reply")) : null;
-        return new Intent(name, keywords, patterns, reply, action, handoff);
+        String language = intent.has("language") ? language(intent, "language", intent.at("language")) : null;
+        return new Intent(name, keywords, patterns, reply, action, handoff, language);
     }
 
     /** How an intent is named in errors: by its name when it has a usable one, else by position. */
@@ -128,6 +135,34 @@ final class FlowReader {
 
     private static Reply reply(JsonNode node, Where where) {
         Section reply = Section.of(node, where, REPLY_KEYS);
+        Reply base = reply(reply);
+        if (!reply.has("translations")) {
+            return base;
+        }
+        JsonNode translations = reply.get("translations");
+        if (!translations.isObject()) {
+            throw reply.at("translations").error("must be a mapping of language tags (fr, de-CH) to replies");
+        }
+        Map<String, Reply> byLanguage = new LinkedHashMap<>();
+        for (Iterator<String> it = translations.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            Where at = reply.at("translations").field(key);
+            String tag = LanguageTag.parse(key).orElseThrow(() -> at.error("is not a BCP-47 language tag such as fr or fr-FR"));
+            if (byLanguage.put(tag, reply(Section.of(translations.get(key), at, TRANSLATED_KEYS))) != null) {
+                throw at.error("repeats the language " + tag);
+            }
+        }
+        return new Reply(base.text(), base.attachments(), base.suggestions(), byLanguage);
+    }
+
+    /** The language tag at {@code key}, canonical. */
+    private static String language(Section section, String key, Where where) {
+        String text = section.text(key);
+        return LanguageTag.parse(text).orElseThrow(
+                () -> where.error("\"" + text + "\" is not a BCP-47 language tag such as fr or fr-FR"));
+    }
+
+    private static Reply reply(Section reply) {
         List<Attachment> attachments = new ArrayList<>();
         List<JsonNode> items = reply.list("attachments");
         for (int i = 0; i < items.size(); i++) {

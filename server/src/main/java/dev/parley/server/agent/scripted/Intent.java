@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * @param patterns compiled case-insensitively; matched with {@link java.util.regex.Matcher#find()}
  * @param reply {@code null} only when the action speaks for itself (end or handoff)
  * @param handoff set exactly when {@code action} is {@link Action#HANDOFF}
+ * @param language the BCP-47 tag the conversation switches to before the reply, or {@code null}
  */
 public record Intent(
         String name,
@@ -19,11 +20,17 @@ public record Intent(
         List<Pattern> patterns,
         Reply reply,
         Action action,
-        HandoffRequest handoff) {
+        HandoffRequest handoff,
+        String language) {
 
     /** What the agent does after the reply. */
     public enum Action {
         NONE, END, HANDOFF
+    }
+
+    public Intent(String name, List<String> keywords, List<Pattern> patterns, Reply reply, Action action,
+                  HandoffRequest handoff) {
+        this(name, keywords, patterns, reply, action, handoff, null);
     }
 
     public Intent {

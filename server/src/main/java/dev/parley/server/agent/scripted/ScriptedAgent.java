@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The default AI agent: answers from a {@link Flow}. When the session streams, a reply goes out as
+ * The default AI agent: answers from a {@link Flow}, in the conversation's language when the flow
+ * has a translation for it (an intent with {@code language:} switches it first). When the session streams, a reply goes out as
  * deltas of a few words, one per {@code chunkDelay}, so clients see it being "typed"; the first
  * delta is written at once and the rest from {@link Scheduler} callbacks, so no call ever blocks.
  */
@@ -44,14 +45,19 @@ public final class ScriptedAgent implements Agent {
 
     @Override
     public CompletionStage<Void> greet(Conversation conversation, ReplySink sink) {
-        return write(flow.greeting(), conversation.streaming(), sink, () -> { });
+        return write(flow.greeting().in(conversation.language()), conversation.streaming(), sink, () -> { });
     }
 
     @Override
     public CompletionStage<Void> reply(Conversation conversation, String text, ReplySink sink) {
         Intent intent = matcher.match(text).orElse(null);
+        String language = conversation.language();
         if (intent == null) {
-            return write(flow.fallback(), conversation.streaming(), sink, () -> { });
+            return write(flow.fallback().in(language), conversation.streaming(), sink, () -> { });
+        }
+        if (intent.language() != null) {
+            sink.language(intent.language()); // before the reply, which is already in the new language
+            language = intent.language();
         }
         Runnable action = switch (intent.action()) {
             case NONE -> () -> { };
@@ -62,7 +68,7 @@ public final class ScriptedAgent implements Agent {
             action.run();
             return CompletableFuture.completedFuture(null);
         }
-        return write(intent.reply(), conversation.streaming(), sink, action);
+        return write(intent.reply().in(language), conversation.streaming(), sink, action);
     }
 
     /**

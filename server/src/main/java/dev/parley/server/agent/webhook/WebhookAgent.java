@@ -99,6 +99,7 @@ public final class WebhookAgent implements Agent {
         body.put("connector_id", conversation.connectorId());
         body.put("platform", conversation.platform());
         body.put("streaming", conversation.streaming());
+        body.put("language", conversation.language()); // null until an agent set one
         if (userText != null) {
             body.put("text", userText);
         }

@@ -11,6 +11,7 @@ import dev.parley.protocol.EndReason;
 import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.Suggestion;
 import dev.parley.server.agent.HandoffRequest;
+import dev.parley.server.agent.LanguageTag;
 import dev.parley.server.agent.ReplySink;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -28,7 +29,7 @@ import java.util.Set;
  */
 final class WebhookReplies {
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-    private static final Set<String> REPLY_KEYS = Set.of("messages", "handoff", "end");
+    private static final Set<String> REPLY_KEYS = Set.of("messages", "handoff", "end", "language");
     private static final Set<String> MESSAGE_KEYS = Set.of("text", "attachments", "suggestions");
     private static final Set<String> ATTACHMENT_KEYS =
             Set.of("title", "preview_image_url", "content_url", "content_type", "call_to_action_text");
@@ -39,7 +40,7 @@ final class WebhookReplies {
     }
 
     /** One thing to write to the sink. */
-    sealed interface Step permits Text, Complete, Handoff, End {
+    sealed interface Step permits Text, Complete, Language, Handoff, End {
         void applyTo(ReplySink sink);
     }
 
@@ -52,6 +53,13 @@ final class WebhookReplies {
     record Complete(List<Attachment> attachments, List<Suggestion> suggestions) implements Step {
         public void applyTo(ReplySink sink) {
             sink.complete(attachments, suggestions);
+        }
+    }
+
+    /** The conversation switches to this (canonical BCP-47) language. */
+    record Language(String languageCode) implements Step {
+        public void applyTo(ReplySink sink) {
+            sink.language(languageCode);
         }
     }
 
@@ -79,6 +87,10 @@ final class WebhookReplies {
         JsonNode root = parse(body, "reply");
         object(root, "reply", REPLY_KEYS);
         List<Step> steps = new ArrayList<>();
+        String language = optionalText(root, "language", "reply");
+        if (language != null) {
+            steps.add(new Language(languageTag(language, "reply")));
+        }
         JsonNode messages = root.get("messages");
         if (messages != null && !messages.isNull()) {
             if (!messages.isArray()) {
@@ -135,6 +147,14 @@ final class WebhookReplies {
             }
             return new Complete(attachments(node, where), suggestions(node, where));
         }
+        if (node.has("language")) {
+            object(node, where, Set.of("language"));
+            String language = optionalText(node, "language", where);
+            if (language == null) {
+                throw new BadReply(where + ": 'language' is required");
+            }
+            return new Language(languageTag(language, where));
+        }
         if (node.has("handoff")) {
             object(node, where, Set.of("handoff"));
             return new Handoff(handoff(node.get("handoff"), where + ".handoff"));
@@ -146,7 +166,7 @@ final class WebhookReplies {
             }
             return new End();
         }
-        throw new BadReply(where + " has none of 'delta', 'complete', 'handoff', 'end': " + abbreviate(line));
+        throw new BadReply(where + " has none of 'delta', 'complete', 'language', 'handoff', 'end': " + abbreviate(line));
     }
 
     private static JsonNode parse(String text, String where) throws BadReply {
@@ -227,6 +247,11 @@ final class WebhookReplies {
             throw new BadReply(where + ".reason: '" + reason + "' is not one of " + List.of(HandoffReason.values()));
         }
         return new HandoffRequest(parsed, requiredText(node, "queue", where));
+    }
+
+    private static String languageTag(String value, String where) throws BadReply {
+        return LanguageTag.parse(value).orElseThrow(() -> new BadReply(where + ".language: '" + abbreviate(value)
+                + "' is not a BCP-47 language tag such as fr or fr-FR"));
     }
 
     private static AttachmentContentType contentType(String value, String where) throws BadReply {

@@ -160,7 +160,7 @@ class LlmAgentTest {
             assertThat(t.path("type").asText()).isEqualTo("function");
             tools.add(t.path("function").path("name").asText());
         });
-        assertThat(tools).containsExactly("handoff_to_human", "end_conversation", "suggest_replies");
+        assertThat(tools).containsExactly("handoff_to_human", "end_conversation", "suggest_replies", "set_language");
         JsonNode handoff = body.path("tools").get(0).path("function").path("parameters");
         assertThat(handoff.path("properties").path("reason").path("enum").toString())
                 .isEqualTo("[\"COMPLEX_QUERY\",\"AGENT_DECISION\",\"POLICY\"]");

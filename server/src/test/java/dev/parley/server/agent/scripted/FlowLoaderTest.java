@@ -141,13 +141,13 @@ class FlowLoaderTest {
     @Test
     void unknownIntentKeysNameTheIntent() {
         assertRejected(withIntents("  - {name: hours, keyword: [hours], reply: {text: Nine to five.}}"),
-                "intent \"hours\": unknown key \"keyword\" (allowed: name, keywords, patterns, reply, action, handoff)");
+                "intent \"hours\": unknown key \"keyword\" (allowed: name, keywords, patterns, reply, action, handoff, language)");
     }
 
     @Test
     void unknownReplyKeysNameTheirPlace() {
         assertRejected(withIntents("  - {name: hours, keywords: [hours], reply: {txt: Nine to five.}}"),
-                "intent \"hours\": reply: unknown key \"txt\" (allowed: text, attachments, suggestions)");
+                "intent \"hours\": reply: unknown key \"txt\" (allowed: text, attachments, suggestions, translations)");
     }
 
     @Test

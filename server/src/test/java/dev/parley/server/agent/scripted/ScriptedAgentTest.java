@@ -197,6 +197,11 @@ class ScriptedAgentTest {
         }
 
         @Override
+        public void language(String languageCode) {
+            delegate.language(languageCode);
+        }
+
+        @Override
         public void handoff(HandoffRequest request) {
             delegate.handoff(request);
         }
