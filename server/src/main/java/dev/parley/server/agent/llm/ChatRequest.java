@@ -19,6 +19,7 @@ final class ChatRequest {
     static final String HANDOFF_TOOL = "handoff_to_human";
     static final String END_TOOL = "end_conversation";
     static final String SUGGEST_TOOL = "suggest_replies";
+    static final String CALL_TOOL = "offer_call";
 
     /**
      * Appended to the system prompt for a greeting; the model then answers the synthetic user line
@@ -131,6 +132,14 @@ final class ChatRequest {
                 .put("description", "The reply texts, each a few words.")
                 .putObject("items").put("type", "string");
         suggest.putArray("required").add("options");
+
+        ObjectNode call = function(tools, CALL_TOOL,
+                "Show the user a button that calls a phone number, when calling is the best way to help.");
+        ObjectNode callProps = call.putObject("properties");
+        callProps.putObject("title").put("type", "string").put("description", "The button label, e.g. \"Call support\".");
+        callProps.putObject("contact_number").put("type", "string")
+                .put("description", "The phone number to call, in international format.");
+        call.putArray("required").add("contact_number");
         return tools;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.ErrorMessages;
+import dev.parley.protocol.ChatCallAction;
 import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.Suggestion;
 import dev.parley.protocol.codec.Json;
@@ -13,6 +14,8 @@ import dev.parley.server.agent.AgentMetrics;
 import dev.parley.server.agent.AgentProfile;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.HandoffRequest;
+import dev.parley.server.agent.MessageOptions;
+import dev.parley.server.agent.StreamCutter;
 import dev.parley.server.agent.ReplySink;
 import dev.parley.server.agent.llm.CompletionStream.StreamException;
 import dev.parley.server.agent.llm.CompletionStream.ToolCall;
@@ -34,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -49,16 +53,19 @@ import org.slf4j.LoggerFactory;
  * {@link LlmSettings#historyBudgetChars()} (oldest dropped first; the AI and live agents both map
  * to {@code assistant}), then the user turn being answered. A greeting appends
  * {@value ChatRequest#GREETING_INSTRUCTION} to the system prompt and sends the synthetic user line
- * {@value ChatRequest#GREETING_USER_LINE}. Three tools are declared; they are terminal actions, run
+ * {@value ChatRequest#GREETING_USER_LINE}. Four tools are declared; they are terminal actions, run
  * once the stream is over, and are not answered with tool results:
  * <ul>
  *   <li>{@code handoff_to_human(reason: COMPLEX_QUERY|AGENT_DECISION|POLICY, queue)} →
  *       {@link ReplySink#handoff} (reason defaults to {@code AGENT_DECISION}, queue to {@value #DEFAULT_QUEUE});</li>
- *   <li>{@code end_conversation(reason)} → {@link ReplySink#end} with {@code REASON_NATURAL_END};</li>
+ *   <li>{@code end_conversation(reason)} → the reply is the closing message ({@code end_conversation: true}),
+ *       then the session ends with {@code REASON_NATURAL_END} ({@link ReplySink#end} when there is no reply);</li>
+ *   <li>{@code offer_call(title, contact_number)} → a call button ({@code chat_call_actions}) on the reply;</li>
  *   <li>{@code suggest_replies(options[])} → suggestions on the completed message.</li>
  * </ul>
  *
- * <p><b>Turn.</b> Each content delta is written to the sink as it arrives; at {@code data: [DONE]}
+ * <p><b>Turn.</b> Each content delta is written to the sink as it arrives, re-cut at word ends by a
+ * {@link StreamCutter} so chunks read right however a client joins them; at {@code data: [DONE]}
  * (or end of body after a {@code finish_reason}) the message is completed with the suggestions,
  * then the handoff or end, if any, is written, and only then does the turn's stage complete.
  *
@@ -168,6 +175,8 @@ public final class LlmAgent implements Agent {
         private int attempts;
         private boolean firstToken;
         private boolean wroteText;
+        /** Re-cuts the model's deltas at word ends (PROTOCOL.md §7, issue 12 item 7). */
+        private final StreamCutter cutter = new StreamCutter();
         private boolean finished;
 
         Turn(String sessionId, String kind, ObjectNode body, ReplySink sink) {
@@ -343,7 +352,18 @@ public final class LlmAgent implements Agent {
                 wroteText = true;
                 metrics.firstToken(KIND, Duration.between(started, clock.instant()));
             }
-            sink.text(delta);
+            String ready = cutter.add(delta);
+            if (!ready.isEmpty()) {
+                sink.text(ready);
+            }
+        }
+
+        /** The words the cutter still holds; called before the message is completed. */
+        private void flushText() {
+            String rest = cutter.flush();
+            if (!rest.isEmpty()) {
+                sink.text(rest);
+            }
         }
 
         @Override
@@ -442,6 +462,7 @@ public final class LlmAgent implements Agent {
             finish(true);
             LOG.error("LLM {} stream broke in session {} ({})", kind, sessionId, reason, cause);
             metrics.turnFailed(KIND, reason);
+            flushText();
             sink.complete(List.of(), List.of());
             sink.fail(ErrorMessages.STREAM_FAILED, cause);
             done.complete(null);
@@ -458,6 +479,7 @@ public final class LlmAgent implements Agent {
         private void succeed(Attempt attempt) {
             finish(false);
             List<Suggestion> suggestions = new ArrayList<>();
+            List<ChatCallAction> callActions = new ArrayList<>();
             HandoffRequest handoff = null;
             boolean end = false;
             for (ToolCall call : attempt.stream.toolCalls()) {
@@ -472,6 +494,7 @@ public final class LlmAgent implements Agent {
                     case ChatRequest.HANDOFF_TOOL -> handoff = new HandoffRequest(reason(args.path("reason").asText("")),
                             args.path("queue").asText("").isBlank() ? DEFAULT_QUEUE : args.path("queue").asText().strip());
                     case ChatRequest.END_TOOL -> end = true;
+                    case ChatRequest.CALL_TOOL -> callAction(args).ifPresent(callActions::add);
                     default -> LOG.warn("LLM {} in session {} called an unknown tool '{}'; ignored", kind, sessionId,
                             name);
                 }
@@ -483,15 +506,30 @@ public final class LlmAgent implements Agent {
                 fallback("empty", new LlmException("the model sent neither text nor a tool call"));
                 return;
             }
-            if (wroteText || !suggestions.isEmpty()) {
-                sink.complete(List.of(), List.copyOf(suggestions));
+            flushText();
+            boolean message = wroteText || !suggestions.isEmpty() || !callActions.isEmpty();
+            boolean closing = end && handoff == null;
+            if (message) {
+                // A closing reply says so itself (end_conversation), and the session ends right after it.
+                sink.complete(List.of(), List.copyOf(suggestions), new MessageOptions(callActions, closing));
             }
             if (handoff != null) {
                 sink.handoff(handoff);
-            } else if (end) {
+            } else if (end && !message) {
                 sink.end(EndReason.REASON_NATURAL_END);
             }
             done.complete(null);
+        }
+
+        /** {@code offer_call(title, contact_number)}; a call without a number offers nothing. */
+        private Optional<ChatCallAction> callAction(JsonNode args) {
+            String number = args.path("contact_number").asText("").strip();
+            if (number.isEmpty()) {
+                LOG.warn("LLM {} in session {} offered a call without a number; ignored", kind, sessionId);
+                return Optional.empty();
+            }
+            String title = args.path("title").asText("").strip();
+            return Optional.of(ChatCallAction.of(title.isEmpty() ? number : title, number));
         }
 
         private JsonNode arguments(ToolCall call) {
