@@ -23,7 +23,8 @@ public interface ReplySink {
 
     /**
      * Like {@link #complete(List, List)}, with call buttons and the closing flag of {@code options}.
-     * The default, for sinks that do not know them, drops the buttons and ends after the message.
+     * The default, for sinks that do not know them, drops the buttons and ends after the message;
+     * a sink that wraps another must override this to pass the options on.
      */
     default void complete(List<Attachment> attachments, List<Suggestion> suggestions, MessageOptions options) {
         complete(attachments, suggestions);

@@ -32,7 +32,7 @@ class StreamCutterTest {
     @Test
     void modelDeltasCutInsideWordsAreReCutAtWordEndsWithTheSpaceOpeningTheNextChunk() {
         assertThat(chunks("Hel", "lo wor", "ld, how", " are y", "ou?"))
-                .containsExactly("Hello", " world,", " how", " are", " you?");
+                .containsExactly("Hello", " world,", " how are", " you?");
     }
 
     @Test
