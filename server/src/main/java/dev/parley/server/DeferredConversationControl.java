@@ -38,10 +38,6 @@ final class DeferredConversationControl implements ConversationControl {
         target().liveAgentJoined(sessionId, agent);
     }
 
-    @Override
-    public void liveAgentLeft(String sessionId) {
-        target().liveAgentLeft(sessionId);
-    }
 
     @Override
     public void liveAgentFinished(String sessionId) {

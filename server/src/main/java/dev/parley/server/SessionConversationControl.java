@@ -45,10 +45,6 @@ final class SessionConversationControl implements ConversationControl {
         on(sessionId, a -> a.deskAgentJoined(new LiveAgent(agent.id(), agent.name(), agent.avatarUrl())));
     }
 
-    @Override
-    public void liveAgentLeft(String sessionId) {
-        on(sessionId, SessionActor::deskAgentLeft);
-    }
 
     @Override
     public void liveAgentFinished(String sessionId) {

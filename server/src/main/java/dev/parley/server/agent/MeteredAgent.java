@@ -122,6 +122,12 @@ public final class MeteredAgent implements Agent {
         }
 
         @Override
+        public void complete(List<Attachment> attachments, List<Suggestion> suggestions, MessageOptions options) {
+            first();
+            sink.complete(attachments, suggestions, options);
+        }
+
+        @Override
         public void handoff(HandoffRequest request) {
             sink.handoff(request);
         }

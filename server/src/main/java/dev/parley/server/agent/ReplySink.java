@@ -28,6 +28,18 @@ public interface ReplySink {
      */
     void language(String languageCode);
 
+    /**
+     * Like {@link #complete(List, List)}, with call buttons and the closing flag of {@code options}.
+     * The default, for sinks that do not know them, drops the buttons and ends after the message;
+     * a sink that wraps another must override this to pass the options on.
+     */
+    default void complete(List<Attachment> attachments, List<Suggestion> suggestions, MessageOptions options) {
+        complete(attachments, suggestions);
+        if (options.endConversation()) {
+            end(EndReason.REASON_NATURAL_END);
+        }
+    }
+
     /** Asks for a human; the session runs the handoff (server- or client-managed). */
     void handoff(HandoffRequest request);
 

@@ -6,14 +6,15 @@ package dev.parley.server.desk;
  */
 public interface ConversationControl {
 
-    /** {@code HANDOFF_QUEUE_STATUS}. */
+    /**
+     * {@code HANDOFF_QUEUE_STATUS}, also when the conversation goes back to a queue (transfer,
+     * requeue): that status ends the live phase, and no {@code LIVE_AGENT_LEFT} is sent, because the
+     * official SDKs read that event as the end of the conversation.
+     */
     void queueStatus(String sessionId, String queue, int position, int estimatedWaitSeconds);
 
     /** {@code LIVE_AGENT_JOINED}: from now on user messages go to this agent. */
     void liveAgentJoined(String sessionId, DeskAgent agent);
-
-    /** {@code LIVE_AGENT_LEFT} without ending: the conversation went back to a queue. */
-    void liveAgentLeft(String sessionId);
 
     /** {@code LIVE_AGENT_LEFT} then {@code SESSION_END} ({@code REASON_NATURAL_END}): the agent finished. */
     void liveAgentFinished(String sessionId);

@@ -245,7 +245,8 @@ public final class Desk implements LiveAgentDesk {
             }
             HandoffRecord moved = record.movedTo(queue, clock.instant());
             save(moved);
-            conversations.liveAgentLeft(sessionId);
+            // No LIVE_AGENT_LEFT: the official SDKs read it as the end of the conversation. The
+            // queue status below says the user waits again (it also ends the live phase).
             int position = position(moved);
             statuses.tell(moved, position, WaitEstimate.of(this, queue).seconds(position), clock.instant());
             notifyAgent(agentId, l -> l.unassigned(sessionId));
@@ -317,7 +318,9 @@ public final class Desk implements LiveAgentDesk {
                 save(back);
                 store.saveWaitingSince(r.sessionId(), now);
                 waitingAgainSince.put(r.sessionId(), now);
-                conversations.liveAgentLeft(r.sessionId());
+                // As on a transfer: a queue status, never LIVE_AGENT_LEFT, tells the user they wait again.
+                int position = position(back);
+                statuses.tell(back, position, WaitEstimate.of(this, back.queue()).seconds(position), now);
                 changed = true;
             }
         }

@@ -1,6 +1,7 @@
 package dev.parley.server.session;
 
 import dev.parley.protocol.Attachment;
+import dev.parley.protocol.ChatCallAction;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.ErrorMessages;
 import dev.parley.protocol.Ids;
@@ -18,6 +19,7 @@ import dev.parley.server.agent.AgentProfile;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.HandoffRequest;
 import dev.parley.server.agent.LanguageTag;
+import dev.parley.server.agent.MessageOptions;
 import dev.parley.server.agent.ReplySink;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -201,15 +203,34 @@ final class AgentConversation {
     }
 
     private void complete(Outbox outbox, List<Attachment> attachments, List<Suggestion> suggestions) {
+        complete(outbox, attachments, suggestions, MessageOptions.NONE);
+    }
+
+    /**
+     * Closes the open message. The agent's name and avatar and the options are additive extensions
+     * (issue 12): on the whole message, or on the final chunk where attachments ride. A closing
+     * message ({@code end_conversation}) is followed by the end of the session.
+     */
+    private void complete(Outbox outbox, List<Attachment> attachments, List<Suggestion> suggestions,
+                          MessageOptions options) {
         OpenMessage message = open == null ? new OpenMessage() : open;
         open = null;
         List<Attachment> a = attachments == null ? List.of() : List.copyOf(attachments);
         List<Suggestion> s = suggestions == null ? List.of() : List.copyOf(suggestions);
+        AgentProfile profile = profile();
+        String name = profile == null ? null : profile.name();
+        String avatar = profile == null ? null : profile.avatarUrl();
+        List<ChatCallAction> calls = options.callActions().isEmpty() ? null : options.callActions();
+        Boolean closing = options.endConversation() ? Boolean.TRUE : null;
         if (actor.record().streaming()) {
-            actor.store(outbox, new PolyAgentMessageChunk(message.messageId, "", a, s, message.chunks + 1, true),
-                    null, null);
+            actor.store(outbox, new PolyAgentMessageChunk(message.messageId, "", a, s, message.chunks + 1, true,
+                    name, avatar, calls, closing), null, null);
         } else {
-            actor.store(outbox, new PolyAgentMessage(message.messageId, message.text.toString(), a, s), null, null);
+            actor.store(outbox, new PolyAgentMessage(message.messageId, message.text.toString(), a, s,
+                    name, avatar, calls, closing), null, null);
+        }
+        if (options.endConversation()) {
+            actor.endSession(outbox, EndReason.REASON_NATURAL_END);
         }
     }
 
@@ -233,13 +254,14 @@ final class AgentConversation {
         var desk = actor.services().desk();
         if (desk.isEmpty()) {
             // Client-managed handoff, in the documented order (PROTOCOL.md §9.2, §13.28).
-            actor.store(outbox, new ClientHandoffRequired(request.reason(), request.queueName()), null, null);
-            actor.store(outbox, new PolyAgentLeft(), null, null);
+            actor.store(outbox, new ClientHandoffRequired(request.reason(), request.queueName(), request.route()),
+                    null, null);
+            actor.store(outbox, new PolyAgentLeft(HandoffTexts.AI_LEFT_FOR_CLIENT_ROUTE), null, null);
             stop();
             return;
         }
         // Server-managed (§9.1): the AI leaves first, then the desk answers with accepted or failed.
-        actor.store(outbox, new PolyAgentLeft(), null, null);
+        actor.store(outbox, new PolyAgentLeft(HandoffTexts.AI_LEFT_FOR_LIVE_AGENT), null, null);
         stop();
         var record = actor.record();
         awaitingDesk = true;
@@ -297,6 +319,12 @@ final class AgentConversation {
         @Override
         public void language(String languageCode) {
             apply(o -> AgentConversation.this.language(o, languageCode));
+        }
+
+        @Override
+        public void complete(List<Attachment> attachments, List<Suggestion> suggestions, MessageOptions options) {
+            apply(o -> AgentConversation.this.complete(o, attachments, suggestions,
+                    options == null ? MessageOptions.NONE : options));
         }
 
         @Override

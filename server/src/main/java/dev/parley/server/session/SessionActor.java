@@ -398,52 +398,63 @@ public final class SessionActor {
             return;
         }
         if (result instanceof EnqueueResult.Queued queued) {
-            store(outbox, new HandoffAccepted(), null, null);
-            store(outbox, new HandoffQueueStatus(queued.queue(), queued.position(), queued.estimatedWaitSeconds()), null, null);
+            store(outbox, new HandoffAccepted(queued.queue()), null, null);
+            store(outbox, queueStatus(queued.queue(), queued.position(), queued.estimatedWaitSeconds()), null, null);
             outbox.then(() -> services.desk().ifPresent(d -> d.accepted(record.id())));
         } else {
             String reason = failure != null ? "desk unavailable" : ((EnqueueResult.Refused) result).reason();
             LOG.warn("handoff of session {} refused: {}", record.id(), reason);
-            store(outbox, new HandoffFailed(), null, null);
+            store(outbox, new HandoffFailed(HandoffTexts.HANDOFF_REFUSED), null, null);
         }
+    }
+
+    private static HandoffQueueStatus queueStatus(String queueName, int position, int estimatedWaitSeconds) {
+        return new HandoffQueueStatus(queueName, position, estimatedWaitSeconds,
+                HandoffTexts.queueStatus(queueName, position, estimatedWaitSeconds));
     }
 
     /** Desk commands; each is ignored when the conversation is no longer in that state. */
     public void deskQueueStatus(String queueName, int position, int estimatedWaitSeconds) {
-        whenInHandoff(o -> store(o, new HandoffQueueStatus(queueName, position, estimatedWaitSeconds), null, null));
+        whenInHandoff(o -> store(o, queueStatus(queueName, position, estimatedWaitSeconds), null, null));
     }
 
     public void deskAgentJoined(LiveAgent agent) {
         whenInHandoff(o -> store(o, new LiveAgentJoined(agent), null, null));
     }
 
-    public void deskAgentLeft() {
-        whenLive(null, o -> store(o, new LiveAgentLeft(), null, null));
-    }
-
     public void deskAgentFinished() {
         whenLive(null, o -> {
-            store(o, new LiveAgentLeft(), null, null);
+            LiveAgent agent = state.liveAgent();
+            store(o, new LiveAgentLeft(agent == null ? null : agent.id(), agent == null ? null : agent.name(),
+                    HandoffTexts.LIVE_AGENT_FINISHED), null, null);
             endSession(o, EndReason.REASON_NATURAL_END); // §13.14
         });
     }
 
     public void deskTimedOut() {
-        whenInHandoff(o -> store(o, new HandoffTimeout(), null, null));
+        whenInHandoff(o -> store(o, new HandoffTimeout(HandoffTexts.WAITED_TOO_LONG), null, null));
     }
 
     public void deskFailed() {
-        whenInHandoff(o -> store(o, new HandoffFailed(), null, null));
+        whenInHandoff(o -> store(o, new HandoffFailed(HandoffTexts.QUEUE_CLOSED), null, null));
     }
 
     /** A message from the live agent {@code agentId}; dropped unless that agent holds the conversation. */
     public void liveAgentMessage(String agentId, String text) {
-        whenLive(agentId, o -> store(o, new LiveAgentMessage(Ids.messageId(), agentId, text, List.of(), List.of()), null, null));
+        whenLive(agentId, o -> {
+            LiveAgent agent = state.liveAgent();
+            store(o, new LiveAgentMessage(Ids.messageId(), agentId, text, List.of(), List.of(),
+                    agent == null ? null : agent.name(), agent == null ? null : agent.avatarUrl()), null, null);
+        });
     }
 
     /** The live agent types: transient, like the AI's thinking (§13.1). */
     public void liveAgentTyping(String agentId, TypingState typing) {
-        whenLive(agentId, o -> broadcastTransient(o, new LiveAgentTyping(typing, agentId)));
+        whenLive(agentId, o -> {
+            LiveAgent agent = state.liveAgent();
+            broadcastTransient(o, new LiveAgentTyping(typing, agentId,
+                    agent == null ? null : agent.name(), agent == null ? null : agent.avatarUrl()));
+        });
     }
 
     private void whenInHandoff(Consumer<Outbox> work) {

@@ -4,6 +4,7 @@ import dev.parley.protocol.codec.ServerEventDecoder;
 import dev.parley.protocol.codec.ServerFrame;
 import dev.parley.protocol.payload.HandoffAccepted;
 import dev.parley.protocol.payload.HandoffFailed;
+import dev.parley.protocol.LiveAgent;
 import dev.parley.protocol.payload.HandoffQueueStatus;
 import dev.parley.protocol.payload.HandoffTimeout;
 import dev.parley.protocol.payload.LanguageChanged;
@@ -40,6 +41,8 @@ final class SessionState {
     private String liveAgentId;
     /** The latest LANGUAGE_CHANGED's tag, or null: rebuilt from the journal like everything here. */
     private String language;
+    /** Who holds the conversation, as LIVE_AGENT_JOINED named them; null when no live agent does. */
+    private LiveAgent liveAgent;
     private final List<Turn> transcript = new ArrayList<>();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
     /** Streamed messages without their last chunk yet, by message id, in the order they opened. */
@@ -80,12 +83,15 @@ final class SessionState {
         } else if (payload instanceof HandoffAccepted || payload instanceof HandoffQueueStatus) {
             handoff = HandoffPhase.QUEUED;
             liveAgentId = null;
+            liveAgent = null;
         } else if (payload instanceof LiveAgentJoined j) {
             handoff = HandoffPhase.LIVE;
             liveAgentId = j.agent().id();
+            liveAgent = j.agent();
         } else if (payload instanceof LiveAgentLeft) {
             handoff = HandoffPhase.QUEUED; // back in a queue unless SESSION_END follows
             liveAgentId = null;
+            liveAgent = null;
         } else if (payload instanceof HandoffFailed || payload instanceof HandoffTimeout) {
             handoff = HandoffPhase.NONE;
         } else if (payload instanceof LanguageChanged l) {
@@ -132,6 +138,11 @@ final class SessionState {
     }
 
     /** The connected live agent's id, or null. */
+    /** The live agent holding the conversation, or null. */
+    LiveAgent liveAgent() {
+        return liveAgent;
+    }
+
     String liveAgentId() {
         return liveAgentId;
     }

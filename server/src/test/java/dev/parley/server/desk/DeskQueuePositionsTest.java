@@ -55,10 +55,6 @@ class DeskQueuePositionsTest {
         }
 
         @Override
-        public void liveAgentLeft(String sessionId) {
-        }
-
-        @Override
         public void liveAgentFinished(String sessionId) {
         }
 

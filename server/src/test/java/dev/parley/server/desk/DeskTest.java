@@ -49,11 +49,6 @@ class DeskTest {
         }
 
         @Override
-        public void liveAgentLeft(String s) {
-            calls.add("left " + s);
-        }
-
-        @Override
         public void liveAgentFinished(String s) {
             calls.add("finished " + s);
         }
@@ -226,7 +221,7 @@ class DeskTest {
         desk.tick();
 
         assertThat(record("s1").status()).isEqualTo(HandoffRecord.Status.WAITING);
-        assertThat(conversations.calls).contains("left s1", "status s1 support 1", "status s2 support 2");
+        assertThat(conversations.calls).contains("status s1 support 1", "status s2 support 2");
     }
 
     @Test
@@ -287,7 +282,7 @@ class DeskTest {
         boolean moved = desk.transfer("agt_a", "s1", "sales").toCompletableFuture().join();
 
         assertThat(moved).isTrue();
-        assertThat(conversations.calls).containsSubsequence("joined s1 agt_a", "left s1", "status s1 sales 1");
+        assertThat(conversations.calls).containsSubsequence("joined s1 agt_a", "status s1 sales 1");
         assertThat(record("s1")).extracting(HandoffRecord::queue, HandoffRecord::status)
                 .containsExactly("sales", HandoffRecord.Status.WAITING);
         assertThat(listener.unassigned).contains("s1");

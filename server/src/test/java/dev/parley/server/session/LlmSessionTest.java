@@ -114,7 +114,8 @@ class LlmSessionTest {
 
         List<JsonNode> greeting = chunks(c);
         assertThat(text(greeting)).isEqualTo(FakeLlmServer.transcriptText("greeting"));
-        assertThat(greeting).hasSize(7); // six content deltas, then the empty closing chunk
+        // Six content deltas re-cut at word ends ("Hi there!" is two words), then the empty closing chunk.
+        assertThat(greeting).hasSize(8);
 
         session.receive(c, userMessage("I was charged twice", "m1"));
         c.next("USER_MESSAGE");

@@ -20,6 +20,7 @@ final class ChatRequest {
     static final String END_TOOL = "end_conversation";
     static final String SUGGEST_TOOL = "suggest_replies";
     static final String LANGUAGE_TOOL = "set_language";
+    static final String CALL_TOOL = "offer_call";
 
     /**
      * Appended to the system prompt for a greeting; the model then answers the synthetic user line
@@ -148,6 +149,13 @@ final class ChatRequest {
         language.putObject("properties").putObject("language_code").put("type", "string")
                 .put("description", "BCP-47 tag of the new language, e.g. \"fr\", \"de\" or \"en-GB\".");
         language.putArray("required").add("language_code");
+        ObjectNode call = function(tools, CALL_TOOL,
+                "Show the user a button that calls a phone number, when calling is the best way to help.");
+        ObjectNode callProps = call.putObject("properties");
+        callProps.putObject("title").put("type", "string").put("description", "The button label, e.g. \"Call support\".");
+        callProps.putObject("contact_number").put("type", "string")
+                .put("description", "The phone number to call, in international format.");
+        call.putArray("required").add("contact_number");
         return tools;
     }
 

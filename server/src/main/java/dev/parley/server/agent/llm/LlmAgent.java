@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.ErrorMessages;
+import dev.parley.protocol.ChatCallAction;
 import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.Suggestion;
 import dev.parley.protocol.codec.Json;
@@ -13,6 +14,8 @@ import dev.parley.server.agent.AgentMetrics;
 import dev.parley.server.agent.AgentProfile;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.HandoffRequest;
+import dev.parley.server.agent.MessageOptions;
+import dev.parley.server.agent.StreamCutter;
 import dev.parley.server.agent.ReplySink;
 import dev.parley.server.agent.llm.CompletionStream.StreamException;
 import dev.parley.server.agent.llm.CompletionStream.ToolCall;
@@ -34,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -54,13 +58,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code handoff_to_human(reason: COMPLEX_QUERY|AGENT_DECISION|POLICY, queue)} →
  *       {@link ReplySink#handoff} (reason defaults to {@code AGENT_DECISION}, queue to {@value #DEFAULT_QUEUE});</li>
- *   <li>{@code end_conversation(reason)} → {@link ReplySink#end} with {@code REASON_NATURAL_END};</li>
+ *   <li>{@code end_conversation(reason)} → the reply is the closing message ({@code end_conversation: true}),
+ *       then the session ends with {@code REASON_NATURAL_END} ({@link ReplySink#end} when there is no reply);</li>
+ *   <li>{@code offer_call(title, contact_number)} → a call button ({@code chat_call_actions}) on the reply;</li>
  *   <li>{@code suggest_replies(options[])} → suggestions on the completed message;</li>
  *   <li>{@code set_language(language_code)} → {@link ReplySink#language} before the message completes
  *       (the current language is told to the model in the system prompt).</li>
  * </ul>
  *
- * <p><b>Turn.</b> Each content delta is written to the sink as it arrives; at {@code data: [DONE]}
+ * <p><b>Turn.</b> Each content delta is written to the sink as it arrives, re-cut at word ends by a
+ * {@link StreamCutter} so chunks read right however a client joins them; at {@code data: [DONE]}
  * (or end of body after a {@code finish_reason}) the message is completed with the suggestions,
  * then the handoff or end, if any, is written, and only then does the turn's stage complete.
  *
@@ -170,6 +177,8 @@ public final class LlmAgent implements Agent {
         private int attempts;
         private boolean firstToken;
         private boolean wroteText;
+        /** Re-cuts the model's deltas at word ends (PROTOCOL.md §7, issue 12 item 7). */
+        private final StreamCutter cutter = new StreamCutter();
         private boolean finished;
 
         Turn(String sessionId, String kind, ObjectNode body, ReplySink sink) {
@@ -345,7 +354,18 @@ public final class LlmAgent implements Agent {
                 wroteText = true;
                 metrics.firstToken(KIND, Duration.between(started, clock.instant()));
             }
-            sink.text(delta);
+            String ready = cutter.add(delta);
+            if (!ready.isEmpty()) {
+                sink.text(ready);
+            }
+        }
+
+        /** The words the cutter still holds; called before the message is completed. */
+        private void flushText() {
+            String rest = cutter.flush();
+            if (!rest.isEmpty()) {
+                sink.text(rest);
+            }
         }
 
         @Override
@@ -444,6 +464,7 @@ public final class LlmAgent implements Agent {
             finish(true);
             LOG.error("LLM {} stream broke in session {} ({})", kind, sessionId, reason, cause);
             metrics.turnFailed(KIND, reason);
+            flushText();
             sink.complete(List.of(), List.of());
             sink.fail(ErrorMessages.STREAM_FAILED, cause);
             done.complete(null);
@@ -460,6 +481,7 @@ public final class LlmAgent implements Agent {
         private void succeed(Attempt attempt) {
             finish(false);
             List<Suggestion> suggestions = new ArrayList<>();
+            List<ChatCallAction> callActions = new ArrayList<>();
             HandoffRequest handoff = null;
             boolean end = false;
             String language = null;
@@ -476,6 +498,7 @@ public final class LlmAgent implements Agent {
                             args.path("queue").asText("").isBlank() ? DEFAULT_QUEUE : args.path("queue").asText().strip());
                     case ChatRequest.END_TOOL -> end = true;
                     case ChatRequest.LANGUAGE_TOOL -> language = args.path("language_code").asText("");
+                    case ChatRequest.CALL_TOOL -> callAction(args).ifPresent(callActions::add);
                     default -> LOG.warn("LLM {} in session {} called an unknown tool '{}'; ignored", kind, sessionId,
                             name);
                 }
@@ -483,22 +506,38 @@ public final class LlmAgent implements Agent {
             if ("length".equals(attempt.stream.finishReason())) {
                 LOG.warn("LLM {} in session {} was cut at the token limit", kind, sessionId);
             }
-            if (!wroteText && suggestions.isEmpty() && handoff == null && !end && language == null) {
+            if (!wroteText && suggestions.isEmpty() && handoff == null && !end && language == null
+                    && callActions.isEmpty()) {
                 fallback("empty", new LlmException("the model sent neither text nor a tool call"));
                 return;
             }
             if (language != null) {
                 sink.language(language); // ahead of the message when it is sent whole; the session checks the tag
             }
-            if (wroteText || !suggestions.isEmpty()) {
-                sink.complete(List.of(), List.copyOf(suggestions));
+            flushText();
+            boolean message = wroteText || !suggestions.isEmpty() || !callActions.isEmpty();
+            boolean closing = end && handoff == null;
+            if (message) {
+                // A closing reply says so itself (end_conversation), and the session ends right after it.
+                sink.complete(List.of(), List.copyOf(suggestions), new MessageOptions(callActions, closing));
             }
             if (handoff != null) {
                 sink.handoff(handoff);
-            } else if (end) {
+            } else if (end && !message) {
                 sink.end(EndReason.REASON_NATURAL_END);
             }
             done.complete(null);
+        }
+
+        /** {@code offer_call(title, contact_number)}; a call without a number offers nothing. */
+        private Optional<ChatCallAction> callAction(JsonNode args) {
+            String number = args.path("contact_number").asText("").strip();
+            if (number.isEmpty()) {
+                LOG.warn("LLM {} in session {} offered a call without a number; ignored", kind, sessionId);
+                return Optional.empty();
+            }
+            String title = args.path("title").asText("").strip();
+            return Optional.of(ChatCallAction.of(title.isEmpty() ? number : title, number));
         }
 
         private JsonNode arguments(ToolCall call) {

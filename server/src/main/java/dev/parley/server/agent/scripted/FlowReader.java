@@ -3,6 +3,7 @@ package dev.parley.server.agent.scripted;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.Attachment;
 import dev.parley.protocol.AttachmentContentType;
+import dev.parley.protocol.ChatCallAction;
 import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.Suggestion;
 import dev.parley.server.agent.AgentProfile;
@@ -32,10 +33,13 @@ final class FlowReader {
     private static final List<String> FLOW_KEYS = List.of("agent", "greeting", "intents", "fallback");
     private static final List<String> AGENT_KEYS = List.of("name", "avatar_url");
     private static final List<String> INTENT_KEYS = List.of("name", "keywords", "patterns", "reply", "action", "handoff", "language");
-    private static final List<String> HANDOFF_KEYS = List.of("reason", "queue");
-    private static final List<String> REPLY_KEYS = List.of("text", "attachments", "suggestions", "translations");
+    private static final List<String> HANDOFF_KEYS = List.of("reason", "queue", "route");
+    private static final List<String> REPLY_KEYS =
+            List.of("text", "attachments", "suggestions", "chat_call_actions", "end_conversation", "translations");
     /** A translated reply is a reply without translations of its own. */
     private static final List<String> TRANSLATED_KEYS = REPLY_KEYS.subList(0, REPLY_KEYS.size() - 1);
+    /** As the official SDKs decode them on the wire. */
+    private static final List<String> CALL_ACTION_KEYS = List.of("title", "contact_number");
     private static final List<String> ATTACHMENT_KEYS =
             List.of("title", "preview_image_url", "content_url", "content_type", "call_to_action_text");
 
@@ -130,7 +134,7 @@ final class FlowReader {
 
     private static HandoffRequest handoff(Section handoff) {
         HandoffReason reason = constant(handoff, "reason", HandoffReason.class);
-        return new HandoffRequest(reason, handoff.text("queue"));
+        return new HandoffRequest(reason, handoff.text("queue"), handoff.optionalText("route"));
     }
 
     private static Reply reply(JsonNode node, Where where) {
@@ -152,7 +156,8 @@ final class FlowReader {
                 throw at.error("repeats the language " + tag);
             }
         }
-        return new Reply(base.text(), base.attachments(), base.suggestions(), byLanguage);
+        return new Reply(base.text(), base.attachments(), base.suggestions(), base.callActions(),
+                base.endConversation(), byLanguage);
     }
 
     /** The language tag at {@code key}, canonical. */
@@ -169,7 +174,25 @@ final class FlowReader {
             attachments.add(attachment(Section.of(items.get(i), reply.at("attachments").item(i), ATTACHMENT_KEYS)));
         }
         List<Suggestion> suggestions = texts(reply, "suggestions").stream().map(Suggestion::of).toList();
-        return new Reply(reply.text("text"), attachments, suggestions);
+        List<ChatCallAction> calls = new ArrayList<>();
+        List<JsonNode> callItems = reply.list("chat_call_actions");
+        for (int i = 0; i < callItems.size(); i++) {
+            Section call = Section.of(callItems.get(i), reply.at("chat_call_actions").item(i), CALL_ACTION_KEYS);
+            calls.add(ChatCallAction.of(call.text("title"), call.text("contact_number")));
+        }
+        return new Reply(reply.text("text"), attachments, suggestions, calls, flag(reply, "end_conversation"));
+    }
+
+    /** {@code true} or {@code false} as YAML writes them; absent is false. */
+    private static boolean flag(Section section, String key) {
+        if (!section.has(key)) {
+            return false;
+        }
+        JsonNode value = section.get(key);
+        if (!value.isBoolean()) {
+            throw section.at(key).error("must be true or false");
+        }
+        return value.asBoolean();
     }
 
     private static Attachment attachment(Section card) {

@@ -5,6 +5,7 @@ import dev.parley.protocol.ErrorMessages;
 import dev.parley.server.agent.Agent;
 import dev.parley.server.agent.AgentProfile;
 import dev.parley.server.agent.Conversation;
+import dev.parley.server.agent.MessageOptions;
 import dev.parley.server.agent.ReplySink;
 import dev.parley.server.time.Scheduler;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class ScriptedAgent implements Agent {
 
     @Override
     public CompletionStage<Void> greet(Conversation conversation, ReplySink sink) {
-        return write(flow.greeting().in(conversation.language()), conversation.streaming(), sink, () -> { });
+        return write(flow.greeting().in(conversation.language()), false, conversation.streaming(), sink, () -> { });
     }
 
     @Override
@@ -53,7 +54,7 @@ public final class ScriptedAgent implements Agent {
         Intent intent = matcher.match(text).orElse(null);
         String language = conversation.language();
         if (intent == null) {
-            return write(flow.fallback().in(language), conversation.streaming(), sink, () -> { });
+            return write(flow.fallback().in(language), false, conversation.streaming(), sink, () -> { });
         }
         if (intent.language() != null) {
             sink.language(intent.language()); // before the reply, which is already in the new language
@@ -68,54 +69,59 @@ public final class ScriptedAgent implements Agent {
             action.run();
             return CompletableFuture.completedFuture(null);
         }
-        return write(intent.reply().in(language), conversation.streaming(), sink, action);
+        // The reply before an end is the closing message: it says so (end_conversation) and ends the session.
+        boolean closing = intent.action() == Intent.Action.END;
+        return write(intent.reply().in(language), closing, conversation.streaming(), sink, closing ? () -> { } : action);
     }
 
     /**
      * Writes {@code reply} whole or streamed, then runs {@code then} once the message is complete.
      * The returned stage completes when the turn is fully written.
      */
-    private CompletionStage<Void> write(Reply reply, boolean streaming, ReplySink sink, Runnable then) {
+    private CompletionStage<Void> write(Reply reply, boolean closing, boolean streaming, ReplySink sink,
+                                        Runnable then) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        MessageOptions options = reply.options(closing);
         if (streaming) {
-            stream(reply, WordChunker.split(reply.text(), WORDS_PER_DELTA), 0, sink, then, done);
+            stream(reply, options, WordChunker.split(reply.text(), WORDS_PER_DELTA), 0, sink, then, done);
         } else {
             sink.text(reply.text());
-            finish(reply, sink, then, done);
+            finish(reply, options, sink, then, done);
         }
         return done;
     }
 
     /** Writes deltas from {@code next} on: all of them now without a delay, else one now and a timer for the rest. */
-    private void stream(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then,
-                        CompletableFuture<Void> done) {
+    private void stream(Reply reply, MessageOptions options, List<String> deltas, int next, ReplySink sink,
+                        Runnable then, CompletableFuture<Void> done) {
         for (int i = next; i < deltas.size(); i++) {
             sink.text(deltas.get(i));
             int following = i + 1;
             if (following < deltas.size() && !chunkDelay.isZero()) {
-                scheduler.schedule(chunkDelay, () -> resume(reply, deltas, following, sink, then, done));
+                scheduler.schedule(chunkDelay, () -> resume(reply, options, deltas, following, sink, then, done));
                 return;
             }
         }
-        finish(reply, sink, then, done);
+        finish(reply, options, sink, then, done);
     }
 
     /**
      * Continues a stream on a scheduler thread. A failure there has no caller to reach, so it is
      * reported through the sink with the documented stream error instead of being lost.
      */
-    private void resume(Reply reply, List<String> deltas, int next, ReplySink sink, Runnable then,
-                        CompletableFuture<Void> done) {
+    private void resume(Reply reply, MessageOptions options, List<String> deltas, int next, ReplySink sink,
+                        Runnable then, CompletableFuture<Void> done) {
         try {
-            stream(reply, deltas, next, sink, then, done);
+            stream(reply, options, deltas, next, sink, then, done);
         } catch (RuntimeException e) {
             sink.fail(ErrorMessages.STREAM_FAILED, e);
             done.complete(null);
         }
     }
 
-    private static void finish(Reply reply, ReplySink sink, Runnable then, CompletableFuture<Void> done) {
-        sink.complete(reply.attachments(), reply.suggestions());
+    private static void finish(Reply reply, MessageOptions options, ReplySink sink, Runnable then,
+                               CompletableFuture<Void> done) {
+        sink.complete(reply.attachments(), reply.suggestions(), options);
         then.run();
         done.complete(null);
     }

@@ -6,11 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cuts a text into stream deltas of a few words each. Each delta keeps the whitespace after its
- * last word, so the deltas concatenate back to the original text exactly.
+ * Cuts a text into stream deltas of a few words each, at word ends: the whitespace between two
+ * groups opens the next delta ({@code "Hello there,"}, {@code " how can"}, {@code " I help?"}). The
+ * deltas concatenate back to the original text exactly, and a client that joins them with a space
+ * (the official SDKs do when they assemble a finished stream) still reads whole words.
  */
 final class WordChunker {
-    private static final Pattern WORD_AND_SPACE = Pattern.compile("\\S+\\s*");
+    /** Leading whitespace, then one word. */
+    private static final Pattern SPACE_AND_WORD = Pattern.compile("\\s*\\S+");
 
     private WordChunker() {
     }
@@ -21,7 +24,7 @@ final class WordChunker {
             throw new IllegalArgumentException("wordsPerDelta must be positive: " + wordsPerDelta);
         }
         List<String> deltas = new ArrayList<>();
-        Matcher words = WORD_AND_SPACE.matcher(text);
+        Matcher words = SPACE_AND_WORD.matcher(text);
         int start = 0;
         int count = 0;
         while (words.find()) {
@@ -31,7 +34,7 @@ final class WordChunker {
                 start = words.end();
             }
         }
-        // The rest: the last words, or leading whitespace of a text that has no words at all.
+        // The rest: the last words, or trailing whitespace (all of a text that has no words at all).
         if (start < text.length()) {
             deltas.add(text.substring(start));
         }

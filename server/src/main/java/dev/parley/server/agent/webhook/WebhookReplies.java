@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parley.protocol.Attachment;
 import dev.parley.protocol.AttachmentContentType;
+import dev.parley.protocol.ChatCallAction;
 import dev.parley.protocol.EndReason;
 import dev.parley.protocol.HandoffReason;
 import dev.parley.protocol.Suggestion;
 import dev.parley.server.agent.HandoffRequest;
 import dev.parley.server.agent.LanguageTag;
+import dev.parley.server.agent.MessageOptions;
 import dev.parley.server.agent.ReplySink;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -30,11 +32,15 @@ import java.util.Set;
 final class WebhookReplies {
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> REPLY_KEYS = Set.of("messages", "handoff", "end", "language");
-    private static final Set<String> MESSAGE_KEYS = Set.of("text", "attachments", "suggestions");
+    private static final Set<String> MESSAGE_KEYS =
+            Set.of("text", "attachments", "suggestions", "chat_call_actions", "end_conversation");
+    /** As the official SDKs decode them on the wire. */
+    private static final Set<String> CALL_ACTION_KEYS = Set.of("title", "contact_number");
     private static final Set<String> ATTACHMENT_KEYS =
             Set.of("title", "preview_image_url", "content_url", "content_type", "call_to_action_text");
-    private static final Set<String> HANDOFF_KEYS = Set.of("reason", "queue");
-    private static final Set<String> COMPLETE_KEYS = Set.of("complete", "attachments", "suggestions");
+    private static final Set<String> HANDOFF_KEYS = Set.of("reason", "queue", "route");
+    private static final Set<String> COMPLETE_KEYS =
+            Set.of("complete", "attachments", "suggestions", "chat_call_actions", "end_conversation");
 
     private WebhookReplies() {
     }
@@ -50,9 +56,14 @@ final class WebhookReplies {
         }
     }
 
-    record Complete(List<Attachment> attachments, List<Suggestion> suggestions) implements Step {
+    record Complete(List<Attachment> attachments, List<Suggestion> suggestions, MessageOptions options)
+            implements Step {
+        Complete(List<Attachment> attachments, List<Suggestion> suggestions) {
+            this(attachments, suggestions, MessageOptions.NONE);
+        }
+
         public void applyTo(ReplySink sink) {
-            sink.complete(attachments, suggestions);
+            sink.complete(attachments, suggestions, options);
         }
     }
 
@@ -104,7 +115,8 @@ final class WebhookReplies {
                 if (text != null && !text.isEmpty()) {
                     steps.add(new Text(text));
                 }
-                steps.add(new Complete(attachments(message, where), suggestions(message, where)));
+                steps.add(new Complete(attachments(message, where), suggestions(message, where),
+                        options(message, where)));
             }
         }
         JsonNode handoff = root.get("handoff");
@@ -145,7 +157,7 @@ final class WebhookReplies {
             if (!node.get("complete").isBoolean() || !node.get("complete").asBoolean()) {
                 throw new BadReply(where + ": 'complete' must be true, got " + node.get("complete"));
             }
-            return new Complete(attachments(node, where), suggestions(node, where));
+            return new Complete(attachments(node, where), suggestions(node, where), options(node, where));
         }
         if (node.has("language")) {
             object(node, where, Set.of("language"));
@@ -237,6 +249,24 @@ final class WebhookReplies {
         return suggestions;
     }
 
+    /** {@code chat_call_actions} and {@code end_conversation} of a message (extensions the official SDKs read). */
+    private static MessageOptions options(JsonNode parent, String where) throws BadReply {
+        List<ChatCallAction> calls = new ArrayList<>();
+        JsonNode list = parent.get("chat_call_actions");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new BadReply(where + ": 'chat_call_actions' must be a list, got " + kind(list));
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String at = where + ".chat_call_actions[" + i + "]";
+                object(list.get(i), at, CALL_ACTION_KEYS);
+                calls.add(ChatCallAction.of(requiredText(list.get(i), "title", at),
+                        requiredText(list.get(i), "contact_number", at)));
+            }
+        }
+        return new MessageOptions(calls, bool(parent, "end_conversation", where));
+    }
+
     private static HandoffRequest handoff(JsonNode node, String where) throws BadReply {
         object(node, where, HANDOFF_KEYS);
         String reason = requiredText(node, "reason", where);
@@ -246,7 +276,9 @@ final class WebhookReplies {
         } catch (IllegalArgumentException e) {
             throw new BadReply(where + ".reason: '" + reason + "' is not one of " + List.of(HandoffReason.values()));
         }
-        return new HandoffRequest(parsed, requiredText(node, "queue", where));
+        String route = optionalText(node, "route", where);
+        return new HandoffRequest(parsed, requiredText(node, "queue", where),
+                route == null || route.isBlank() ? null : route);
     }
 
     private static String languageTag(String value, String where) throws BadReply {

@@ -147,7 +147,7 @@ class FlowLoaderTest {
     @Test
     void unknownReplyKeysNameTheirPlace() {
         assertRejected(withIntents("  - {name: hours, keywords: [hours], reply: {txt: Nine to five.}}"),
-                "intent \"hours\": reply: unknown key \"txt\" (allowed: text, attachments, suggestions, translations)");
+                "intent \"hours\": reply: unknown key \"txt\" (allowed: text, attachments, suggestions, chat_call_actions, end_conversation, translations)");
     }
 
     @Test

@@ -137,16 +137,16 @@ class ScriptedAgentTest {
     void withADelayOnlyTheFirstDeltaIsWrittenUntilTimeMoves() {
         agent(DELAY).greet(conversation(true), sink);
 
-        assertThat(sink.calls()).singleElement().isEqualTo(new Text("Hi, I'm Ada. "));
+        assertThat(sink.calls()).singleElement().isEqualTo(new Text("Hi, I'm Ada."));
 
         scheduler.advance(DELAY.minusMillis(1));
         assertThat(sink.calls()).hasSize(1);
 
         scheduler.advance(Duration.ofMillis(1));
-        sink.assertNext(new Text("Hi, I'm Ada. ")).assertNext(new Text("How can I ")).assertNoMore();
+        sink.assertNext(new Text("Hi, I'm Ada.")).assertNext(new Text(" How can I")).assertNoMore();
 
         scheduler.advance(DELAY.multipliedBy(10));
-        sink.assertNext(new Text("help you today?"))
+        sink.assertNext(new Text(" help you today?"))
                 .assertNext(new Complete(List.of(), List.of(Suggestion.of("Book a table"))))
                 .assertNoMore();
         assertThat(scheduler.pending()).isZero();

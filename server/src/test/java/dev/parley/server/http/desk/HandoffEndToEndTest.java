@@ -11,6 +11,7 @@ import dev.parley.server.desk.QueueSettings;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.sqlite.SqliteStore;
 import dev.parley.server.testing.Frames;
+import dev.parley.server.testing.OfficialSdkReading;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.io.IOException;
@@ -179,6 +180,15 @@ class HandoffEndToEndTest {
         assertThat(status.path("queue_name").asText()).isEqualTo("support");
         assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
         assertThat(status.path("estimated_wait_seconds").isInt()).isTrue();
+        // Additive extensions the official SDKs read (issue 12 item 2).
+        JsonNode aiReply = payload(handoff.get(2));
+        assertThat(aiReply.path("agent_name").asText()).isEqualTo("Ada");
+        assertThat(aiReply.path("avatar_url").asText()).isEqualTo("https://example.com/avatars/ada.png");
+        assertThat(aiReply.has("chat_call_actions")).as("no call button unless offered").isFalse();
+        assertThat(aiReply.has("end_conversation")).as("not a closing message").isFalse();
+        assertThat(payload(handoff.get(4)).path("reason").asText()).isEqualTo("Handing you over to a human agent.");
+        assertThat(payload(handoff.get(5)).path("queue_name").asText()).isEqualTo("support");
+        assertThat(status.path("display_message").asText()).startsWith("You are next in the queue for support.");
         user.assertNoMoreEvents();
 
         DeskClient sarah = agent("Sarah");
@@ -204,6 +214,8 @@ class HandoffEndToEndTest {
         assertThat(typing.get("sequence").isNull()).isTrue();
         assertThat(payload(typing).path("agent_id").asText()).isEqualTo("agt_sarah");
         assertThat(payload(typing).path("state").asText()).isEqualTo("TYPING_STATE_STARTED");
+        assertThat(payload(typing).path("agent_name").asText()).isEqualTo("Sarah");
+        assertThat(payload(typing).path("avatar_url").asText()).isEqualTo("https://example.com/sarah.png");
 
         sarah.send(DeskClient.command("desk.send").put("session_id", user.sessionId()).put("text", "Let me fix that for you."));
         JsonNode message = user.next("EVENT_TYPE_LIVE_AGENT_MESSAGE");
@@ -215,13 +227,20 @@ class HandoffEndToEndTest {
         assertThat(payload(message).path("attachments")).isEmpty();
         assertThat(payload(message).path("response_suggestions").isArray()).isTrue();
         assertThat(payload(message).path("response_suggestions")).isEmpty();
+        assertThat(payload(message).path("agent_name").asText()).isEqualTo("Sarah");
+        assertThat(payload(message).path("avatar_url").asText()).isEqualTo("https://example.com/sarah.png");
+        assertThat(payload(message).has("end_conversation")).isFalse();
 
         user.send("{\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":\"TYPING_STATE_STARTED\"}}");
         JsonNode userTyping = sarah.next(deskEvent("EVENT_TYPE_USER_TYPING"));
         assertThat(userTyping.path("event").path("payload").path("state").asText()).isEqualTo("TYPING_STATE_STARTED");
 
         sarah.send(DeskClient.command("desk.leave").put("session_id", user.sessionId()));
-        assertThat(Frames.sequence(user.next(LEFT))).isEqualTo(++seq);
+        JsonNode left = user.next(LEFT);
+        assertThat(Frames.sequence(left)).isEqualTo(++seq);
+        assertThat(payload(left).path("agent_id").asText()).isEqualTo("agt_sarah");
+        assertThat(payload(left).path("agent_name").asText()).isEqualTo("Sarah");
+        assertThat(payload(left).path("reason").asText()).isEqualTo("The agent ended the conversation.");
         JsonNode end = user.next("EVENT_TYPE_SESSION_END");
         assertThat(Frames.sequence(end)).isEqualTo(++seq);
         assertThat(payload(end).path("reason").asText()).isEqualTo("REASON_NATURAL_END");
@@ -361,14 +380,18 @@ class HandoffEndToEndTest {
         start(desk(), null);
         DeskClient sarah = agent("Sarah");
         WsClient user = greetedUser();
-        askForHuman(user, JOINED);
+        OfficialSdkReading sdk = new OfficialSdkReading().read(askForHuman(user, JOINED));
         sarah.close();
 
-        user.next(LEFT);
-        JsonNode status = payload(user.next(QUEUE_STATUS));
+        // No LIVE_AGENT_LEFT: the official SDKs would show "conversation ended" (issue 12 item 6).
+        List<JsonNode> requeue = Frames.readUntil(user, f -> Frames.type(f).equals(QUEUE_STATUS));
+        assertThat(types(requeue)).containsExactly(QUEUE_STATUS);
+        JsonNode status = payload(last(requeue));
         assertThat(status.path("queue_name").asText()).isEqualTo("support");
         assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
+        assertThat(status.path("display_message").asText()).startsWith("You are next in the queue for support.");
         user.assertNoMoreEvents();
+        assertThat(sdk.read(requeue).showsEnded()).as("the SDK still shows a live conversation").isFalse();
 
         DeskClient again = agent("Sarah");
         assertThat(again.next("desk.assigned").path("conversation").path("session_id").asText()).isEqualTo(user.sessionId());
@@ -390,8 +413,9 @@ class HandoffEndToEndTest {
                 .until(() -> Duration.between(joined, Instant.now()).compareTo(maxWait.plusMillis(200)) > 0);
         sarah.close();
 
-        user.next(LEFT);
-        JsonNode status = payload(user.next(QUEUE_STATUS));
+        List<JsonNode> requeue = Frames.readUntil(user, f -> Frames.type(f).equals(QUEUE_STATUS));
+        assertThat(types(requeue)).containsExactly(QUEUE_STATUS);
+        JsonNode status = payload(last(requeue));
         assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
         user.assertNoMoreEvents();
     }
@@ -403,7 +427,8 @@ class HandoffEndToEndTest {
         start(desk(Duration.ofMillis(800), Duration.ofMillis(500)), null);
         WsClient user = greetedUser();
         askForHuman(user, QUEUE_STATUS);
-        user.next("EVENT_TYPE_HANDOFF_TIMEOUT");
+        assertThat(payload(user.next("EVENT_TYPE_HANDOFF_TIMEOUT")).path("reason").asText())
+                .isEqualTo("No human agent became free in time.");
         user.assertNoMoreEvents();
         assertThat(node.handoff(user.sessionId())).isEmpty();
         assertTheAiGreetsAgain(user);
@@ -419,6 +444,8 @@ class HandoffEndToEndTest {
         assertThat(types(frames)).containsSubsequence("EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF",
                 "EVENT_TYPE_POLY_AGENT_LEFT", "EVENT_TYPE_HANDOFF_FAILED");
         assertThat(types(frames)).doesNotContain("EVENT_TYPE_HANDOFF_ACCEPTED");
+        assertThat(payload(last(frames)).path("reason").asText())
+                .isEqualTo("No human agent can take the conversation right now.");
         user.assertNoMoreEvents();
         assertTheAiGreetsAgain(user);
     }
@@ -453,6 +480,8 @@ class HandoffEndToEndTest {
             JsonNode required = payload(frames.get(4));
             assertThat(required.path("reason").asText()).isEqualTo("COMPLEX_QUERY");
             assertThat(required.path("queue_name").asText()).isEqualTo("support");
+            assertThat(required.has("route")).as("the demo flow names no route").isFalse();
+            assertThat(payload(frames.get(5)).path("reason").asText()).isEqualTo("Handing you over to another channel.");
             user.assertNoMoreEvents();
         }
     }
@@ -468,18 +497,30 @@ class HandoffEndToEndTest {
         askForHuman(user, JOINED);
 
         sarah.send(DeskClient.command("desk.transfer").put("session_id", user.sessionId()).put("queue", "sales"));
-        user.next(LEFT);
-        JsonNode status = payload(user.next(QUEUE_STATUS));
+        // No LIVE_AGENT_LEFT: the official SDKs would show "conversation ended" (issue 12 item 6).
+        List<JsonNode> transfer = Frames.readUntil(user, f -> Frames.type(f).equals(QUEUE_STATUS));
+        assertThat(types(transfer)).containsExactly(QUEUE_STATUS);
+        JsonNode status = payload(last(transfer));
         assertThat(status.path("queue_name").asText()).isEqualTo("sales");
         assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
+        assertThat(status.path("display_message").asText()).startsWith("You are next in the queue for sales.");
         assertThat(sarah.next("desk.unassigned").path("session_id").asText()).isEqualTo(user.sessionId());
         user.assertNoMoreEvents(); // sales is manual
 
         tom.send(DeskClient.command("desk.claim"));
         assertThat(tom.next("desk.assigned").path("conversation").path("session_id").asText()).isEqualTo(user.sessionId());
-        JsonNode agent = payload(user.next(JOINED)).path("agent");
+        JsonNode tomJoined = user.next(JOINED);
+        JsonNode agent = payload(tomJoined).path("agent");
         assertThat(agent.path("id").asText()).isEqualTo("agt_tom");
         assertThat(agent.path("name").asText()).isEqualTo("Tom");
+        OfficialSdkReading sdk = new OfficialSdkReading().read(transfer).read(List.of(tomJoined));
+        assertThat(sdk.showsEnded()).as("the SDK still shows a live conversation").isFalse();
+        // Messages from the old agent no longer reach the user: the queue status ended Sarah's turn.
+        sarah.send(DeskClient.command("desk.send").put("session_id", user.sessionId()).put("text", "still me"));
+        tom.send(DeskClient.command("desk.send").put("session_id", user.sessionId()).put("text", "Tom here."));
+        JsonNode fromTom = payload(user.next("EVENT_TYPE_LIVE_AGENT_MESSAGE"));
+        assertThat(fromTom.path("text").asText()).isEqualTo("Tom here.");
+        assertThat(fromTom.path("agent_name").asText()).isEqualTo("Tom");
     }
 
     // ---- 11. restart ---------------------------------------------------------------------------
