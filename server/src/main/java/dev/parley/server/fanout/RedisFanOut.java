@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class RedisFanOut implements FanOut {
     private static final Logger LOG = LoggerFactory.getLogger(RedisFanOut.class);
     private static final String PING_TOPIC_PREFIX = "parley:fanout:ping:";
+    private static final int SUBSCRIBE_CHUNK = 512;
+    /** Requests one connection may have waiting for Redis's answer (publishes are bounded before that). */
+    private static final int MAX_WAITING = 1 << 17;
 
     /**
      * @param pingInterval how often the node proves its feed alive by publishing to itself
@@ -94,7 +97,7 @@ public final class RedisFanOut implements FanOut {
         this.backoffMillis = settings.minBackoff().toMillis();
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, settings.livenessDeadline().toMillis());
         this.options = new RedisOptions().setConnectionString(url)
-                .setMaxWaitingHandlers(settings.maxInFlight() + 16)
+                .setMaxWaitingHandlers(Math.max(MAX_WAITING, settings.maxInFlight() + 16))
                 .setMaxPoolSize(2)
                 .setNetClientOptions(new NetClientOptions().setConnectTimeout(connectMillis).setTcpKeepAlive(true));
         this.context = vertx.getOrCreateContext();
@@ -125,7 +128,10 @@ public final class RedisFanOut implements FanOut {
             dropped.increment();
             return;
         }
-        context.runOnContext(v -> send(current, topic, message));
+        if (!onLoop(() -> send(current, topic, message))) {
+            current.inFlight.decrementAndGet();
+            dropped.increment();
+        }
     }
 
     private void send(Link current, String topic, String message) {
@@ -156,14 +162,27 @@ public final class RedisFanOut implements FanOut {
             l.add(registration);
             return l;
         });
-        context.runOnContext(v -> syncTopic(topic));
+        onLoop(() -> syncTopic(topic));
         return () -> {
             handlers.computeIfPresent(topic, (t, list) -> {
                 list.remove(registration);
                 return list.isEmpty() ? null : list;
             });
-            context.runOnContext(v -> syncTopic(topic));
+            onLoop(() -> syncTopic(topic));
         };
+    }
+
+    /** Queues work on the event loop; false once the fan-out is closed and the loop gone. */
+    private boolean onLoop(Runnable work) {
+        if (closed) {
+            return false;
+        }
+        try {
+            context.runOnContext(v -> work.run());
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
     }
 
     @Override
@@ -209,6 +228,10 @@ public final class RedisFanOut implements FanOut {
         }
         closed = true;
         healthy = false;
+        if (Context.isOnEventLoopThread()) {
+            vertx.close(); // cannot wait for the loop on the loop itself
+            return;
+        }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -264,12 +287,16 @@ public final class RedisFanOut implements FanOut {
     }
 
     private Future<Void> subscribeAll(Link candidate) {
+        List<String> topics = new ArrayList<>();
+        topics.add(pingTopic);
+        topics.addAll(handlers.keySet());
+        candidate.subscribed.addAll(topics);
+        // Many channels per SUBSCRIBE, so thousands of sessions resubscribe in a few round trips.
         List<Future<Response>> acks = new ArrayList<>();
-        candidate.subscribed.add(pingTopic);
-        acks.add(candidate.sub.send(Request.cmd(Command.SUBSCRIBE).arg(pingTopic)));
-        for (String topic : handlers.keySet()) {
-            candidate.subscribed.add(topic);
-            acks.add(candidate.sub.send(Request.cmd(Command.SUBSCRIBE).arg(topic)));
+        for (int from = 0; from < topics.size(); from += SUBSCRIBE_CHUNK) {
+            Request subscribe = Request.cmd(Command.SUBSCRIBE);
+            topics.subList(from, Math.min(topics.size(), from + SUBSCRIBE_CHUNK)).forEach(subscribe::arg);
+            acks.add(candidate.sub.send(subscribe));
         }
         return Future.all(acks).mapEmpty();
     }
@@ -277,7 +304,6 @@ public final class RedisFanOut implements FanOut {
     private void established(Link fresh) {
         link = fresh;
         lastProofNanos = System.nanoTime();
-        backoffMillis = settings.minBackoff().toMillis();
         handlers.keySet().forEach(this::syncTopic); // topics added or dropped while connecting
         if (everConnected) {
             reconnects.increment();
@@ -379,7 +405,11 @@ public final class RedisFanOut implements FanOut {
         } catch (NumberFormatException e) {
             return; // not ours after all
         }
-        healthy = true;
+        if (!healthy) {
+            // Back-off starts over only for a link proven alive, not for one that connects then fails.
+            backoffMillis = settings.minBackoff().toMillis();
+            healthy = true;
+        }
     }
 
     /** Subscribes or unsubscribes the topic on the current link so it matches the handler map. */

@@ -172,6 +172,47 @@ class RedisFanOutTest {
         assertThat(node.reconnects()).isZero();
     }
 
+    @Test
+    void thousandsOfTopicsAreSubscribedAgainAfterAReconnect() {
+        TcpProxy proxy = own(TcpProxy.to("127.0.0.1", redis.port()));
+        RedisFanOut node = node(proxy.port());
+        RedisFanOut peer = node(redis.port());
+        Recorder first = new Recorder();
+        Recorder last = new Recorder();
+        node.subscribe("session:0", first);
+        IntStream.range(1, 2999).forEach(i -> node.subscribe("session:" + i, message -> { }));
+        node.subscribe("session:2999", last);
+        awaitSubscribed(peer, "session:2999", last);
+        long reconnects = node.reconnects();
+
+        proxy.cutAll();
+        await().atMost(NOTICED).until(() -> node.reconnects() > reconnects && node.healthy());
+
+        awaitSubscribed(peer, "session:0", first);
+        awaitSubscribed(peer, "session:2999", last);
+    }
+
+    @Test
+    void eachRegistrationIsDeliveredOnceAndAClosedOneGetsNothingMore() {
+        RedisFanOut node = node(redis.port());
+        RedisFanOut peer = node(redis.port());
+        Recorder kept = new Recorder();
+        Recorder closed = new Recorder();
+        List<String> twice = new CopyOnWriteArrayList<>();
+        node.subscribe("session:t", kept);
+        FanOut.Subscription subscription = node.subscribe("session:t", closed);
+        node.subscribe("session:t", twice::add);
+        node.subscribe("session:t", twice::add);
+        awaitSubscribed(peer, "session:t", closed);
+        subscription.close();
+
+        peer.publish("session:t", "one");
+
+        await().atMost(NOTICED).until(() -> kept.messages.contains("one") && twice.stream().filter("one"::equals).count() == 2);
+        awaitSubscribed(peer, "session:t", kept); // anything "closed" could still get has arrived by now
+        assertThat(closed.messages).isEmpty();
+    }
+
     private RedisFanOut node(int port) {
         return own(RedisFanOut.connect("redis://127.0.0.1:" + port, FAST));
     }
