@@ -245,7 +245,13 @@ public final class RedisFanOut implements FanOut {
         if (closed) {
             return;
         }
-        Redis client = Redis.createClient(vertx, options);
+        Redis client;
+        try {
+            client = Redis.createClient(vertx, options);
+        } catch (RuntimeException e) {
+            attemptFailed(e); // e.g. a URL the client cannot use: keep trying, keep saying so
+            return;
+        }
         Promise<Link> attempt = Promise.promise();
         // A black-holed Redis accepts the TCP connection and never answers the handshake.
         long timer = vertx.setTimer(settings.livenessDeadline().toMillis(),

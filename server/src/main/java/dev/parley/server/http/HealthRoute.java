@@ -7,7 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code GET /healthz} and {@code GET /readyz}, one body:
- * {@code {"status":"ok|degraded|unhealthy","down":["fanout"],"dependencies":{"fanout":{"kind":"redis","up":false,"essential":false}}}}.
+ * {@code {"status":"ok|degraded|unhealthy","down":["fanout"],"dependencies":{"fanout":{"kind":"redis","up":false,"essential":false}}}},
+ * or just {@code {"status":"ok"}} for a node with no dependency outside itself (the single-node default).
  * {@code /healthz} is liveness — 200 while the process answers, whatever its dependencies say, so
  * an orchestrator does not restart every node when Redis or PostgreSQL blinks. {@code /readyz}
  * is what a load balancer asks: 503 only when an essential dependency is down; a degraded node
@@ -31,14 +32,18 @@ final class HealthRoute {
     }
 
     private static void send(RoutingContext ctx, int status, NodeHealth.Report report) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body(report).encode());
+    }
+
+    /** A node with no dependencies answers exactly {@code {"status":"ok"}}, as single nodes always have. */
+    private static JsonObject body(NodeHealth.Report report) {
+        JsonObject body = new JsonObject().put("status", report.status().jsonName());
+        if (report.dependencies().isEmpty()) {
+            return body;
+        }
         JsonObject dependencies = new JsonObject();
         report.dependencies().forEach((name, state) -> dependencies.put(name, new JsonObject()
                 .put("kind", state.kind()).put("up", state.up()).put("essential", state.essential())));
-        JsonObject body = new JsonObject()
-                .put("status", report.status().jsonName())
-                .put("down", new JsonArray(report.down()))
-                .put("dependencies", dependencies);
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .putHeader("Cache-Control", "no-store").end(body.encode());
+        return body.put("down", new JsonArray(report.down())).put("dependencies", dependencies);
     }
 }
