@@ -20,6 +20,9 @@ import dev.parley.server.auth.TokenBucket;
 import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.datadir.DataDirLock;
+import dev.parley.server.fanout.FanOut;
+import dev.parley.server.fanout.RedisFanOut;
+import dev.parley.server.health.NodeHealth;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskLogin;
@@ -66,6 +69,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,11 +98,15 @@ public final class ParleyServer implements AutoCloseable {
     private final Optional<Desk> desk;
     private final Optional<DeskLogin> deskLogin;
     private final int port;
+    /** The cross-node doorbell ({@code fanout.kind}); closed after the sessions, before the store. */
+    private final FanOut fanOut;
 
-    private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock) {
+    private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock, Supplier<FanOut> fanOuts) {
         own(dataDirLock);
         // store.kind: the data directory's SQLite file, or PostgreSQL (the data directory stays locked either way).
         NodeStore store = own(StoreFactory.open(config));
+        // fanout.kind: in process, or Redis (connects in the background; the node serves without it).
+        fanOut = own(fanOuts.get());
         GroupCommitWriter journal = own(new GroupCommitWriter(store, config.capacity().journalQueue()));
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), named("parley-session"));
@@ -152,6 +160,9 @@ public final class ParleyServer implements AutoCloseable {
         ServerMetrics.bind(meters, registry, journal);
         OutboundBudget outbound = new OutboundBudget(config.outbound(), clock);
         ServerMetrics.bindOutbound(meters, outbound);
+        if (fanOut instanceof RedisFanOut redis) {
+            ServerMetrics.bindFanOut(meters, redis);
+        }
         // Queued on the desk's serial executor first, so the desk knows its open handoffs before any
         // recovered session talks to it.
         desk.ifPresent(Desk::recover);
@@ -212,7 +223,10 @@ public final class ParleyServer implements AutoCloseable {
         });
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures, outbound)
-                .withMetrics(meters::scrape);
+                .withMetrics(meters::scrape)
+                .withHealth(fanOut instanceof RedisFanOut
+                        ? NodeHealth.none().with(NodeHealth.Dependency.optional("fanout", "redis", fanOut::healthy))
+                        : NodeHealth.none());
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }
@@ -297,11 +311,19 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a node on an injected clock (tests move time with it). */
     public static ParleyServer start(ParleyConfig config, Clock clock) {
+        return start(config, clock, () -> FanOutFactory.open(config.fanOut()));
+    }
+
+    /**
+     * Starts a node on the fan-out given instead of the one {@code fanout.kind} names (tests: a node
+     * of an in-process hub, or Redis with short timings); the node closes it when it stops.
+     */
+    public static ParleyServer start(ParleyConfig config, Clock clock, Supplier<FanOut> fanOuts) {
         JwtSecret.requireSharedIfClustered(config); // before anything is opened
         // First of all: a second server on this directory is refused before it touches anything.
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
-            return new ParleyServer(config, clock, lock);
+            return new ParleyServer(config, clock, lock, fanOuts);
         } catch (RuntimeException | Error e) {
             // Whatever else a failed start left open, the directory must be free for the next try.
             try {
@@ -319,6 +341,11 @@ public final class ParleyServer implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return registry;
+    }
+
+    /** The cross-node doorbell of this node (in process unless {@code fanout.kind} is redis). */
+    public FanOut fanOut() {
+        return fanOut;
     }
 
     /** The live-agent desk, absent when {@code desk.enabled} is false. */

@@ -16,9 +16,13 @@ import java.time.Duration;
  * @param agents which AI agent answers which connector ({@code agents:}); the scripted agent's own
  *     settings stay {@code flowFile} and {@code streamChunkDelay} ({@code agent:})
  * @param store where sessions, the journal, connectors and the desk live ({@code store:}): SQLite by default
+<<<<<<< HEAD
  * @param sessionIdleWarning how long before an inactive session ends as abandoned it is sent
  *     {@code EVENT_TYPE_SESSION_IDLE_WARNING} ({@code session_idle_warning_seconds}); zero sends none,
  *     and neither does a lead not shorter than the inactivity timeout
+=======
+ * @param fanOut how nodes tell each other about new events ({@code fanout:}): in process by default, or Redis
+>>>>>>> helper/redis
  */
 public record ParleyConfig(
         String bindAddress,
@@ -45,7 +49,8 @@ public record ParleyConfig(
         HttpTimeouts httpTimeouts,
         Outbound outbound,
         Capacity capacity,
-        StoreConfig store) {
+        StoreConfig store,
+        FanOutConfig fanOut) {
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -123,7 +128,8 @@ public record ParleyConfig(
             HttpTimeouts.DEFAULTS,
             Outbound.DEFAULTS,
             Capacity.DEFAULTS,
-            StoreConfig.DEFAULTS);
+            StoreConfig.DEFAULTS,
+            FanOutConfig.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -189,6 +195,10 @@ public record ParleyConfig(
 
     public ParleyConfig withStore(StoreConfig value) {
         return copy(s -> s.store = value);
+    }
+
+    public ParleyConfig withFanOut(FanOutConfig value) {
+        return copy(s -> s.fanOut = value);
     }
 
     /** The HS256 key as {@code PARLEY_JWT_SECRET} would give it (nodes of one cluster share it). */

@@ -39,6 +39,7 @@ final class Settings {
     ParleyConfig.Outbound outbound;
     ParleyConfig.Capacity capacity;
     StoreConfig store;
+    FanOutConfig fanOut;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -66,6 +67,7 @@ final class Settings {
         outbound = c.outbound();
         capacity = c.capacity();
         store = c.store();
+        fanOut = c.fanOut();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -108,6 +110,17 @@ final class Settings {
                 "PARLEY_JWT_SECRET must be at least " + MIN_JWT_SECRET_BYTES + " bytes (256 bits)");
         validateDesk();
         validateStore();
+        validateFanOut();
+    }
+
+    private void validateFanOut() {
+        if (!fanOut.isRedis()) {
+            return;
+        }
+        String url = fanOut.url() == null ? "" : fanOut.url().toLowerCase(java.util.Locale.ROOT);
+        check(url.startsWith("redis://") || url.startsWith("rediss://"),
+                "fanout.url must be a redis://host:port URL when fanout.kind is redis, got "
+                        + (fanOut.url() == null ? "nothing" : "'" + fanOut.url() + "'"));
     }
 
     /**
@@ -170,7 +183,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, sessionIdleWarning, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store, fanOut);
     }
 
     /**

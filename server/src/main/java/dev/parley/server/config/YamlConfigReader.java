@@ -25,7 +25,7 @@ final class YamlConfigReader {
             "session_idle_warning_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
             "max_text_chars", "rate_limits", "agent", "agents", "desk", "http", "outbound",
-            "event_loops", "journal_queue_capacity", "store");
+            "event_loops", "journal_queue_capacity", "store", "fanout");
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
@@ -79,6 +79,20 @@ final class YamlConfigReader {
         if (has(root, "desk")) desk(root.get("desk"), s);
         if (has(root, "agents")) agents(root.get("agents"), s);
         if (has(root, "store")) store(root.get("store"), s);
+        if (has(root, "fanout")) fanOut(root.get("fanout"), s);
+    }
+
+    /** {@code fanout}: {@code kind} (memory or redis) and {@code url}; each left out keeps its default. */
+    private void fanOut(JsonNode node, Settings s) {
+        mapping(node, "fanout.", Set.of("kind", "url"));
+        FanOutConfig c = s.fanOut;
+        if (has(node, "kind")) {
+            String name = text(node.get("kind"), "fanout.kind");
+            c = c.withKind(FanOutConfig.Kind.parse(name).orElseThrow(() ->
+                    new ConfigException(file + ": 'fanout.kind' must be memory or redis, got '" + name + "'")));
+        }
+        if (has(node, "url")) c = c.withUrl(text(node.get("url"), "fanout.url").strip());
+        s.fanOut = c;
     }
 
     /** {@code store}: each key left out keeps its default; the password only by reference. */

@@ -5,6 +5,7 @@ import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.health.NodeHealth;
 import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.Vertx;
@@ -26,33 +27,36 @@ public final class HttpApi {
     private final Optional<DeskRoutes> desk;
     /** Prometheus text of the node's meters; absent means no {@code /metrics} route. */
     private final Optional<Supplier<String>> metrics;
+    /** What {@code /healthz} and {@code /readyz} report: the node's dependencies (none for one node). */
+    private final NodeHealth health;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter,
                    HandshakeFailures handshakeFailures, OutboundBudget outbound) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
                 new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), StaticAssets.withoutDemoConnector(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), NodeHealth.none());
     }
 
     private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket, StaticAssets assets,
-                    Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics) {
+                    Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics, NodeHealth health) {
         this.accessToken = accessToken;
         this.sessions = sessions;
         this.webSocket = webSocket;
         this.assets = assets;
         this.desk = desk;
         this.metrics = metrics;
+        this.health = health;
     }
 
     /** The same API whose demo page {@code /} chats through the demo connector the node runs. */
     public HttpApi withDemoConnector(String token, String host) {
-        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics);
+        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics, health);
     }
 
     /** The same API plus the live-agent desk ({@code /desk/api/*}, {@code /desk/ws}). */
     public HttpApi withDesk(DeskRoutes routes) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics);
+        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics, health);
     }
 
     /**
@@ -61,7 +65,12 @@ public final class HttpApi {
      * {@code /metrics} at the proxy.
      */
     public HttpApi withMetrics(Supplier<String> scrape) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape));
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape), health);
+    }
+
+    /** The same API whose {@code /healthz} and {@code /readyz} report these dependencies. */
+    public HttpApi withHealth(NodeHealth value) {
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, value);
     }
 
     /** A graceful stop: the desk's sockets are closed with 1012 (user sockets are closed by their sessions). */
@@ -79,8 +88,9 @@ public final class HttpApi {
         // Live-agent desk, when enabled: POST /desk/api/login, GET /desk/api/me, GET /desk/api/queues,
         // POST /desk/api/claim, GET /desk/api/conversations/:id/transcript, PUT /desk/api/presence, GET /desk/ws.
         desk.ifPresent(d -> d.mount(router));
-        router.get("/healthz").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}"));
+        HealthRoute healthRoute = new HealthRoute(health);
+        router.get("/healthz").handler(healthRoute::live);
+        router.get("/readyz").handler(healthRoute::ready);
         metrics.ifPresent(scrape -> router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(scrape.get())));
         router.get("/").handler(assets::index);

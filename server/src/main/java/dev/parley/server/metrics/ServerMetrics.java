@@ -1,5 +1,6 @@
 package dev.parley.server.metrics;
 
+import dev.parley.server.fanout.RedisFanOut;
 import dev.parley.server.http.OutboundBudget;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.store.GroupCommitWriter;
@@ -35,6 +36,27 @@ public final class ServerMetrics {
                 .description("The node's budget for queued outbound bytes").register(registry);
         FunctionCounter.builder("parley.outbound.slow.consumers", outbound, OutboundBudget::slowConsumersClosed)
                 .description("Sockets closed with 1008 for not reading").register(registry);
+    }
+
+    /**
+     * The Redis fan-out: {@code parley.fanout.published}, {@code parley.fanout.dropped} (down, over
+     * the in-flight bound, or failed), {@code parley.fanout.reconnects}, {@code parley.fanout.gaps}
+     * (times receivers were told to refill), {@code parley.fanout.healthy} (1 or 0) and
+     * {@code parley.fanout.doorbell.lag.seconds} (the last self-ping's round trip through Redis).
+     */
+    public static void bindFanOut(MeterRegistry registry, RedisFanOut fanOut) {
+        FunctionCounter.builder("parley.fanout.published", fanOut, RedisFanOut::published)
+                .description("Doorbells Redis acknowledged").register(registry);
+        FunctionCounter.builder("parley.fanout.dropped", fanOut, RedisFanOut::dropped)
+                .description("Doorbells dropped (receivers refill)").register(registry);
+        FunctionCounter.builder("parley.fanout.reconnects", fanOut, RedisFanOut::reconnects)
+                .description("Redis links re-established").register(registry);
+        FunctionCounter.builder("parley.fanout.gaps", fanOut, RedisFanOut::gapSignals)
+                .description("Times receivers were told deliveries may have been lost").register(registry);
+        Gauge.builder("parley.fanout.healthy", fanOut, f -> f.healthy() ? 1 : 0)
+                .description("Whether the last self-ping came back in time").register(registry);
+        Gauge.builder("parley.fanout.doorbell.lag.seconds", fanOut, f -> f.doorbellLag().toNanos() / 1e9)
+                .description("Round trip of the last self-ping through Redis").register(registry);
     }
 
     /**
