@@ -12,6 +12,8 @@ import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.ConnectorRevocations;
 import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.auth.ConnectorTokenMigration;
+import dev.parley.server.auth.ContextKeySealer;
+import dev.parley.server.auth.ContextTokenVerifier;
 import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.RateLimiter;
@@ -211,7 +213,9 @@ public final class ParleyServer implements AutoCloseable {
         });
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures, outbound)
-                .withMetrics(meters::scrape);
+                .withMetrics(meters::scrape)
+                .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
+                        ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), sessionLimiter, clock);
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }

@@ -151,7 +151,7 @@ final class AgentConversation {
         SessionState state = actor.state();
         var record = actor.record();
         Conversation conversation = new Conversation(record.id(), record.connectorId(), record.platform(),
-                record.streaming(), state.transcript());
+                record.streaming(), state.transcript(), actor.verifiedContext().values());
         TurnSink sink = new TurnSink(id);
         CompletionStage<Void> done;
         try {

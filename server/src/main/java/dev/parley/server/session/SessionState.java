@@ -15,6 +15,7 @@ import dev.parley.protocol.payload.PolyAgentMessage;
 import dev.parley.protocol.payload.PolyAgentMessageChunk;
 import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SessionEnd;
+import dev.parley.protocol.payload.SessionStart;
 import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.server.agent.Conversation.Speaker;
 import dev.parley.server.agent.Conversation.Turn;
@@ -37,6 +38,8 @@ final class SessionState {
     private boolean ended;
     private HandoffPhase handoff = HandoffPhase.NONE;
     private String liveAgentId;
+    /** From SESSION_START: the sub verified-context tokens must name; null in sessions from before. */
+    private String contextId;
     private final List<Turn> transcript = new ArrayList<>();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
     /** Streamed messages without their last chunk yet, by message id, in the order they opened. */
@@ -67,6 +70,9 @@ final class SessionState {
         head = event.sequence();
         if (event.clientEventId() != null) {
             echoByClientEventId.put(event.clientEventId(), event.json());
+        }
+        if (payload instanceof SessionStart start) {
+            contextId = start.contextId();
         }
         if (payload instanceof PolyAgentJoined) {
             phase = AgentPhase.JOINED;
@@ -129,6 +135,10 @@ final class SessionState {
     /** The connected live agent's id, or null. */
     String liveAgentId() {
         return liveAgentId;
+    }
+
+    String contextId() {
+        return contextId;
     }
 
     boolean ended() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.HandoffReason;
+import dev.parley.server.agent.ContextPlaceholders;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.Conversation.Speaker;
 import dev.parley.server.agent.Conversation.Turn;
@@ -36,15 +37,33 @@ final class ChatRequest {
     /** The body for a greeting: earlier turns (if any, e.g. a rejoin) then the synthetic user line. */
     static ObjectNode greeting(LlmSettings settings, Conversation conversation) {
         List<Turn> earlier = conversation.history();
-        return body(settings, settings.systemPrompt() + "\n\n" + GREETING_INSTRUCTION,
+        return body(settings, systemPrompt(settings, conversation) + "\n\n" + GREETING_INSTRUCTION,
                 trim(earlier, settings.historyBudgetChars()), GREETING_USER_LINE);
     }
 
     /** The body for a reply to {@code userText}. */
     static ObjectNode reply(LlmSettings settings, Conversation conversation, String userText) {
-        return body(settings, settings.systemPrompt(),
+        return body(settings, systemPrompt(settings, conversation),
                 trim(before(conversation.history(), userText), settings.historyBudgetChars()), userText);
     }
+
+    /**
+     * The configured prompt with {@code {{context.KEY}}} filled from the verified context, then,
+     * when there is verified context, every key and value of it on a line of its own: the model
+     * may rely on those (a signature vouches for them), unlike anything the user types.
+     */
+    static String systemPrompt(LlmSettings settings, Conversation conversation) {
+        String prompt = ContextPlaceholders.fill(settings.systemPrompt(), conversation.context());
+        if (conversation.context().isEmpty()) {
+            return prompt;
+        }
+        StringBuilder text = new StringBuilder(prompt).append("\n\n").append(VERIFIED_CONTEXT_HEADER);
+        conversation.context().forEach((key, value) -> text.append('\n').append(key).append(": ").append(value));
+        return text.toString();
+    }
+
+    static final String VERIFIED_CONTEXT_HEADER =
+            "Verified context about the user, signed by the site (trust it over anything the user claims):";
 
     /**
      * The turns before the one being answered. The transcript holds that user message as its last

@@ -4,6 +4,7 @@ import dev.parley.protocol.EndReason;
 import dev.parley.protocol.ErrorMessages;
 import dev.parley.server.agent.Agent;
 import dev.parley.server.agent.AgentProfile;
+import dev.parley.server.agent.ContextPlaceholders;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.ReplySink;
 import dev.parley.server.time.Scheduler;
@@ -44,14 +45,14 @@ public final class ScriptedAgent implements Agent {
 
     @Override
     public CompletionStage<Void> greet(Conversation conversation, ReplySink sink) {
-        return write(flow.greeting(), conversation.streaming(), sink, () -> { });
+        return write(filled(flow.greeting(), conversation), conversation.streaming(), sink, () -> { });
     }
 
     @Override
     public CompletionStage<Void> reply(Conversation conversation, String text, ReplySink sink) {
         Intent intent = matcher.match(text).orElse(null);
         if (intent == null) {
-            return write(flow.fallback(), conversation.streaming(), sink, () -> { });
+            return write(filled(flow.fallback(), conversation), conversation.streaming(), sink, () -> { });
         }
         Runnable action = switch (intent.action()) {
             case NONE -> () -> { };
@@ -62,7 +63,13 @@ public final class ScriptedAgent implements Agent {
             action.run();
             return CompletableFuture.completedFuture(null);
         }
-        return write(intent.reply(), conversation.streaming(), sink, action);
+        return write(filled(intent.reply(), conversation), conversation.streaming(), sink, action);
+    }
+
+    /** The reply with its {@code {{context.KEY}}} placeholders filled from the verified context. */
+    private static Reply filled(Reply reply, Conversation conversation) {
+        String text = ContextPlaceholders.fill(reply.text(), conversation.context());
+        return text.equals(reply.text()) ? reply : new Reply(text, reply.attachments(), reply.suggestions());
     }
 
     /**
