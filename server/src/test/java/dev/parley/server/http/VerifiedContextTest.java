@@ -3,11 +3,6 @@ package dev.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.parley.server.agent.webhook.TestBot;
 import dev.parley.server.agent.webhook.TestBot.Response;
 import dev.parley.server.cli.CliContext;
@@ -19,20 +14,18 @@ import dev.parley.server.config.ConfigLoader;
 import dev.parley.server.config.Secret;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.testing.ContextTokens;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -223,7 +216,25 @@ class VerifiedContextTest {
     }
 
     @Test
-    void anotherConnectorsAccessTokenCannotSetTheContext() {
+    void anotherConnectorsAccessTokenCannotSetTheContextNorLearnTheSessionExists() {
+        try (SqliteStore store = SqliteStore.open(dir)) { // a second process, like the admin CLI
+            store.upsertConnector(new Connector(OTHER_CONNECTOR, server.connectorTokenHash("other-token"), "localhost",
+                    Instant.EPOCH, null));
+        }
+        String otherAccess = server.rest().accessToken("other-token", "localhost");
+        try (WsClient ws = joined()) {
+            HttpResponse<String> answer = server.rest().post("/api/v1/sessions/" + ws.sessionId() + "/context",
+                    Map.of("Authorization", "Bearer " + otherAccess, "Content-Type", "application/json"),
+                    "{\"token\":\"" + sign("other-1", otherSecret, contextIdOf(ws), Map.of("plan", "gold")) + "\"}");
+
+            assertThat(answer.statusCode()).isEqualTo(404);
+            assertThat(Rest.json(answer).path("error").asText()).isEqualTo("Error: Session not found");
+            assertThat(agentSaw(ws, "hello")).isEmpty();
+        }
+    }
+
+    @Test
+    void aSubmissionWithoutAValidAccessTokenIsRefused() {
         try (WsClient ws = joined()) {
             HttpResponse<String> answer = server.rest().post("/api/v1/sessions/" + ws.sessionId() + "/context",
                     Map.of("Authorization", "Bearer not-a-token", "Content-Type", "application/json"),
@@ -285,9 +296,7 @@ class VerifiedContextTest {
     }
 
     private HttpResponse<String> submit(WsClient ws, String token) {
-        return server.rest().post("/api/v1/sessions/" + ws.sessionId() + "/context",
-                Map.of("Authorization", "Bearer " + ws.accessToken(), "Content-Type", "application/json"),
-                "{\"token\":\"" + token + "\"}");
+        return ContextTokens.submit(server.rest(), ws, token);
     }
 
     private void submitOk(WsClient ws, String token) {
@@ -296,21 +305,11 @@ class VerifiedContextTest {
     }
 
     private static String sign(String kid, String secret, String sub, Map<String, Object> ctx) {
-        Instant now = Instant.now();
-        return sign(kid, secret, sub, now, now.plusSeconds(30), ctx);
+        return ContextTokens.sign(kid, secret, sub, ctx);
     }
 
-    /** A token as a site's backend makes it: HS256, kid, sub, iat, exp, ctx. */
     private static String sign(String kid, String secret, String sub, Instant iat, Instant exp, Map<String, Object> ctx) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(),
-                    new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(iat)).expirationTime(Date.from(exp))
-                            .claim("ctx", ctx).build());
-            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
-            return jwt.serialize();
-        } catch (com.nimbusds.jose.JOSEException e) {
-            throw new AssertionError(e);
-        }
+        return ContextTokens.sign(kid, secret, sub, iat, exp, ctx);
     }
 
     private String cli(String... args) {
