@@ -46,6 +46,15 @@ public final class Ids {
         return new UUID(msb, variant(bits.getLong(8)));
     }
 
+    /**
+     * A new verified-context id such as {@code ctx_<32 hex>}: 128 random bits, none of them time,
+     * because a site's backend signs context for whoever names this id (it must not be guessable).
+     */
+    public static String contextId() {
+        ByteBuffer bits = randomBits();
+        return "ctx_" + java.util.HexFormat.of().formatHex(bits.array());
+    }
+
     /** A new event id. */
     public static String eventId() {
         return uuidV7().toString();

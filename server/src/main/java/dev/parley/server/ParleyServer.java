@@ -12,6 +12,8 @@ import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.ConnectorRevocations;
 import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.auth.ConnectorTokenMigration;
+import dev.parley.server.auth.ContextKeySealer;
+import dev.parley.server.auth.ContextTokenVerifier;
 import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.auth.RateLimiter;
@@ -226,7 +228,9 @@ public final class ParleyServer implements AutoCloseable {
                 .withMetrics(meters::scrape)
                 .withHealth(fanOut instanceof RedisFanOut
                         ? NodeHealth.none().with(NodeHealth.Dependency.optional("fanout", "redis", fanOut::healthy))
-                        : NodeHealth.none());
+                        : NodeHealth.none())
+                .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
+                        ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), sessionLimiter, clock);
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }

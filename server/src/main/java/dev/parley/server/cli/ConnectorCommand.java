@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code parley admin connector create|list|revoke}. Tokens are printed once and stored only as hashes. */
+/** {@code parley admin connector create|list|revoke|context-key}. Tokens are printed once and stored only as hashes. */
 @Command(name = "connector", mixinStandardHelpOptions = true, description = "Manage connectors.",
-        subcommands = {ConnectorCommand.Create.class, ConnectorCommand.ListAll.class, ConnectorCommand.Revoke.class})
+        subcommands = {ConnectorCommand.Create.class, ConnectorCommand.ListAll.class, ConnectorCommand.Revoke.class,
+                ContextKeyCommand.class})
 final class ConnectorCommand {
 
     /** Shared by the subcommands: the data directory and access to the store in it. */

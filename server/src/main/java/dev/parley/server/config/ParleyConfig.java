@@ -16,13 +16,10 @@ import java.time.Duration;
  * @param agents which AI agent answers which connector ({@code agents:}); the scripted agent's own
  *     settings stay {@code flowFile} and {@code streamChunkDelay} ({@code agent:})
  * @param store where sessions, the journal, connectors and the desk live ({@code store:}): SQLite by default
-<<<<<<< HEAD
  * @param sessionIdleWarning how long before an inactive session ends as abandoned it is sent
  *     {@code EVENT_TYPE_SESSION_IDLE_WARNING} ({@code session_idle_warning_seconds}); zero sends none,
  *     and neither does a lead not shorter than the inactivity timeout
-=======
  * @param fanOut how nodes tell each other about new events ({@code fanout:}): in process by default, or Redis
->>>>>>> helper/redis
  */
 public record ParleyConfig(
         String bindAddress,

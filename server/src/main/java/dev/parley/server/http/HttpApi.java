@@ -3,6 +3,7 @@ package dev.parley.server.http;
 import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
+import dev.parley.server.auth.ContextTokenVerifier;
 import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.health.NodeHealth;
@@ -11,6 +12,7 @@ import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -29,17 +31,20 @@ public final class HttpApi {
     private final Optional<Supplier<String>> metrics;
     /** What {@code /healthz} and {@code /readyz} report: the node's dependencies (none for one node). */
     private final NodeHealth health;
+    /** {@code POST /api/v1/sessions/:session_id/context}; absent means no such route. */
+    private final Optional<ContextRoute> context;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter,
                    HandshakeFailures handshakeFailures, OutboundBudget outbound) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
                 new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), StaticAssets.withoutDemoConnector(),
-                Optional.empty(), Optional.empty(), NodeHealth.none());
+                Optional.empty(), Optional.empty(), NodeHealth.none(), Optional.empty());
     }
 
     private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket, StaticAssets assets,
-                    Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics, NodeHealth health) {
+                    Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics, NodeHealth health,
+                    Optional<ContextRoute> context) {
         this.accessToken = accessToken;
         this.sessions = sessions;
         this.webSocket = webSocket;
@@ -47,16 +52,17 @@ public final class HttpApi {
         this.desk = desk;
         this.metrics = metrics;
         this.health = health;
+        this.context = context;
     }
 
     /** The same API whose demo page {@code /} chats through the demo connector the node runs. */
     public HttpApi withDemoConnector(String token, String host) {
-        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics, health);
+        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics, health, context);
     }
 
     /** The same API plus the live-agent desk ({@code /desk/api/*}, {@code /desk/ws}). */
     public HttpApi withDesk(DeskRoutes routes) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics, health);
+        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics, health, context);
     }
 
     /**
@@ -65,12 +71,22 @@ public final class HttpApi {
      * {@code /metrics} at the proxy.
      */
     public HttpApi withMetrics(Supplier<String> scrape) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape), health);
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape), health, context);
     }
 
     /** The same API whose {@code /healthz} and {@code /readyz} report these dependencies. */
     public HttpApi withHealth(NodeHealth value) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, value);
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, value, context);
+    }
+
+    /**
+     * The same API plus verified-context submission ({@code POST /api/v1/sessions/:session_id/context}),
+     * rate limited per access token by {@code limiter} like session creation.
+     */
+    public HttpApi withVerifiedContext(AccessTokens tokens, SessionRegistry registry, ContextTokenVerifier verifier,
+                                       RateLimiter<String> limiter, Clock clock) {
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health,
+                Optional.of(new ContextRoute(tokens, registry, verifier, limiter, clock)));
     }
 
     /** A graceful stop: the desk's sockets are closed with 1012 (user sockets are closed by their sessions). */
@@ -84,6 +100,8 @@ public final class HttpApi {
         router.post("/api/v1/access-token").handler(accessToken::handle);
         router.post("/api/v1/sessions").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(sessions::handle);
+        context.ifPresent(route -> router.post("/api/v1/sessions/:session_id/context")
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(route::handle));
         router.get("/ws").handler(webSocket::handle);
         // Live-agent desk, when enabled: POST /desk/api/login, GET /desk/api/me, GET /desk/api/queues,
         // POST /desk/api/claim, GET /desk/api/conversations/:id/transcript, PUT /desk/api/presence, GET /desk/ws.

@@ -155,7 +155,7 @@ final class AgentConversation {
         SessionState state = actor.state();
         var record = actor.record();
         Conversation conversation = new Conversation(record.id(), record.connectorId(), record.platform(),
-                record.streaming(), state.transcript(), state.language());
+                record.streaming(), state.transcript(), state.language(), actor.verifiedContext().values());
         TurnSink sink = new TurnSink(id);
         CompletionStage<Void> done;
         try {

@@ -35,7 +35,9 @@ import dev.parley.protocol.payload.SessionIdleWarning;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.protocol.payload.UserEndSessionEcho;
 import dev.parley.protocol.payload.UserMessageEcho;
+import dev.parley.server.store.ContextStore;
 import dev.parley.server.store.SessionRecord;
+import dev.parley.server.store.StoredContext;
 import dev.parley.server.store.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +75,9 @@ public final class SessionActor {
     private final AtomicInteger reservedConnections = new AtomicInteger();
     private final SessionSettings.Throttle throttle;
     private final AgentConversation agent;
+    private final ContextStore contexts;
+    /** From SESSION_START; never changes, so any thread may read it. */
+    private final String contextId;
     /** Set when the session ended; the actor then only replays. */
     private volatile boolean ended;
     /** Set when the journal failed; the actor must be dropped and rebuilt (see journalFailed). */
@@ -104,9 +109,15 @@ public final class SessionActor {
     private Instant idleWarnedFor;
     /** A graceful stop began: the session drains its agent turns, then closes (see closeForRestart). */
     private boolean restarting;
+    /** The last verified context (agents read it when a turn starts); replaced whole, never merged. */
+    private VerifiedContext verifiedContext;
 
-    SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity) {
+    SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity,
+                 VerifiedContext verifiedContext, ContextStore contexts) {
         this.record = record;
+        this.verifiedContext = verifiedContext;
+        this.contexts = contexts;
+        this.contextId = state.contextId();
         this.state = state;
         this.services = services;
         this.queue = new SerialQueue(services.executor(), services.settings().queueCapacity());
@@ -118,6 +129,40 @@ public final class SessionActor {
 
     public SessionRecord record() {
         return record;
+    }
+
+    /** The id verified-context tokens of this session must carry as {@code sub}; null in old sessions. */
+    public String contextId() {
+        return contextId;
+    }
+
+    /**
+     * Replaces the session's verified context with {@code context} (last write wins: a refresh
+     * drops every key of the one before), durably, before the next agent turn starts. The stage
+     * completes with false, and changes nothing, when the session has ended; it fails when the
+     * session's queue is full or the store refused the write.
+     */
+    public CompletionStage<Boolean> replaceContext(VerifiedContext context) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        boolean queued = queue.offer(() -> {
+            if (ended || stopped || broken) {
+                done.complete(false);
+            } else {
+                try {
+                    contexts.saveSessionContext(new StoredContext(record.id(), context.json(), context.keyId(),
+                            context.verifiedAt()));
+                    verifiedContext = context;
+                    done.complete(true);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+        if (!queued) {
+            done.completeExceptionally(new IllegalStateException("session queue full"));
+        }
+        return done;
     }
 
     /** The session ended: this actor only replays history now. */
@@ -601,6 +646,11 @@ public final class SessionActor {
 
     void submitInternal(Consumer<Outbox> work) {
         queue.submit(() -> run(work));
+    }
+
+    /** Confined to the queue, like the state. */
+    VerifiedContext verifiedContext() {
+        return verifiedContext;
     }
 
     SessionState state() {

@@ -6,6 +6,7 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.codec.Timestamps;
 import dev.parley.protocol.payload.SessionStart;
+import dev.parley.server.store.ContextStore;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.SessionStore;
 import dev.parley.server.store.StoredEvent;
@@ -29,14 +30,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
     private final SessionServices services;
     private final SessionStore sessions;
+    /** Where each session's verified context is kept, so a rebuilt actor has it again. */
+    private final ContextStore contexts;
     private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
     private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
     /** Set once by closeAllForRestart: from then on every actor found is stopped too. */
     private volatile boolean closing;
 
-    public SessionRegistry(SessionServices services, SessionStore sessions) {
+    public <S extends SessionStore & ContextStore> SessionRegistry(SessionServices services, S sessions) {
         this.services = services;
         this.sessions = sessions;
+        this.contexts = sessions;
     }
 
     /**
@@ -62,7 +66,10 @@ public final class SessionRegistry {
         SessionRecord record = SessionRecord.open(Ids.sessionId(), connectorId, platform, streaming, now);
         Capabilities capabilities = Capabilities.of(streaming, services.settings().heartbeatIntervalSeconds());
         String eventId = Ids.eventId();
-        String json = ServerEventEncoder.encode(new ServerEvent(eventId, 1L, now, new SessionStart(capabilities), null));
+        // The context id is minted here, once, and journaled with SESSION_START: a site's backend signs
+        // verified context for it, so it must be random (Ids.contextId), never derived from the session id.
+        SessionStart payload = new SessionStart(capabilities, Ids.contextId());
+        String json = ServerEventEncoder.encode(new ServerEvent(eventId, 1L, now, payload, null));
         StoredEvent start = new StoredEvent(record.id(), 1, eventId, dev.parley.protocol.EventType.SESSION_START,
                 now, json, null);
         return services.journal().create(record, start).thenApply(stored -> {
@@ -103,7 +110,10 @@ public final class SessionRegistry {
         List<StoredEvent> history = readAll(sessionId);
         Instant lastActivity = dormant.getOrDefault(sessionId, now());
         dormant.remove(sessionId);
-        SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity);
+        VerifiedContext context = contexts.findSessionContext(sessionId).map(VerifiedContext::fromStored)
+                .orElse(VerifiedContext.NONE);
+        SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity,
+                context, contexts);
         if (!closing) { // a stopping node starts no agent turn; the next node will
             actor.resumeAgent(); // once per rebuild: the journal may show a turn the last node cut off
         }

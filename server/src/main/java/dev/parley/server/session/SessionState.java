@@ -17,6 +17,7 @@ import dev.parley.protocol.payload.PolyAgentMessage;
 import dev.parley.protocol.payload.PolyAgentMessageChunk;
 import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SessionEnd;
+import dev.parley.protocol.payload.SessionStart;
 import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.server.agent.Conversation.Speaker;
 import dev.parley.server.agent.Conversation.Turn;
@@ -43,6 +44,8 @@ final class SessionState {
     private String language;
     /** Who holds the conversation, as LIVE_AGENT_JOINED named them; null when no live agent does. */
     private LiveAgent liveAgent;
+    /** From SESSION_START: the sub verified-context tokens must name; null in sessions from before. */
+    private String contextId;
     private final List<Turn> transcript = new ArrayList<>();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
     /** Streamed messages without their last chunk yet, by message id, in the order they opened. */
@@ -73,6 +76,9 @@ final class SessionState {
         head = event.sequence();
         if (event.clientEventId() != null) {
             echoByClientEventId.put(event.clientEventId(), event.json());
+        }
+        if (payload instanceof SessionStart start) {
+            contextId = start.contextId();
         }
         if (payload instanceof PolyAgentJoined) {
             phase = AgentPhase.JOINED;
@@ -150,6 +156,10 @@ final class SessionState {
     /** The conversation language set by an agent, or null. */
     String language() {
         return language;
+    }
+
+    String contextId() {
+        return contextId;
     }
 
     boolean ended() {

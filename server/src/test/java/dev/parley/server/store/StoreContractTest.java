@@ -207,6 +207,41 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void context_keys_are_added_once_per_connector_and_key_id_listed_found_and_removed() {
+        store.createConnector(new Connector("conn-2", "hash-2", null, T0, null));
+        ContextKey first = new ContextKey(CONNECTOR_ID, "k1", "s1:sealed-1", T0);
+        ContextKey second = new ContextKey(CONNECTOR_ID, "k2", "s1:sealed-2", T0.plusSeconds(1));
+
+        assertThat(store.addContextKey(first)).isTrue();
+        assertThat(store.addContextKey(second)).isTrue();
+        assertThat(store.addContextKey(new ContextKey(CONNECTOR_ID, "k1", "s1:other", T0))).isFalse();
+        assertThat(store.addContextKey(new ContextKey("conn-2", "k1", "s1:sealed-3", T0))).isTrue();
+
+        assertThat(store.listContextKeys(CONNECTOR_ID)).containsExactly(first, second);
+        assertThat(store.findContextKey(CONNECTOR_ID, "k1")).contains(first);
+        assertThat(store.findContextKey("conn-2", "k2")).isEmpty();
+        assertThat(store.removeContextKey(CONNECTOR_ID, "k1")).isTrue();
+        assertThat(store.removeContextKey(CONNECTOR_ID, "k1")).isFalse();
+        assertThat(store.findContextKey(CONNECTOR_ID, "k1")).isEmpty();
+        assertThat(store.findContextKey("conn-2", "k1")).isPresent();
+    }
+
+    @Test
+    void a_sessions_verified_context_is_replaced_whole_survives_a_reopen_and_is_purged_with_the_session() throws Exception {
+        store.saveSessionContext(new StoredContext("s1", "{\"plan\":\"gold\",\"vip\":true}", "k1", T0));
+        store.saveSessionContext(new StoredContext("s1", "{\"plan\":\"silver\"}", "k2", T0.plusSeconds(5)));
+        store.close();
+        store = reopen();
+
+        assertThat(store.findSessionContext("s1"))
+                .contains(new StoredContext("s1", "{\"plan\":\"silver\"}", "k2", T0.plusSeconds(5)));
+        assertThat(store.findSessionContext("s2")).isEmpty();
+        store.append(List.of(sessionEnd("s1", 2, "REASON_USER_END")));
+        store.purgeEndedBefore(T0.plusSeconds(60));
+        assertThat(store.findSessionContext("s1")).isEmpty();
+    }
+
+    @Test
     void connectors_are_created_found_listed_and_revoked() {
         Connector second = new Connector("conn-2", "hash-2", null, T0.plusSeconds(1), null);
         store.createConnector(second);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.HandoffReason;
+import dev.parley.server.agent.ContextPlaceholders;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.Conversation.Speaker;
 import dev.parley.server.agent.Conversation.Turn;
@@ -49,13 +50,33 @@ final class ChatRequest {
     }
 
     /** The system prompt, plus the conversation language once an agent has set one. */
+    /** The configured prompt with the verified context, then the conversation language once one is set. */
     private static String system(LlmSettings settings, Conversation conversation) {
+        String prompt = systemPrompt(settings, conversation);
         if (conversation.language() == null) {
-            return settings.systemPrompt();
+            return prompt;
         }
-        return settings.systemPrompt() + "\n\nThe conversation language is " + conversation.language()
+        return prompt + "\n\nThe conversation language is " + conversation.language()
                 + " (BCP-47): answer in it unless the user switches language.";
     }
+
+    /**
+     * The configured prompt with {@code {{context.KEY}}} filled from the verified context, then,
+     * when there is verified context, every key and value of it on a line of its own: the model
+     * may rely on those (a signature vouches for them), unlike anything the user types.
+     */
+    static String systemPrompt(LlmSettings settings, Conversation conversation) {
+        String prompt = ContextPlaceholders.fill(settings.systemPrompt(), conversation.context());
+        if (conversation.context().isEmpty()) {
+            return prompt;
+        }
+        StringBuilder text = new StringBuilder(prompt).append("\n\n").append(VERIFIED_CONTEXT_HEADER);
+        conversation.context().forEach((key, value) -> text.append('\n').append(key).append(": ").append(value));
+        return text.toString();
+    }
+
+    static final String VERIFIED_CONTEXT_HEADER =
+            "Verified context about the user, signed by the site (trust it over anything the user claims):";
 
     /**
      * The turns before the one being answered. The transcript holds that user message as its last

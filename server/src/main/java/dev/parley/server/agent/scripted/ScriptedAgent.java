@@ -4,6 +4,7 @@ import dev.parley.protocol.EndReason;
 import dev.parley.protocol.ErrorMessages;
 import dev.parley.server.agent.Agent;
 import dev.parley.server.agent.AgentProfile;
+import dev.parley.server.agent.ContextPlaceholders;
 import dev.parley.server.agent.Conversation;
 import dev.parley.server.agent.MessageOptions;
 import dev.parley.server.agent.ReplySink;
@@ -46,7 +47,8 @@ public final class ScriptedAgent implements Agent {
 
     @Override
     public CompletionStage<Void> greet(Conversation conversation, ReplySink sink) {
-        return write(flow.greeting().in(conversation.language()), false, conversation.streaming(), sink, () -> { });
+        return write(filled(flow.greeting().in(conversation.language()), conversation), false, conversation.streaming(), sink,
+                () -> { });
     }
 
     @Override
@@ -54,7 +56,7 @@ public final class ScriptedAgent implements Agent {
         Intent intent = matcher.match(text).orElse(null);
         String language = conversation.language();
         if (intent == null) {
-            return write(flow.fallback().in(language), false, conversation.streaming(), sink, () -> { });
+            return write(filled(flow.fallback().in(language), conversation), false, conversation.streaming(), sink, () -> { });
         }
         if (intent.language() != null) {
             sink.language(intent.language()); // before the reply, which is already in the new language
@@ -71,7 +73,15 @@ public final class ScriptedAgent implements Agent {
         }
         // The reply before an end is the closing message: it says so (end_conversation) and ends the session.
         boolean closing = intent.action() == Intent.Action.END;
-        return write(intent.reply().in(language), closing, conversation.streaming(), sink, closing ? () -> { } : action);
+        return write(filled(intent.reply().in(language), conversation), closing, conversation.streaming(), sink, closing ? () -> { } : action);
+    }
+
+    /** The reply with its {@code {{context.KEY}}} placeholders filled from the verified context. */
+    private static Reply filled(Reply reply, Conversation conversation) {
+        String text = ContextPlaceholders.fill(reply.text(), conversation.context());
+        return text.equals(reply.text()) ? reply
+                : new Reply(text, reply.attachments(), reply.suggestions(), reply.callActions(), reply.endConversation(),
+                        reply.translations());
     }
 
     /**

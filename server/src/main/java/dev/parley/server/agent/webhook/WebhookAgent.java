@@ -107,6 +107,8 @@ public final class WebhookAgent implements Agent {
         for (Conversation.Turn turn : history(conversation, userText)) {
             history.addObject().put("role", role(turn.speaker())).put("text", turn.text());
         }
+        // Only verified values (a token signed by the connector's site); {} when there are none.
+        body.set("context", WebhookReplies.JSON.valueToTree(conversation.context()));
         body.put("timestamp", clock.instant().toString());
         try {
             return WebhookReplies.JSON.writeValueAsString(body);

@@ -10,6 +10,7 @@ import dev.parley.server.desk.Presence;
 import dev.parley.server.http.ErrorResponses;
 import dev.parley.server.http.OutboundBudget;
 import dev.parley.server.session.SessionRegistry;
+import dev.parley.server.store.ContextStore;
 import dev.parley.server.store.EventStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -39,12 +40,13 @@ public final class DeskRoutes {
     private final DeskSocket socket;
     private final DeskGuards guards;
 
-    public DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
-                      EventStore events, DeskGuards guards, OutboundBudget outbound) {
+    /** {@code events} also yields each conversation's verified context, shown with its transcript. */
+    public <S extends EventStore & ContextStore> DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, Desk desk,
+                      SessionRegistry sessions, S events, DeskGuards guards, OutboundBudget outbound) {
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
-        this.transcripts = new Transcripts(events);
+        this.transcripts = new Transcripts(events, events);
         this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound);
         this.guards = guards;
     }

@@ -12,6 +12,8 @@ import dev.parley.server.config.StoreConfig;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.store.Connector;
+import dev.parley.server.store.ContextKey;
+import dev.parley.server.store.StoredContext;
 import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.SessionEndMark;
 import dev.parley.server.store.SessionRecord;
@@ -473,6 +475,69 @@ public final class PostgresStore implements NodeStore {
         String reason = rs.getString(7);
         return new SessionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
                 instant(rs, 5), instant(rs, 6), reason == null ? null : EndReason.valueOf(reason));
+    }
+
+    // ---- ContextStore -----------------------------------------------------------------------
+
+    @Override
+    public boolean addContextKey(ContextKey key) {
+        return jdbc.update("add of context key " + key.keyId() + " of connector " + key.connectorId(),
+                "INSERT INTO context_keys (connector_id, key_id, secret, created_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT DO NOTHING", ps -> {
+                    ps.setString(1, key.connectorId());
+                    ps.setString(2, key.keyId());
+                    ps.setString(3, key.sealedSecret());
+                    setInstant(ps, 4, key.createdAt());
+                }) == 1;
+    }
+
+    @Override
+    public List<ContextKey> listContextKeys(String connectorId) {
+        return jdbc.query("listContextKeys", "SELECT connector_id, key_id, secret, created_at FROM context_keys"
+                + " WHERE connector_id = ? ORDER BY created_at, key_id", ps -> ps.setString(1, connectorId),
+                PostgresStore::contextKey);
+    }
+
+    @Override
+    public Optional<ContextKey> findContextKey(String connectorId, String keyId) {
+        return jdbc.first("findContextKey", "SELECT connector_id, key_id, secret, created_at FROM context_keys"
+                + " WHERE connector_id = ? AND key_id = ?", ps -> {
+                    ps.setString(1, connectorId);
+                    ps.setString(2, keyId);
+                }, PostgresStore::contextKey);
+    }
+
+    @Override
+    public boolean removeContextKey(String connectorId, String keyId) {
+        return jdbc.update("removal of context key " + keyId + " of connector " + connectorId,
+                "DELETE FROM context_keys WHERE connector_id = ? AND key_id = ?", ps -> {
+                    ps.setString(1, connectorId);
+                    ps.setString(2, keyId);
+                }) == 1;
+    }
+
+    @Override
+    public void saveSessionContext(StoredContext context) {
+        jdbc.update("verified context of session " + context.sessionId(),
+                "INSERT INTO session_contexts (session_id, ctx_json, key_id, verified_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (session_id) DO UPDATE SET ctx_json = excluded.ctx_json,"
+                        + " key_id = excluded.key_id, verified_at = excluded.verified_at", ps -> {
+                    ps.setString(1, context.sessionId());
+                    ps.setString(2, context.json());
+                    ps.setString(3, context.keyId());
+                    setInstant(ps, 4, context.verifiedAt());
+                });
+    }
+
+    @Override
+    public Optional<StoredContext> findSessionContext(String sessionId) {
+        return jdbc.first("findSessionContext", "SELECT session_id, ctx_json, key_id, verified_at"
+                + " FROM session_contexts WHERE session_id = ?", ps -> ps.setString(1, sessionId),
+                rs -> new StoredContext(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.instant(rs, 4)));
+    }
+
+    private static ContextKey contextKey(ResultSet rs) throws SQLException {
+        return new ContextKey(rs.getString(1), rs.getString(2), rs.getString(3), Jdbc.instant(rs, 4));
     }
 
     private static Connector connector(ResultSet rs) throws SQLException {

@@ -8,6 +8,8 @@ import dev.parley.server.datadir.OwnerOnly;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.store.Connector;
+import dev.parley.server.store.ContextKey;
+import dev.parley.server.store.StoredContext;
 import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.SessionEndMark;
 import dev.parley.server.store.SessionRecord;
@@ -288,7 +290,12 @@ public final class SqliteStore implements NodeStore {
     public int purgeEndedBefore(Instant cutoff) {
         long cutoffMillis = cutoff.toEpochMilli();
         return writer.inTransaction("purge", c -> {
-            // Events and handoffs first: they reference their session.
+            // Events, handoffs and verified contexts first: they reference their session.
+            try (PreparedStatement contexts = c.prepareStatement(
+                    "DELETE FROM session_contexts WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                contexts.setLong(1, cutoffMillis);
+                contexts.executeUpdate();
+            }
             try (PreparedStatement handoffs = c.prepareStatement(
                     "DELETE FROM handoffs WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
                 handoffs.setLong(1, cutoffMillis);
@@ -504,6 +511,78 @@ public final class SqliteStore implements NodeStore {
         } catch (SQLException e) {
             throw new StoreException("cannot close the journal: " + e.getMessage(), e);
         }
+    }
+
+    // ---- ContextStore -----------------------------------------------------------------------
+
+    @Override
+    public boolean addContextKey(ContextKey key) {
+        return writer.inTransaction("add of context key " + key.keyId() + " of connector " + key.connectorId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO context_keys"
+                    + " (connector_id, key_id, secret, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, key.connectorId());
+                ps.setString(2, key.keyId());
+                ps.setString(3, key.sealedSecret());
+                ps.setLong(4, key.createdAt().toEpochMilli());
+                return ps.executeUpdate();
+            }
+        }) == 1;
+    }
+
+    @Override
+    public List<ContextKey> listContextKeys(String connectorId) {
+        return query("listContextKeys", "SELECT connector_id, key_id, secret, created_at FROM context_keys"
+                + " WHERE connector_id = ? ORDER BY created_at, key_id", ps -> ps.setString(1, connectorId),
+                SqliteStore::contextKey);
+    }
+
+    @Override
+    public Optional<ContextKey> findContextKey(String connectorId, String keyId) {
+        return first(query("findContextKey", "SELECT connector_id, key_id, secret, created_at FROM context_keys"
+                + " WHERE connector_id = ? AND key_id = ?", ps -> {
+                    ps.setString(1, connectorId);
+                    ps.setString(2, keyId);
+                }, SqliteStore::contextKey));
+    }
+
+    @Override
+    public boolean removeContextKey(String connectorId, String keyId) {
+        return writer.inTransaction("removal of context key " + keyId + " of connector " + connectorId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM context_keys WHERE connector_id = ? AND key_id = ?")) {
+                ps.setString(1, connectorId);
+                ps.setString(2, keyId);
+                return ps.executeUpdate();
+            }
+        }) == 1;
+    }
+
+    @Override
+    public void saveSessionContext(StoredContext context) {
+        writer.inTransaction("verified context of session " + context.sessionId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO session_contexts"
+                    + " (session_id, ctx_json, key_id, verified_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id)"
+                    + " DO UPDATE SET ctx_json = excluded.ctx_json, key_id = excluded.key_id,"
+                    + " verified_at = excluded.verified_at")) {
+                ps.setString(1, context.sessionId());
+                ps.setString(2, context.json());
+                ps.setString(3, context.keyId());
+                ps.setLong(4, context.verifiedAt().toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredContext> findSessionContext(String sessionId) {
+        return first(query("findSessionContext", "SELECT session_id, ctx_json, key_id, verified_at"
+                + " FROM session_contexts WHERE session_id = ?", ps -> ps.setString(1, sessionId),
+                rs -> new StoredContext(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4)))));
+    }
+
+    private static ContextKey contextKey(ResultSet rs) throws SQLException {
+        return new ContextKey(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)));
     }
 
     // ---- reading helpers --------------------------------------------------------------------

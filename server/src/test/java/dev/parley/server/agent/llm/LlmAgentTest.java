@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +108,30 @@ class LlmAgentTest {
         sink.assertNext(new Text(ErrorMessages.AGENT_REPLY_FAILED))
                 .assertNext(new Complete(List.of(), List.of()))
                 .assertNoMore();
+    }
+
+    @Test
+    void theVerifiedContextFillsPromptPlaceholdersAndIsListedAfterTheSystemPrompt() {
+        server.thenSse("text");
+        LlmSettings settings = settings().withSystemPrompt("You are Ada. The user's plan is {{context.plan}}.");
+        Conversation withContext = new Conversation("ses_test", "con_1", "web", true,
+                List.of(new Turn(Speaker.USER, QUESTION)), Map.of("plan", "gold", "user_id", "u-42"));
+
+        finish(agent(settings).reply(withContext, QUESTION, sink));
+
+        String system = server.requests().get(0).json().path("messages").get(0).path("content").asText();
+        assertThat(system).startsWith("You are Ada. The user's plan is gold.")
+                .contains("Verified context about the user", "\nplan: gold", "\nuser_id: u-42");
+    }
+
+    @Test
+    void withoutVerifiedContextThePromptIsSentAsConfiguredWithPlaceholdersEmptied() {
+        server.thenSse("text");
+        finish(agent(settings().withSystemPrompt("You are Ada. Plan: {{context.plan}}."))
+                .reply(conversation(QUESTION), QUESTION, sink));
+
+        String system = server.requests().get(0).json().path("messages").get(0).path("content").asText();
+        assertThat(system).isEqualTo("You are Ada. Plan: .");
     }
 
     @Test
