@@ -41,6 +41,9 @@ import dev.parley.server.session.SessionSettings;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.NodeStore;
+import dev.parley.server.store.SessionLeases;
+import dev.parley.server.fanout.FanOut;
+import dev.parley.server.fanout.InMemoryFanOut;
 import dev.parley.server.time.ExecutorScheduler;
 import dev.parley.server.time.Scheduler;
 import dev.parley.server.http.HttpListener;
@@ -94,11 +97,17 @@ public final class ParleyServer implements AutoCloseable {
     private final Optional<Desk> desk;
     private final Optional<DeskLogin> deskLogin;
     private final int port;
+    /** Set by closeAbruptly before close; read by the close steps on the same thread. */
+    private volatile boolean abrupt;
 
-    private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock) {
+    private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock, FanOut fanOut) {
         own(dataDirLock);
+        own(fanOut);
         // store.kind: the data directory's SQLite file, or PostgreSQL (the data directory stays locked either way).
         NodeStore store = own(StoreFactory.open(config));
+        // Random per process: a restarted node is a new owner, and its former leases expire or are taken over.
+        String nodeId = "node-" + Long.toHexString(new SecureRandom().nextLong());
+        SessionLeases leases = store.leases(nodeId, config.leases().ttl());
         GroupCommitWriter journal = own(new GroupCommitWriter(store, config.capacity().journalQueue()));
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), named("parley-session"));
@@ -146,7 +155,11 @@ public final class ParleyServer implements AutoCloseable {
         }
         this.desk = theDesk;
         registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings,
-                desk.map(d -> (LiveAgentDesk) d)), store);
+                desk.map(d -> (LiveAgentDesk) d)), store, leases);
+        if (leases.multiNode()) {
+            // On the workers: one UPDATE for all leases, never on the timer thread.
+            scheduler.every(config.leases().renewPeriod(), () -> execute(workers, registry::renewLeases));
+        }
         deskToSessions.bind(new SessionConversationControl(registry));
         ServerMetrics.bind(meters, registry, journal);
         OutboundBudget outbound = new OutboundBudget(config.outbound(), clock);
@@ -296,11 +309,19 @@ public final class ParleyServer implements AutoCloseable {
 
     /** Starts a node on an injected clock (tests move time with it). */
     public static ParleyServer start(ParleyConfig config, Clock clock) {
+        return start(config, clock, InMemoryFanOut.standalone());
+    }
+
+    /**
+     * Starts a node on an injected clock and fan-out: several nodes of one test share an
+     * {@link InMemoryFanOut.Hub}. The node closes the fan-out when it stops.
+     */
+    public static ParleyServer start(ParleyConfig config, Clock clock, FanOut fanOut) {
         JwtSecret.requireSharedIfClustered(config); // before anything is opened
         // First of all: a second server on this directory is refused before it touches anything.
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
-            return new ParleyServer(config, clock, lock);
+            return new ParleyServer(config, clock, lock, fanOut);
         } catch (RuntimeException | Error e) {
             // Whatever else a failed start left open, the directory must be free for the next try.
             try {
@@ -354,6 +375,9 @@ public final class ParleyServer implements AutoCloseable {
      * desk, timers, workers, journal, store, in that order) finds no session left that would write.
      */
     private void stopGracefully(StopGate gate, HttpApi api) throws InterruptedException {
+        if (abrupt) {
+            return; // as if killed: no 1012, no lease given up (tests of a dead owner)
+        }
         gate.close();
         var sessionsClosed = registry.closeAllForRestart().toCompletableFuture();
         try {
@@ -370,7 +394,29 @@ public final class ParleyServer implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warn("error while closing sessions", e.getCause());
         }
+        try {
+            registry.releaseLeases(); // the nodes the clients reconnect to take the sessions over at once
+        } catch (RuntimeException e) {
+            LOG.warn("could not give the session leases up; they expire by themselves", e);
+        }
         api.closeDeskSocketsForRestart();
+    }
+
+    /**
+     * Stops like a killed process would, as far as a test in one JVM can: no graceful step, no
+     * 1012, leases left to expire; sockets just drop when Vert.x goes.
+     */
+    public void closeAbruptly() {
+        abrupt = true;
+        close();
+    }
+
+    private static void execute(ExecutorService executor, Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     private <T extends AutoCloseable> T own(T resource) {

@@ -38,6 +38,7 @@ final class Settings {
     ParleyConfig.Outbound outbound;
     ParleyConfig.Capacity capacity;
     StoreConfig store;
+    ParleyConfig.Leases leases;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -64,6 +65,7 @@ final class Settings {
         outbound = c.outbound();
         capacity = c.capacity();
         store = c.store();
+        leases = c.leases();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -112,6 +114,9 @@ final class Settings {
      * tokens with the same key, so a per-node {@code <dataDir>/jwt.secret} is not good enough there.
      */
     private void validateStore() {
+        positive(leases.renewPeriod(), "store.lease_renew_seconds");
+        check(leases.renewPeriod().compareTo(leases.ttl()) < 0,
+                "store.lease_renew_seconds must be shorter than store.lease_ttl_seconds, or leases lapse between renewals");
         if (!store.isPostgres()) {
             return;
         }
@@ -167,7 +172,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store, leases);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.codec.Timestamps;
 import dev.parley.protocol.payload.SessionStart;
+import dev.parley.server.store.SessionLeases;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.SessionStore;
 import dev.parley.server.store.StoredEvent;
@@ -29,14 +30,25 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
     private final SessionServices services;
     private final SessionStore sessions;
+    private final SessionLeases leases;
     private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
     private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
     /** Set once by closeAllForRestart: from then on every actor found is stopped too. */
     private volatile boolean closing;
 
+    /** One node owns every session (the embedded store). */
     public SessionRegistry(SessionServices services, SessionStore sessions) {
+        this(services, sessions, SessionLeases.singleNode("single"));
+    }
+
+    /**
+     * Several nodes on one store: an actor runs here only while this node holds the session's lease
+     * (issue 11), and writes with its epoch.
+     */
+    public SessionRegistry(SessionServices services, SessionStore sessions, SessionLeases leases) {
         this.services = services;
         this.sessions = sessions;
+        this.leases = leases;
     }
 
     /**
@@ -79,6 +91,12 @@ public final class SessionRegistry {
     public CompletionStage<Optional<SessionActor>> find(String sessionId) {
         CompletableFuture<Optional<SessionActor>> future = live.computeIfAbsent(sessionId,
                 id -> CompletableFuture.supplyAsync(() -> activate(id), services.executor()));
+        // A failed load (the store down, the lease held elsewhere) is not remembered: the next find tries again.
+        future.whenComplete((found, failure) -> {
+            if (failure != null) {
+                live.remove(sessionId, future);
+            }
+        });
         return future.thenCompose(found -> {
             if (closing && found.isPresent()) {
                 // Activated while the node stops (a handshake already past the gate): queue the stop
@@ -100,10 +118,17 @@ public final class SessionRegistry {
         if (record.isEmpty()) {
             return Optional.empty();
         }
+        // The lease first, the journal after: whatever the former owner appended before the epoch
+        // moved is in what we read, and whatever it tries after is refused.
+        SessionLeases.Lease lease = leases.acquire(sessionId)
+                .orElseThrow(() -> new OwnedElsewhereException(sessionId));
         List<StoredEvent> history = readAll(sessionId);
-        Instant lastActivity = dormant.getOrDefault(sessionId, now());
+        // Taken over from another node: its activity clock died with it, so the inactivity window
+        // starts afresh here (as after a restart) rather than from this node's stale dormant entry.
+        Instant lastActivity = lease.movedIn() ? now() : dormant.getOrDefault(sessionId, now());
         dormant.remove(sessionId);
-        SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity);
+        SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity,
+                lease.epoch());
         if (!closing) { // a stopping node starts no agent turn; the next node will
             actor.resumeAgent(); // once per rebuild: the journal may show a turn the last node cut off
         }
@@ -135,7 +160,14 @@ public final class SessionRegistry {
         Instant cutoff = now().minus(services.settings().inactivityTimeout());
         dormant.forEach((id, lastActivity) -> {
             if (!lastActivity.isAfter(cutoff)) {
-                find(id).thenAccept(actor -> actor.ifPresent(SessionActor::checkTimers));
+                find(id).whenComplete((actor, failure) -> {
+                    if (failure == null) {
+                        actor.ifPresent(SessionActor::checkTimers);
+                    } else if (rootOf(failure) instanceof OwnedElsewhereException) {
+                        // Its owner runs its timers. Looked at again one window later, should the owner die.
+                        dormant.put(id, now());
+                    }
+                });
             }
         });
         live.forEach((id, future) -> {
@@ -143,7 +175,10 @@ public final class SessionRegistry {
             if (actor.isEmpty()) {
                 return;
             }
-            if (actor.get().isEnded() || actor.get().isBroken()) {
+            if (actor.get().isDeposed()) {
+                live.remove(id, future); // its sockets were closed; the owner is elsewhere now
+                dormant.put(id, now());
+            } else if (actor.get().isEnded() || actor.get().isBroken()) {
                 if (!actor.get().hasConnections()) {
                     live.remove(id, future);
                 }
@@ -198,6 +233,36 @@ public final class SessionRegistry {
         loadedActors().forEach(SessionActor::closeNowForRestart);
     }
 
+    /**
+     * Renews the leases of every actor still running here, in one statement; actors whose lease
+     * another node took over (this node paused or lost the database past the ttl) are deposed.
+     * Blocks: run it off the event loop and the timer thread.
+     */
+    public void renewLeases() {
+        Map<String, SessionActor> running = new java.util.HashMap<>();
+        loadedActors().filter(SessionActor::isActive).forEach(a -> running.put(a.record().id(), a));
+        if (running.isEmpty()) {
+            return;
+        }
+        for (String lost : leases.renew(running.keySet())) {
+            running.get(lost).depose();
+        }
+    }
+
+    /**
+     * The graceful stop closed every session: gives their leases up, so the nodes the clients
+     * reconnect to take them over at once instead of after the ttl. Blocks.
+     */
+    public void releaseLeases() {
+        List<String> held = loadedActors().map(a -> a.record().id()).toList();
+        leases.release(held);
+    }
+
+    /** This node's id in leases and fan-out topics. */
+    public String nodeId() {
+        return leases.nodeId();
+    }
+
     /** The actors already rebuilt; never waits for one being loaded, never throws for a failed load. */
     private java.util.stream.Stream<SessionActor> loadedActors() {
         return live.values().stream().map(SessionRegistry::loaded).flatMap(Optional::stream);
@@ -210,6 +275,14 @@ public final class SessionRegistry {
     /** Sessions held in memory right now (for metrics and tests). */
     public int liveCount() {
         return live.size();
+    }
+
+    private static Throwable rootOf(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private Instant now() {
