@@ -92,6 +92,9 @@ public final class ParleyServer implements AutoCloseable {
      */
     private static final Duration AGENT_GRACE = Duration.ofSeconds(5);
 
+    /** How often followers compare the journal's head with what their sockets have, and look at the owner's lease. */
+    private static final Duration FOLLOWER_CHECK = Duration.ofSeconds(1);
+
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
     private final Optional<Desk> desk;
@@ -155,10 +158,11 @@ public final class ParleyServer implements AutoCloseable {
         }
         this.desk = theDesk;
         registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings,
-                desk.map(d -> (LiveAgentDesk) d)), store, leases);
+                desk.map(d -> (LiveAgentDesk) d)), store, leases, fanOut, new ClientEventDecoder(config.maxTextChars()));
         if (leases.multiNode()) {
             // On the workers: one UPDATE for all leases, never on the timer thread.
             scheduler.every(config.leases().renewPeriod(), () -> execute(workers, registry::renewLeases));
+            scheduler.every(FOLLOWER_CHECK, () -> execute(workers, registry::checkFollowers));
         }
         deskToSessions.bind(new SessionConversationControl(registry));
         ServerMetrics.bind(meters, registry, journal);

@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public methods are thread-safe and never block. Fields below the queue are confined to it.
  */
-public final class SessionActor {
+public final class SessionActor implements SessionEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
     /** Journal rows read per query while replaying. */
     private static final int REPLAY_PAGE = 500;
@@ -85,6 +85,8 @@ public final class SessionActor {
     private volatile boolean deposed;
     /** The lease epoch every append of this actor carries (issue 11); 0 on a single node. */
     private final long epoch;
+    /** Tells followers on other nodes about each delivery. */
+    private final Doorbell doorbell;
     /** Completed once a graceful stop closed the session's sockets (or the journal failed under it). */
     private final CompletableFuture<Void> restartClosed = new CompletableFuture<>();
     /**
@@ -110,12 +112,13 @@ public final class SessionActor {
     private boolean restarting;
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity) {
-        this(record, state, services, lastClientActivity, 0);
+        this(record, state, services, lastClientActivity, 0, Doorbell.NONE);
     }
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity,
-                 long epoch) {
+                 long epoch, Doorbell doorbell) {
         this.epoch = epoch;
+        this.doorbell = doorbell;
         this.record = record;
         this.state = state;
         this.services = services;
@@ -679,7 +682,11 @@ public final class SessionActor {
     }
 
     private void deliver(Outbox outbox) {
+        List<String> transients = new ArrayList<>();
         for (Outbox.Delivery delivery : outbox.deliveries()) {
+            if (delivery.only() == null && !delivery.stored()) {
+                transients.add(delivery.frame());
+            }
             if (delivery.only() != null) {
                 ReplayPump pump = catchingUp.get(delivery.only());
                 if (pump != null) {
@@ -695,6 +702,9 @@ public final class SessionActor {
                 }
                 observers.forEach(c -> c.send(delivery.frame()));
             }
+        }
+        if (!outbox.toStore().isEmpty() || !transients.isEmpty()) {
+            doorbell.ring(record.id(), state.head(), transients); // committed: followers may read it now
         }
         outbox.afterDelivery().forEach(Runnable::run);
     }

@@ -6,6 +6,10 @@ import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.codec.Timestamps;
 import dev.parley.protocol.payload.SessionStart;
+import dev.parley.protocol.codec.ClientEventDecoder;
+import dev.parley.protocol.codec.Decoded;
+import dev.parley.server.fanout.FanOut;
+import dev.parley.server.fanout.InMemoryFanOut;
 import dev.parley.server.store.SessionLeases;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.SessionStore;
@@ -17,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +36,11 @@ public final class SessionRegistry {
     private final SessionServices services;
     private final SessionStore sessions;
     private final SessionLeases leases;
+    private final FanOut fanOut;
+    private final ClientEventDecoder decoder;
+    private final Doorbell doorbell;
+    /** Sessions another node owns that sockets here follow (issue 11). */
+    private final Map<String, CompletableFuture<Optional<SessionFollower>>> followers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
     private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
     /** Set once by closeAllForRestart: from then on every actor found is stopped too. */
@@ -38,17 +48,141 @@ public final class SessionRegistry {
 
     /** One node owns every session (the embedded store). */
     public SessionRegistry(SessionServices services, SessionStore sessions) {
-        this(services, sessions, SessionLeases.singleNode("single"));
+        this(services, sessions, SessionLeases.singleNode("single"), InMemoryFanOut.standalone(),
+                new ClientEventDecoder(dev.parley.protocol.Limits.MAX_TEXT_CHARS));
     }
 
     /**
      * Several nodes on one store: an actor runs here only while this node holds the session's lease
      * (issue 11), and writes with its epoch.
      */
-    public SessionRegistry(SessionServices services, SessionStore sessions, SessionLeases leases) {
+    public SessionRegistry(SessionServices services, SessionStore sessions, SessionLeases leases, FanOut fanOut,
+                           ClientEventDecoder decoder) {
         this.services = services;
         this.sessions = sessions;
         this.leases = leases;
+        this.fanOut = fanOut;
+        this.decoder = decoder;
+        if (leases.multiNode()) {
+            this.doorbell = (id, head, transients) ->
+                    fanOut.publish(FanOutMessages.sessionTopic(id), FanOutMessages.doorbell(head, transients));
+            fanOut.subscribe(FanOutMessages.nodeTopic(leases.nodeId()),
+                    message -> FanOutMessages.readToNode(message).ifPresent(m -> services.executor().execute(() -> toThisNode(m))));
+            // Messages may have been lost: every follower reads the store (the owner's side needs nothing,
+            // a lost forwarded frame was never echoed and is resent by its client).
+            fanOut.onGap(() -> loadedFollowers().forEach(SessionFollower::checkHead));
+        } else {
+            this.doorbell = Doorbell.NONE;
+        }
+    }
+
+    /**
+     * What a user socket talks to: the session's actor when this node owns it (or can take its
+     * lease), else a follower of the owner on another node. Empty when there is no such session.
+     */
+    public CompletionStage<Optional<SessionEndpoint>> open(String sessionId) {
+        return find(sessionId).handle((actor, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(actor.<SessionEndpoint>map(a -> a));
+            }
+            if (rootOf(failure) instanceof OwnedElsewhereException) {
+                return follow(sessionId);
+            }
+            return CompletableFuture.<Optional<SessionEndpoint>>failedFuture(failure);
+        }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Optional<SessionEndpoint>> follow(String sessionId) {
+        CompletableFuture<Optional<SessionFollower>> future = followers.computeIfAbsent(sessionId,
+                id -> CompletableFuture.supplyAsync(() -> newFollower(id), services.executor()));
+        return future.handle((follower, failure) -> {
+            if (failure != null || follower.isEmpty() || follower.get().isRetired()) {
+                followers.remove(sessionId, future);
+            }
+            if (failure != null) {
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            return follower.map(f -> (SessionEndpoint) f);
+        });
+    }
+
+    private Optional<SessionFollower> newFollower(String sessionId) {
+        return sessions.findSession(sessionId).map(record -> {
+            SessionFollower follower = new SessionFollower(record, services.events(), fanOut, leases.nodeId(),
+                    leases.liveOwner(sessionId).orElse(null), services.executor(), this::now,
+                    services.settings().maxConnections());
+            follower.listen();
+            return follower;
+        });
+    }
+
+    /** A message on this node's topic: a frame for an actor here, or an answer for a follower's socket. */
+    private void toThisNode(FanOutMessages.ToNode message) {
+        switch (message.kind()) {
+            case FanOutMessages.ToNode.FRAME -> find(message.session()).whenComplete((actor, failure) -> {
+                if (failure != null || actor.isEmpty()) {
+                    return; // not ours (any more): never echoed, so the client resends it to the next owner
+                }
+                Connection from = new RemoteConnection(fanOut, message.session(), message.origin(), message.conn());
+                Decoded decoded = decoder.decode(message.frame());
+                if (decoded instanceof Decoded.Accepted accepted) {
+                    actor.get().receive(from, accepted.event());
+                } else {
+                    actor.get().reject(from, (Decoded.Rejected) decoded);
+                }
+            });
+            case FanOutMessages.ToNode.ANSWER -> followerOf(message.session())
+                    .ifPresent(f -> f.answer(message.conn(), message.frame()));
+            case FanOutMessages.ToNode.CLOSE -> followerOf(message.session())
+                    .ifPresent(f -> f.closeRemote(message.conn(), message.code(), message.frame()));
+            default -> { } // a newer node's message: ignored
+        }
+    }
+
+    private Optional<SessionFollower> followerOf(String sessionId) {
+        CompletableFuture<Optional<SessionFollower>> future = followers.get(sessionId);
+        return future != null && future.isDone() && !future.isCompletedExceptionally() ? future.join() : Optional.empty();
+    }
+
+    private java.util.stream.Stream<SessionFollower> loadedFollowers() {
+        return followers.keySet().stream().map(this::followerOf).flatMap(Optional::stream);
+    }
+
+    /**
+     * The periodic check of every follower (about every second; blocks, run it on a worker): reads
+     * the store when the head moved past what its sockets have — a dead fan-out never loses events
+     * silently — and looks at the owner's lease. Expired, the owner is gone: this node takes the
+     * lease over (epoch + 1), rebuilds the actor from the journal, and the follower's sockets
+     * reconnect to it. Followers without sockets are dropped.
+     */
+    public void checkFollowers() {
+        followers.forEach((id, future) -> {
+            Optional<SessionFollower> follower = followerOf(id);
+            if (follower.isEmpty()) {
+                return;
+            }
+            SessionFollower f = follower.get();
+            if (!f.hasConnections()) {
+                followers.remove(id, future);
+                f.retire();
+                return;
+            }
+            Optional<String> owner = leases.liveOwner(id);
+            if (owner.isPresent() && !owner.get().equals(leases.nodeId())) {
+                f.owner(owner.get());
+                f.checkHead();
+                return;
+            }
+            f.owner(null);
+            find(id).whenComplete((actor, failure) -> {
+                if (failure == null && actor.isPresent()) {
+                    followers.remove(id, future);
+                    f.retire(); // its sockets reconnect to the actor that now runs here
+                } else {
+                    f.checkHead();
+                }
+            });
+        });
     }
 
     /**
@@ -128,7 +262,7 @@ public final class SessionRegistry {
         Instant lastActivity = lease.movedIn() ? now() : dormant.getOrDefault(sessionId, now());
         dormant.remove(sessionId);
         SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity,
-                lease.epoch());
+                lease.epoch(), doorbell);
         if (!closing) { // a stopping node starts no agent turn; the next node will
             actor.resumeAgent(); // once per rebuild: the journal may show a turn the last node cut off
         }

@@ -90,6 +90,126 @@ class SeveralNodesTest {
                 .isEqualTo(maxSequence(onA.sessionId()));
     }
 
+    @Test
+    void twoNodesServeOneSessionWithIdenticalGapFreeStreamsAndOneReplyPerUserMessage() throws Exception {
+        TestServer a = node("a", ParleyConfig.Leases.DEFAULTS);
+        TestServer b = node("b", ParleyConfig.Leases.DEFAULTS);
+        WsClient onA = a.newSession(false); // A owns the session: its actor runs there
+        onA.replay();
+        WsClient onB = onA.reconnect(b.baseUrl(), "0"); // B follows it
+        onB.replay();
+
+        onB.join(); // forwarded to the owner
+        onB.nextOfType("EVENT_TYPE_POLY_AGENT_JOINED");
+        onB.say("hello from b", "c-b");
+        JsonNode echo = onB.nextOfType("EVENT_TYPE_USER_MESSAGE");
+        onB.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        onA.say("hello from a", "c-a");
+        onA.nextOfType("EVENT_TYPE_USER_MESSAGE");
+        onA.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        onB.say("hello from b", "c-b"); // a resend: the original echo, to B's socket alone
+
+        onB.nextOfType("EVENT_TYPE_USER_MESSAGE"); // c-a's echo, live
+        onB.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        JsonNode resent = onB.nextOfType("EVENT_TYPE_USER_MESSAGE");
+        long head = headOf(onA.sessionId());
+        List<JsonNode> seenOnA = storedUpTo(onA.reconnect(a.baseUrl(), "0"), head);
+        List<JsonNode> seenOnB = storedUpTo(onB.reconnect(b.baseUrl(), "0"), head);
+
+        assertThat(echo.path("metadata").path("custom").path("client_event_id").asText()).isEqualTo("c-b");
+        assertThat(resent.path("id").asText()).as("the original echo").isEqualTo(echo.path("id").asText());
+        assertThat(resent.path("sequence").asLong()).isEqualTo(echo.path("sequence").asLong());
+        assertThat(ids(seenOnB)).as("the same events in the same order on both nodes").isEqualTo(ids(seenOnA));
+        assertGapFree(seenOnA, head);
+        assertOneReplyPerUserMessage(seenOnA, 2);
+        assertThat(storedWithClientEventId(onA.sessionId(), "c-b")).isOne();
+    }
+
+    @Test
+    void whenTheOwnerDiesTheNodeWithTheSocketTakesTheSessionOverAndTheConversationGoesOnWithNothingLostOrDoubled()
+            throws Exception {
+        ParleyConfig.Leases shortLeases = new ParleyConfig.Leases(Duration.ofSeconds(2), Duration.ofMillis(500));
+        TestServer a = node("a", shortLeases);
+        TestServer b = node("b", shortLeases);
+        WsClient onA = a.newSession(false);
+        onA.replay();
+        WsClient onB = onA.reconnect(b.baseUrl(), "0");
+        onB.replay();
+        onA.join();
+        onB.nextOfType("EVENT_TYPE_POLY_AGENT_JOINED");
+        onB.say("before the crash", "c-1");
+        onB.nextOfType("EVENT_TYPE_USER_MESSAGE");
+        long seen = onB.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE").path("sequence").asLong();
+        long epochOfA = epochOf(onA.sessionId());
+
+        a.server().closeAbruptly(); // no 1012, no lease given up: B must wait for the lease to run out
+
+        assertThat(onB.awaitClose()).as("B took over; its socket reconnects to the new actor")
+                .isEqualTo(CloseCodes.SERVICE_RESTART);
+        WsClient again = onB.reconnect(b.baseUrl(), String.valueOf(seen));
+        assertThat(again.replay()).allSatisfy(e -> assertThat(e.path("sequence").asLong()).isGreaterThan(seen));
+        again.say("after the crash", "c-2");
+        again.nextOfType("EVENT_TYPE_USER_MESSAGE");
+        again.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+
+        long head = headOf(onA.sessionId());
+        List<JsonNode> all = storedUpTo(again.reconnect(b.baseUrl(), "0"), head);
+        assertThat(epochOf(onA.sessionId())).isEqualTo(epochOfA + 1);
+        assertGapFree(all, head);
+        assertOneReplyPerUserMessage(all, 2);
+    }
+
+    // ---- reading streams ------------------------------------------------------------------------
+
+    /** Every stored event a socket gets, replay and live, until it has {@code head}. */
+    private static List<JsonNode> storedUpTo(WsClient ws, long head) {
+        List<JsonNode> stored = new ArrayList<>();
+        try (ws) {
+            while (stored.isEmpty() || stored.get(stored.size() - 1).path("sequence").asLong() < head) {
+                JsonNode frame = ws.next();
+                if (frame.path("type").asText().equals("EVENT_TYPE_EVENT_BATCH")) {
+                    frame.path("payload").path("events").forEach(stored::add);
+                } else if (frame.path("sequence").isIntegralNumber()) {
+                    stored.add(frame);
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static List<String> ids(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("id").asText()).toList();
+    }
+
+    private static void assertGapFree(List<JsonNode> events, long head) {
+        assertThat(events).hasSize((int) head);
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).path("sequence").asLong()).as("sequence at %d", i).isEqualTo(i + 1);
+        }
+        assertThat(ids(events)).doesNotHaveDuplicates();
+    }
+
+    /** After each user message exactly one agent message, before the next user message. */
+    private static void assertOneReplyPerUserMessage(List<JsonNode> events, int userMessages) {
+        List<String> turns = new ArrayList<>();
+        boolean started = false;
+        for (JsonNode e : events) {
+            String type = e.path("type").asText();
+            if (type.equals("EVENT_TYPE_USER_MESSAGE")) {
+                started = true;
+                turns.add("user");
+            } else if (started && type.equals("EVENT_TYPE_POLY_AGENT_MESSAGE")) {
+                turns.add("agent");
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < userMessages; i++) {
+            expected.add("user");
+            expected.add("agent");
+        }
+        assertThat(turns).as("turns in %s", events).isEqualTo(expected);
+    }
+
     // ---- the database, as an operator would look at it -------------------------------------------
 
     private static void expireLease(String sessionId) throws SQLException {
