@@ -1,12 +1,15 @@
 package dev.parley.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.fanout.InMemoryFanOut;
+import dev.parley.server.auth.MutableClock;
 import dev.parley.server.session.CloseCodes;
+import dev.parley.server.session.OwnedElsewhereException;
 import dev.parley.server.testing.PostgresDatabase;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
@@ -19,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,9 +60,14 @@ class SeveralNodesTest {
     }
 
     private TestServer node(String name, ParleyConfig.Leases leases) {
-        TestServer node = TestServer.start(dir.resolve(name), c -> c.withStore(db.storeConfig())
+        return node(name, leases, Clock.systemUTC(), c -> c);
+    }
+
+    private TestServer node(String name, ParleyConfig.Leases leases, Clock clock,
+                            java.util.function.UnaryOperator<ParleyConfig> tweak) {
+        TestServer node = TestServer.start(dir.resolve(name), c -> tweak.apply(c.withStore(db.storeConfig())
                 .withJwtSecret(JWT_SECRET.getBytes(StandardCharsets.UTF_8)).withDesk(DeskConfig.DISABLED)
-                .withLeases(leases), Clock.systemUTC(), hub.node());
+                .withLeases(leases)), clock, hub.node());
         nodes.add(node);
         return node;
     }
@@ -157,6 +166,31 @@ class SeveralNodesTest {
         assertThat(epochOf(onA.sessionId())).isEqualTo(epochOfA + 1);
         assertGapFree(all, head);
         assertOneReplyPerUserMessage(all, 2);
+    }
+
+    @Test
+    void theDormantSweepOfANodeLeavesASessionOwnedByAnotherNodeToItsOwner() throws Exception {
+        TestServer a = node("a", ParleyConfig.Leases.DEFAULTS);
+        WsClient onA = a.newSession(false);
+        onA.replay();
+        onA.join();
+        onA.nextOfType("EVENT_TYPE_POLY_AGENT_JOINED");
+        MutableClock clockOfB = new MutableClock(Instant.now());
+        // B finds the session open at its start; for B it has been dormant since then.
+        TestServer b = node("b", ParleyConfig.Leases.DEFAULTS, clockOfB,
+                c -> c.withTimeouts(Duration.ofMinutes(1), Duration.ofMinutes(2)));
+        clockOfB.advance(Duration.ofMinutes(3)); // past B's inactivity timeout
+
+        b.server().sessions().sweep();
+        // The sweep's wake-up of the session and this one share its load, or the sweep's ran first.
+        assertThatThrownBy(() -> b.server().sessions().find(onA.sessionId()).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(OwnedElsewhereException.class);
+
+        onA.say("still here", "c-1");
+        onA.nextOfType("EVENT_TYPE_USER_MESSAGE");
+        onA.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        assertThat(longQuery("SELECT COUNT(*) FROM events WHERE session_id = ? AND type = 'SESSION_END'",
+                onA.sessionId())).as("not ended by B").isZero();
     }
 
     // ---- reading streams ------------------------------------------------------------------------
