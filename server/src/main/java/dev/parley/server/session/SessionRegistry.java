@@ -39,6 +39,12 @@ public final class SessionRegistry {
     private final FanOut fanOut;
     private final ClientEventDecoder decoder;
     private final Doorbell doorbell;
+    /**
+     * This node's topic, one message at a time in arrival order: two frames of one remote socket
+     * (a message, then its end) reach the actor in the order the client sent them, and an answer
+     * never overtakes an earlier one. Set only on several nodes.
+     */
+    private final SerialQueue inbound;
     /** Sessions another node owns that sockets here follow (issue 11). */
     private final Map<String, CompletableFuture<Optional<SessionFollower>>> followers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
@@ -63,11 +69,12 @@ public final class SessionRegistry {
         this.leases = leases;
         this.fanOut = fanOut;
         this.decoder = decoder;
+        this.inbound = new SerialQueue(services.executor(), 0);
         if (leases.multiNode()) {
             this.doorbell = (id, head, transients) ->
                     fanOut.publish(FanOutMessages.sessionTopic(id), FanOutMessages.doorbell(head, transients));
             fanOut.subscribe(FanOutMessages.nodeTopic(leases.nodeId()),
-                    message -> FanOutMessages.readToNode(message).ifPresent(m -> services.executor().execute(() -> toThisNode(m))));
+                    message -> FanOutMessages.readToNode(message).ifPresent(m -> inbound.submit(() -> toThisNode(m))));
             // Messages may have been lost: every follower reads the store (the owner's side needs nothing,
             // a lost forwarded frame was never echoed and is resent by its client).
             fanOut.onGap(() -> loadedFollowers().forEach(SessionFollower::checkHead));
@@ -116,27 +123,35 @@ public final class SessionRegistry {
         });
     }
 
-    /** A message on this node's topic: a frame for an actor here, or an answer for a follower's socket. */
-    private void toThisNode(FanOutMessages.ToNode message) {
+    /**
+     * A message on this node's topic: a frame for an actor here, or an answer for a follower's
+     * socket. The stage completes once the frame is queued on its actor (after a load, if any), so
+     * the next message waits for it.
+     */
+    private CompletionStage<?> toThisNode(FanOutMessages.ToNode message) {
         switch (message.kind()) {
-            case FanOutMessages.ToNode.FRAME -> find(message.session()).whenComplete((actor, failure) -> {
-                if (failure != null || actor.isEmpty()) {
-                    return; // not ours (any more): never echoed, so the client resends it to the next owner
-                }
-                Connection from = new RemoteConnection(fanOut, message.session(), message.origin(), message.conn());
-                Decoded decoded = decoder.decode(message.frame());
-                if (decoded instanceof Decoded.Accepted accepted) {
-                    actor.get().receive(from, accepted.event());
-                } else {
-                    actor.get().reject(from, (Decoded.Rejected) decoded);
-                }
-            });
+            case FanOutMessages.ToNode.FRAME -> {
+                return find(message.session()).handle((actor, failure) -> {
+                    if (failure != null || actor.isEmpty()) {
+                        return null; // not ours (any more): never echoed, so the client resends it to the next owner
+                    }
+                    Connection from = new RemoteConnection(fanOut, message.session(), message.origin(), message.conn());
+                    Decoded decoded = decoder.decode(message.frame());
+                    if (decoded instanceof Decoded.Accepted accepted) {
+                        actor.get().receive(from, accepted.event());
+                    } else {
+                        actor.get().reject(from, (Decoded.Rejected) decoded);
+                    }
+                    return null;
+                });
+            }
             case FanOutMessages.ToNode.ANSWER -> followerOf(message.session())
                     .ifPresent(f -> f.answer(message.conn(), message.frame()));
             case FanOutMessages.ToNode.CLOSE -> followerOf(message.session())
                     .ifPresent(f -> f.closeRemote(message.conn(), message.code(), message.frame()));
             default -> { } // a newer node's message: ignored
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private Optional<SessionFollower> followerOf(String sessionId) {
