@@ -46,6 +46,9 @@ import dev.parley.server.session.SessionSettings;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.GroupCommitWriter;
 import dev.parley.server.store.NodeStore;
+import dev.parley.server.store.SessionLeases;
+import dev.parley.server.fanout.FanOut;
+import dev.parley.server.fanout.InMemoryFanOut;
 import dev.parley.server.time.ExecutorScheduler;
 import dev.parley.server.time.Scheduler;
 import dev.parley.server.http.HttpListener;
@@ -95,6 +98,9 @@ public final class ParleyServer implements AutoCloseable {
      */
     private static final Duration AGENT_GRACE = Duration.ofSeconds(5);
 
+    /** How often followers compare the journal's head with what their sockets have, and look at the owner's lease. */
+    private static final Duration FOLLOWER_CHECK = Duration.ofSeconds(1);
+
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
     private final Optional<Desk> desk;
@@ -103,12 +109,18 @@ public final class ParleyServer implements AutoCloseable {
     /** The cross-node doorbell ({@code fanout.kind}); closed after the sessions, before the store. */
     private final FanOut fanOut;
 
+    /** Set by closeAbruptly before close; read by the close steps on the same thread. */
+    private volatile boolean abrupt;
+
     private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock, Supplier<FanOut> fanOuts) {
         own(dataDirLock);
         // store.kind: the data directory's SQLite file, or PostgreSQL (the data directory stays locked either way).
         NodeStore store = own(StoreFactory.open(config));
         // fanout.kind: in process, or Redis (connects in the background; the node serves without it).
         fanOut = own(fanOuts.get());
+        // Random per process: a restarted node is a new owner, and its former leases expire or are taken over.
+        String nodeId = "node-" + Long.toHexString(new SecureRandom().nextLong());
+        SessionLeases leases = store.leases(nodeId, config.leases().ttl());
         GroupCommitWriter journal = own(new GroupCommitWriter(store, config.capacity().journalQueue()));
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), named("parley-session"));
@@ -157,7 +169,12 @@ public final class ParleyServer implements AutoCloseable {
         }
         this.desk = theDesk;
         registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings,
-                desk.map(d -> (LiveAgentDesk) d)), store);
+                desk.map(d -> (LiveAgentDesk) d)), store, leases, fanOut, new ClientEventDecoder(config.maxTextChars()));
+        if (leases.multiNode()) {
+            // On the workers: one UPDATE for all leases, never on the timer thread.
+            scheduler.every(config.leases().renewPeriod(), () -> execute(workers, registry::renewLeases));
+            scheduler.every(FOLLOWER_CHECK, () -> execute(workers, registry::checkFollowers));
+        }
         deskToSessions.bind(new SessionConversationControl(registry));
         ServerMetrics.bind(meters, registry, journal);
         OutboundBudget outbound = new OutboundBudget(config.outbound(), clock);
@@ -319,6 +336,14 @@ public final class ParleyServer implements AutoCloseable {
     }
 
     /**
+     * Starts a node on an injected clock and fan-out: several nodes of one test share an
+     * {@link InMemoryFanOut.Hub}. The node closes the fan-out when it stops.
+     */
+    public static ParleyServer start(ParleyConfig config, Clock clock, FanOut fanOut) {
+        return start(config, clock, () -> fanOut);
+    }
+
+    /**
      * Starts a node on the fan-out given instead of the one {@code fanout.kind} names (tests: a node
      * of an in-process hub, or Redis with short timings); the node closes it when it stops.
      */
@@ -386,6 +411,9 @@ public final class ParleyServer implements AutoCloseable {
      * desk, timers, workers, journal, store, in that order) finds no session left that would write.
      */
     private void stopGracefully(StopGate gate, HttpApi api) throws InterruptedException {
+        if (abrupt) {
+            return; // as if killed: no 1012, no lease given up (tests of a dead owner)
+        }
         gate.close();
         var sessionsClosed = registry.closeAllForRestart().toCompletableFuture();
         try {
@@ -402,7 +430,29 @@ public final class ParleyServer implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warn("error while closing sessions", e.getCause());
         }
+        try {
+            registry.releaseLeases(); // the nodes the clients reconnect to take the sessions over at once
+        } catch (RuntimeException e) {
+            LOG.warn("could not give the session leases up; they expire by themselves", e);
+        }
         api.closeDeskSocketsForRestart();
+    }
+
+    /**
+     * Stops like a killed process would, as far as a test in one JVM can: no graceful step, no
+     * 1012, leases left to expire; sockets just drop when Vert.x goes.
+     */
+    public void closeAbruptly() {
+        abrupt = true;
+        close();
+    }
+
+    private static void execute(ExecutorService executor, Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     private <T extends AutoCloseable> T own(T resource) {

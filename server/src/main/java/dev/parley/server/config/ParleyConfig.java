@@ -47,7 +47,18 @@ public record ParleyConfig(
         Outbound outbound,
         Capacity capacity,
         StoreConfig store,
-        FanOutConfig fanOut) {
+        FanOutConfig fanOut,
+        Leases leases) {
+
+    /**
+     * Session ownership leases of several nodes on one PostgreSQL ({@code store.lease_ttl_seconds},
+     * {@code store.lease_renew_seconds}; issue 11): a node's lease of a session lasts {@code ttl}
+     * after its last renewal, renewed every {@code renewPeriod}. A dead node's sessions move after
+     * at most {@code ttl}. Unused with the embedded store.
+     */
+    public record Leases(Duration ttl, Duration renewPeriod) {
+        public static final Leases DEFAULTS = new Leases(Duration.ofSeconds(10), Duration.ofSeconds(3));
+    }
 
     /** A token bucket: {@code burst} events at once, refilled at {@code perSecond}. */
     public record RateLimit(double perSecond, int burst) {
@@ -126,7 +137,8 @@ public record ParleyConfig(
             Outbound.DEFAULTS,
             Capacity.DEFAULTS,
             StoreConfig.DEFAULTS,
-            FanOutConfig.DEFAULTS);
+            FanOutConfig.DEFAULTS,
+            Leases.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -196,6 +208,10 @@ public record ParleyConfig(
 
     public ParleyConfig withFanOut(FanOutConfig value) {
         return copy(s -> s.fanOut = value);
+    }
+
+    public ParleyConfig withLeases(Leases value) {
+        return copy(s -> s.leases = value);
     }
 
     /** The HS256 key as {@code PARLEY_JWT_SECRET} would give it (nodes of one cluster share it). */

@@ -40,6 +40,7 @@ final class Settings {
     ParleyConfig.Capacity capacity;
     StoreConfig store;
     FanOutConfig fanOut;
+    ParleyConfig.Leases leases;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -68,6 +69,7 @@ final class Settings {
         capacity = c.capacity();
         store = c.store();
         fanOut = c.fanOut();
+        leases = c.leases();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -128,6 +130,9 @@ final class Settings {
      * tokens with the same key, so a per-node {@code <dataDir>/jwt.secret} is not good enough there.
      */
     private void validateStore() {
+        positive(leases.renewPeriod(), "store.lease_renew_seconds");
+        check(leases.renewPeriod().compareTo(leases.ttl()) < 0,
+                "store.lease_renew_seconds must be shorter than store.lease_ttl_seconds, or leases lapse between renewals");
         if (!store.isPostgres()) {
             return;
         }
@@ -183,7 +188,7 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, sessionIdleWarning, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store, fanOut);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store, fanOut, leases);
     }
 
     /**

@@ -98,7 +98,8 @@ final class YamlConfigReader {
     /** {@code store}: each key left out keeps its default; the password only by reference. */
     private void store(JsonNode node, Settings s) {
         inlineSecret(node, "store.", "password", "password_env", "password_file");
-        mapping(node, "store.", Set.of("kind", "url", "user", "password_env", "password_file", "pool_size"));
+        mapping(node, "store.", Set.of("kind", "url", "user", "password_env", "password_file", "pool_size",
+                "lease_ttl_seconds", "lease_renew_seconds"));
         StoreConfig c = s.store;
         if (has(node, "kind")) {
             String name = text(node.get("kind"), "store.kind");
@@ -111,6 +112,12 @@ final class YamlConfigReader {
             c = c.withPasswordSources(optional(node, "password_env", "store."), optionalPath(node, "password_file", "store."));
         }
         if (has(node, "pool_size")) c = c.withPoolSize(integer(node.get("pool_size"), "store.pool_size"));
+        if (has(node, "lease_ttl_seconds")) {
+            s.leases = new ParleyConfig.Leases(duration(node, "lease_ttl_seconds"), s.leases.renewPeriod());
+        }
+        if (has(node, "lease_renew_seconds")) {
+            s.leases = new ParleyConfig.Leases(s.leases.ttl(), duration(node, "lease_renew_seconds"));
+        }
         s.store = c;
     }
 

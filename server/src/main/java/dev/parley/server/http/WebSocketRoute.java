@@ -9,6 +9,8 @@ import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.RateDecision;
 import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.SessionActor;
+import dev.parley.server.session.SessionEndpoint;
+import dev.parley.server.session.SessionFollower;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -75,7 +77,7 @@ final class WebSocketRoute {
         }
         long replayAfter = cursor;
         request.pause();
-        sessions.find(sessionId).whenComplete((found, failure) -> ctx.vertx().runOnContext(v -> {
+        sessions.open(sessionId).whenComplete((found, failure) -> ctx.vertx().runOnContext(v -> {
             if (failure != null) {
                 LOG.error("cannot load session {}", sessionId, failure);
                 ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_UNAVAILABLE);
@@ -93,7 +95,7 @@ final class WebSocketRoute {
         }));
     }
 
-    private void upgrade(HttpServerRequest request, SessionActor session, long cursor) {
+    private void upgrade(HttpServerRequest request, SessionEndpoint session, long cursor) {
         request.toWebSocket().onComplete(result -> {
             if (result.failed()) {
                 session.releaseReservation();
@@ -104,8 +106,13 @@ final class WebSocketRoute {
             VertxConnection connection = new VertxConnection(socket, session.record().id(), outbound);
             FrameViolationCloser.install(request.connection(), connection::refusedByTransport); // 1009 / 1002 the client can read
             socket.textMessageHandler(frame -> {
-                if (!connection.isClosing()) {
-                    dispatch(session, connection, decoder.decode(frame));
+                if (connection.isClosing()) {
+                    return;
+                }
+                if (session instanceof SessionFollower follower) {
+                    follower.forward(connection, frame); // another node owns the session (issue 11)
+                } else {
+                    dispatch((SessionActor) session, connection, decoder.decode(frame));
                 }
             });
             socket.binaryMessageHandler(frame -> {

@@ -10,8 +10,11 @@ import java.util.List;
  * the list is the order clients see.
  */
 final class Outbox {
-    /** A frame for every connection of the session, or for {@code only} one. */
-    record Delivery(String frame, Connection only) {
+    /** A frame for every connection of the session, or for {@code only} one; {@code stored} if journaled. */
+    record Delivery(String frame, Connection only, boolean stored) {
+        Delivery(String frame, Connection only) {
+            this(frame, only, false);
+        }
     }
 
     private final List<StoredEvent> toStore = new ArrayList<>();
@@ -20,7 +23,7 @@ final class Outbox {
 
     void store(StoredEvent event) {
         toStore.add(event);
-        deliveries.add(new Delivery(event.json(), null));
+        deliveries.add(new Delivery(event.json(), null, true));
     }
 
     void broadcast(String frame) {

@@ -36,6 +36,7 @@ import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.protocol.payload.UserEndSessionEcho;
 import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.server.store.ContextStore;
+import dev.parley.server.store.FencedException;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.StoredContext;
 import dev.parley.server.store.StoredEvent;
@@ -63,11 +64,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public methods are thread-safe and never block. Fields below the queue are confined to it.
  */
-public final class SessionActor {
+public final class SessionActor implements SessionEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
     /** Journal rows read per query while replaying. */
     private static final int REPLAY_PAGE = 500;
     static final String RESTARTING = "server restarting";
+    /** The close reason of a deposed actor's sockets (1012): the session is driven by another node now. */
+    static final String MOVED = "session moved to another node, reconnect";
 
     private final SessionRecord record;
     private final SessionServices services;
@@ -84,6 +87,12 @@ public final class SessionActor {
     private volatile boolean broken;
     /** Set when the node stops (see closeForRestart); the actor then does nothing more. */
     private volatile boolean stopped;
+    /** Set when the session's lease moved to a newer epoch (see deposed); implies stopped. */
+    private volatile boolean deposed;
+    /** The lease epoch every append of this actor carries (issue 11); 0 on a single node. */
+    private final long epoch;
+    /** Tells followers on other nodes about each delivery. */
+    private final Doorbell doorbell;
     /** Completed once a graceful stop closed the session's sockets (or the journal failed under it). */
     private final CompletableFuture<Void> restartClosed = new CompletableFuture<>();
     /**
@@ -113,7 +122,9 @@ public final class SessionActor {
     private VerifiedContext verifiedContext;
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity,
-                 VerifiedContext verifiedContext, ContextStore contexts) {
+                 VerifiedContext verifiedContext, ContextStore contexts, long epoch, Doorbell doorbell) {
+        this.epoch = epoch;
+        this.doorbell = doorbell;
         this.record = record;
         this.verifiedContext = verifiedContext;
         this.contexts = contexts;
@@ -170,9 +181,27 @@ public final class SessionActor {
         return ended;
     }
 
-    /** The journal failed under this actor: it must be replaced by one rebuilt from the store. */
+    /**
+     * The journal failed under this actor, or its lease moved on: it must be dropped (and, on the
+     * owner, replaced by one rebuilt from the store).
+     */
     public boolean isBroken() {
-        return broken;
+        return broken || deposed;
+    }
+
+    /** Another node (or a newer actor) owns the session now: this actor sends and stores nothing more. */
+    public boolean isDeposed() {
+        return deposed;
+    }
+
+    /** The lease epoch this actor writes with. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Neither stopping nor dropped: its lease is worth renewing. */
+    public boolean isActive() {
+        return !stopped && !broken;
     }
 
     /** True while any connection holds or claims a slot. */
@@ -717,9 +746,11 @@ public final class SessionActor {
         // The task's events are already folded into the state (head, transcript, phase), so they
         // must be written: a full queue makes them wait, it does not fail them. (Client events that
         // would store were refused up front when there was no room, see handle.)
-        return services.journal().appendWhenRoom(outbox.toStore())
+        return services.journal().appendWhenRoom(record.id(), epoch, outbox.toStore())
                 .handleAsync((ok, failure) -> {
-                    if (failure != null) {
+                    if (failure != null && rootOf(failure) instanceof FencedException) {
+                        deposed();
+                    } else if (failure != null) {
                         journalFailed(failure);
                     } else {
                         deliver(outbox);
@@ -729,7 +760,11 @@ public final class SessionActor {
     }
 
     private void deliver(Outbox outbox) {
+        List<String> transients = new ArrayList<>();
         for (Outbox.Delivery delivery : outbox.deliveries()) {
+            if (delivery.only() == null && !delivery.stored()) {
+                transients.add(delivery.frame());
+            }
             if (delivery.only() != null) {
                 ReplayPump pump = catchingUp.get(delivery.only());
                 if (pump != null) {
@@ -745,6 +780,9 @@ public final class SessionActor {
                 }
                 observers.forEach(c -> c.send(delivery.frame()));
             }
+        }
+        if (!outbox.toStore().isEmpty() || !transients.isEmpty()) {
+            doorbell.ring(record.id(), state.head(), transients); // committed: followers may read it now
         }
         outbox.afterDelivery().forEach(Runnable::run);
     }
@@ -763,6 +801,44 @@ public final class SessionActor {
         lastFrameAt.clear();
         stopReplays();
         restartClosed.complete(null); // a stop waiting for this session has nothing left to wait for
+    }
+
+    /**
+     * The session's lease was renewed by nobody and taken over by another node (this one paused, or
+     * lost the database for longer than the lease), so it learnt it is deposed: from its refused
+     * append, or from a renewal that no longer found the lease. It stops at once — no agent turn,
+     * no frame, no timer — and closes its sockets with 1012, so clients reconnect and resume from
+     * their cursor on the owner (through a follower on any node). Nothing it held back was echoed,
+     * so clients resend it (the client_event_id dedupes). The registry drops it.
+     */
+    private void deposed() {
+        if (deposed) {
+            return;
+        }
+        LOG.info("session {} is owned by a newer lease than epoch {}: stopping its actor here", record.id(), epoch);
+        deposed = true;
+        stopped = true;
+        agent.stop();
+        List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, MOVED));
+        lastFrameAt.clear();
+        List.copyOf(observers).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, MOVED));
+        observers.clear();
+        stopReplays();
+        restartClosed.complete(null);
+    }
+
+    /** The renewal found the lease gone: the actor is deposed as soon as its running task is done. */
+    public void depose() {
+        queue.submit(this::deposed);
+    }
+
+    private static Throwable rootOf(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** Every socket was told to close: their replays stop reading the journal. */

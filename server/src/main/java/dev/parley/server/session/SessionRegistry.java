@@ -7,6 +7,11 @@ import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.codec.Timestamps;
 import dev.parley.protocol.payload.SessionStart;
 import dev.parley.server.store.ContextStore;
+import dev.parley.protocol.codec.ClientEventDecoder;
+import dev.parley.protocol.codec.Decoded;
+import dev.parley.server.fanout.FanOut;
+import dev.parley.server.fanout.InMemoryFanOut;
+import dev.parley.server.store.SessionLeases;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.SessionStore;
 import dev.parley.server.store.StoredEvent;
@@ -17,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,15 +38,171 @@ public final class SessionRegistry {
     private final SessionStore sessions;
     /** Where each session's verified context is kept, so a rebuilt actor has it again. */
     private final ContextStore contexts;
+    private final SessionLeases leases;
+    private final FanOut fanOut;
+    private final ClientEventDecoder decoder;
+    private final Doorbell doorbell;
+    /**
+     * This node's topic, one message at a time in arrival order: two frames of one remote socket
+     * (a message, then its end) reach the actor in the order the client sent them, and an answer
+     * never overtakes an earlier one. Set only on several nodes.
+     */
+    private final SerialQueue inbound;
+    /** Sessions another node owns that sockets here follow (issue 11). */
+    private final Map<String, CompletableFuture<Optional<SessionFollower>>> followers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
     private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
     /** Set once by closeAllForRestart: from then on every actor found is stopped too. */
     private volatile boolean closing;
 
+    /** One node owns every session (the embedded store). */
     public <S extends SessionStore & ContextStore> SessionRegistry(SessionServices services, S sessions) {
+        this(services, sessions, SessionLeases.singleNode("single"), InMemoryFanOut.standalone(),
+                new ClientEventDecoder(dev.parley.protocol.Limits.MAX_TEXT_CHARS));
+    }
+
+    /**
+     * Several nodes on one store: an actor runs here only while this node holds the session's lease
+     * (issue 11), and writes with its epoch.
+     */
+    public <S extends SessionStore & ContextStore> SessionRegistry(SessionServices services, S sessions,
+                                                                   SessionLeases leases, FanOut fanOut,
+                                                                   ClientEventDecoder decoder) {
         this.services = services;
         this.sessions = sessions;
         this.contexts = sessions;
+        this.leases = leases;
+        this.fanOut = fanOut;
+        this.decoder = decoder;
+        this.inbound = new SerialQueue(services.executor(), 0);
+        if (leases.multiNode()) {
+            this.doorbell = (id, head, transients) ->
+                    fanOut.publish(FanOutMessages.sessionTopic(id), FanOutMessages.doorbell(head, transients));
+            fanOut.subscribe(FanOutMessages.nodeTopic(leases.nodeId()),
+                    message -> FanOutMessages.readToNode(message).ifPresent(m -> inbound.submit(() -> toThisNode(m))));
+            // Messages may have been lost: every follower reads the store (the owner's side needs nothing,
+            // a lost forwarded frame was never echoed and is resent by its client).
+            fanOut.onGap(() -> loadedFollowers().forEach(SessionFollower::checkHead));
+        } else {
+            this.doorbell = Doorbell.NONE;
+        }
+    }
+
+    /**
+     * What a user socket talks to: the session's actor when this node owns it (or can take its
+     * lease), else a follower of the owner on another node. Empty when there is no such session.
+     */
+    public CompletionStage<Optional<SessionEndpoint>> open(String sessionId) {
+        return find(sessionId).handle((actor, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(actor.<SessionEndpoint>map(a -> a));
+            }
+            if (rootOf(failure) instanceof OwnedElsewhereException) {
+                return follow(sessionId);
+            }
+            return CompletableFuture.<Optional<SessionEndpoint>>failedFuture(failure);
+        }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Optional<SessionEndpoint>> follow(String sessionId) {
+        CompletableFuture<Optional<SessionFollower>> future = followers.computeIfAbsent(sessionId,
+                id -> CompletableFuture.supplyAsync(() -> newFollower(id), services.executor()));
+        return future.handle((follower, failure) -> {
+            if (failure != null || follower.isEmpty() || follower.get().isRetired()) {
+                followers.remove(sessionId, future);
+            }
+            if (failure != null) {
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            return follower.map(f -> (SessionEndpoint) f);
+        });
+    }
+
+    private Optional<SessionFollower> newFollower(String sessionId) {
+        return sessions.findSession(sessionId).map(record -> {
+            SessionFollower follower = new SessionFollower(record, services.events(), fanOut, leases.nodeId(),
+                    leases.liveOwner(sessionId).orElse(null), services.executor(), this::now,
+                    services.settings().maxConnections());
+            follower.listen();
+            return follower;
+        });
+    }
+
+    /**
+     * A message on this node's topic: a frame for an actor here, or an answer for a follower's
+     * socket. The stage completes once the frame is queued on its actor (after a load, if any), so
+     * the next message waits for it.
+     */
+    private CompletionStage<?> toThisNode(FanOutMessages.ToNode message) {
+        switch (message.kind()) {
+            case FanOutMessages.ToNode.FRAME -> {
+                return find(message.session()).handle((actor, failure) -> {
+                    if (failure != null || actor.isEmpty()) {
+                        return null; // not ours (any more): never echoed, so the client resends it to the next owner
+                    }
+                    Connection from = new RemoteConnection(fanOut, message.session(), message.origin(), message.conn());
+                    Decoded decoded = decoder.decode(message.frame());
+                    if (decoded instanceof Decoded.Accepted accepted) {
+                        actor.get().receive(from, accepted.event());
+                    } else {
+                        actor.get().reject(from, (Decoded.Rejected) decoded);
+                    }
+                    return null;
+                });
+            }
+            case FanOutMessages.ToNode.ANSWER -> followerOf(message.session())
+                    .ifPresent(f -> f.answer(message.conn(), message.frame()));
+            case FanOutMessages.ToNode.CLOSE -> followerOf(message.session())
+                    .ifPresent(f -> f.closeRemote(message.conn(), message.code(), message.frame()));
+            default -> { } // a newer node's message: ignored
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private Optional<SessionFollower> followerOf(String sessionId) {
+        CompletableFuture<Optional<SessionFollower>> future = followers.get(sessionId);
+        return future != null && future.isDone() && !future.isCompletedExceptionally() ? future.join() : Optional.empty();
+    }
+
+    private java.util.stream.Stream<SessionFollower> loadedFollowers() {
+        return followers.keySet().stream().map(this::followerOf).flatMap(Optional::stream);
+    }
+
+    /**
+     * The periodic check of every follower (about every second; blocks, run it on a worker): reads
+     * the store when the head moved past what its sockets have — a dead fan-out never loses events
+     * silently — and looks at the owner's lease. Expired, the owner is gone: this node takes the
+     * lease over (epoch + 1), rebuilds the actor from the journal, and the follower's sockets
+     * reconnect to it. Followers without sockets are dropped.
+     */
+    public void checkFollowers() {
+        followers.forEach((id, future) -> {
+            Optional<SessionFollower> follower = followerOf(id);
+            if (follower.isEmpty()) {
+                return;
+            }
+            SessionFollower f = follower.get();
+            if (!f.hasConnections()) {
+                followers.remove(id, future);
+                f.retire();
+                return;
+            }
+            Optional<String> owner = leases.liveOwner(id);
+            if (owner.isPresent() && !owner.get().equals(leases.nodeId())) {
+                f.owner(owner.get());
+                f.checkHead();
+                return;
+            }
+            f.owner(null);
+            find(id).whenComplete((actor, failure) -> {
+                if (failure == null && actor.isPresent()) {
+                    followers.remove(id, future);
+                    f.retire(); // its sockets reconnect to the actor that now runs here
+                } else {
+                    f.checkHead();
+                }
+            });
+        });
     }
 
     /**
@@ -86,6 +248,12 @@ public final class SessionRegistry {
     public CompletionStage<Optional<SessionActor>> find(String sessionId) {
         CompletableFuture<Optional<SessionActor>> future = live.computeIfAbsent(sessionId,
                 id -> CompletableFuture.supplyAsync(() -> activate(id), services.executor()));
+        // A failed load (the store down, the lease held elsewhere) is not remembered: the next find tries again.
+        future.whenComplete((found, failure) -> {
+            if (failure != null) {
+                live.remove(sessionId, future);
+            }
+        });
         return future.thenCompose(found -> {
             if (closing && found.isPresent()) {
                 // Activated while the node stops (a handshake already past the gate): queue the stop
@@ -107,13 +275,19 @@ public final class SessionRegistry {
         if (record.isEmpty()) {
             return Optional.empty();
         }
+        // The lease first, the journal after: whatever the former owner appended before the epoch
+        // moved is in what we read, and whatever it tries after is refused.
+        SessionLeases.Lease lease = leases.acquire(sessionId)
+                .orElseThrow(() -> new OwnedElsewhereException(sessionId));
         List<StoredEvent> history = readAll(sessionId);
-        Instant lastActivity = dormant.getOrDefault(sessionId, now());
+        // Taken over from another node: its activity clock died with it, so the inactivity window
+        // starts afresh here (as after a restart) rather than from this node's stale dormant entry.
+        Instant lastActivity = lease.movedIn() ? now() : dormant.getOrDefault(sessionId, now());
         dormant.remove(sessionId);
         VerifiedContext context = contexts.findSessionContext(sessionId).map(VerifiedContext::fromStored)
                 .orElse(VerifiedContext.NONE);
         SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity,
-                context, contexts);
+                context, contexts, lease.epoch(), doorbell);
         if (!closing) { // a stopping node starts no agent turn; the next node will
             actor.resumeAgent(); // once per rebuild: the journal may show a turn the last node cut off
         }
@@ -145,7 +319,14 @@ public final class SessionRegistry {
         Instant cutoff = now().minus(services.settings().inactivityTimeout());
         dormant.forEach((id, lastActivity) -> {
             if (!lastActivity.isAfter(cutoff)) {
-                find(id).thenAccept(actor -> actor.ifPresent(SessionActor::checkTimers));
+                find(id).whenComplete((actor, failure) -> {
+                    if (failure == null) {
+                        actor.ifPresent(SessionActor::checkTimers);
+                    } else if (rootOf(failure) instanceof OwnedElsewhereException) {
+                        // Its owner runs its timers. Looked at again one window later, should the owner die.
+                        dormant.put(id, now());
+                    }
+                });
             }
         });
         live.forEach((id, future) -> {
@@ -153,7 +334,10 @@ public final class SessionRegistry {
             if (actor.isEmpty()) {
                 return;
             }
-            if (actor.get().isEnded() || actor.get().isBroken()) {
+            if (actor.get().isDeposed()) {
+                live.remove(id, future); // its sockets were closed; the owner is elsewhere now
+                dormant.put(id, now());
+            } else if (actor.get().isEnded() || actor.get().isBroken()) {
                 if (!actor.get().hasConnections()) {
                     live.remove(id, future);
                 }
@@ -208,6 +392,36 @@ public final class SessionRegistry {
         loadedActors().forEach(SessionActor::closeNowForRestart);
     }
 
+    /**
+     * Renews the leases of every actor still running here, in one statement; actors whose lease
+     * another node took over (this node paused or lost the database past the ttl) are deposed.
+     * Blocks: run it off the event loop and the timer thread.
+     */
+    public void renewLeases() {
+        Map<String, SessionActor> running = new java.util.HashMap<>();
+        loadedActors().filter(SessionActor::isActive).forEach(a -> running.put(a.record().id(), a));
+        if (running.isEmpty()) {
+            return;
+        }
+        for (String lost : leases.renew(running.keySet())) {
+            running.get(lost).depose();
+        }
+    }
+
+    /**
+     * The graceful stop closed every session: gives their leases up, so the nodes the clients
+     * reconnect to take them over at once instead of after the ttl. Blocks.
+     */
+    public void releaseLeases() {
+        List<String> held = loadedActors().map(a -> a.record().id()).toList();
+        leases.release(held);
+    }
+
+    /** This node's id in leases and fan-out topics. */
+    public String nodeId() {
+        return leases.nodeId();
+    }
+
     /** The actors already rebuilt; never waits for one being loaded, never throws for a failed load. */
     private java.util.stream.Stream<SessionActor> loadedActors() {
         return live.values().stream().map(SessionRegistry::loaded).flatMap(Optional::stream);
@@ -220,6 +434,14 @@ public final class SessionRegistry {
     /** Sessions held in memory right now (for metrics and tests). */
     public int liveCount() {
         return live.size();
+    }
+
+    private static Throwable rootOf(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private Instant now() {

@@ -1,7 +1,9 @@
 package dev.parley.server.store;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The journal of session events. Calls block: callers run them off event-loop threads (appends go
@@ -28,6 +30,21 @@ public interface EventStore {
      * @throws StoreException if the transaction failed; then none of it is stored
      */
     void append(List<SessionRecord> newSessions, List<StoredEvent> events);
+
+    /**
+     * Like {@link #append(List, List)}, but fenced (issue 11): the events of a session named in
+     * {@code epochs} are written only if that session's lease epoch is still the one given, checked
+     * in the same transaction. A session whose epoch moved on is left out — none of its events is
+     * stored — and returned; everything else commits together. The default, for a store without
+     * leases (one node owns everything), fences nothing.
+     *
+     * @return the sessions whose writer is deposed
+     * @throws StoreException if the transaction failed; then none of it is stored
+     */
+    default Set<String> append(List<SessionRecord> newSessions, List<StoredEvent> events, Map<String, Long> epochs) {
+        append(newSessions, events);
+        return Set.of();
+    }
 
     /** Events of a session with {@code sequence > afterSequence}, ascending, at most {@code limit}. */
     List<StoredEvent> readAfter(String sessionId, long afterSequence, int limit);

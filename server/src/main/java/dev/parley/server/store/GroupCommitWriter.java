@@ -3,7 +3,10 @@ package dev.parley.server.store;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,12 +39,16 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 
     /** Queued by {@link #close()} behind everything accepted before it. */
-    private static final Request STOP = new Request(List.of(), List.of(), new CompletableFuture<>());
+    private static final Request STOP = new Request(List.of(), List.of(), Map.of(), new CompletableFuture<>());
 
-    /** Events to append, and the sessions they open (their rows are written first, same transaction). */
-    private record Request(List<SessionRecord> sessions, List<StoredEvent> events, CompletableFuture<Void> done) {
-        Request(List<StoredEvent> events) {
-            this(List.of(), List.copyOf(events), new CompletableFuture<>());
+    /**
+     * Events to append, the sessions they open (their rows are written first, same transaction),
+     * and the lease epochs they are fenced by (empty: not fenced).
+     */
+    private record Request(List<SessionRecord> sessions, List<StoredEvent> events, Map<String, Long> epochs,
+                           CompletableFuture<Void> done) {
+        Request(List<StoredEvent> events, Map<String, Long> epochs) {
+            this(List.of(), List.copyOf(events), epochs, new CompletableFuture<>());
         }
     }
 
@@ -94,7 +101,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return admit(new Request(events));
+        return admit(new Request(events, Map.of()));
     }
 
     /**
@@ -107,7 +114,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (!session.id().equals(sessionStart.sessionId())) {
             throw new IllegalArgumentException("session start belongs to " + sessionStart.sessionId());
         }
-        return admit(new Request(List.of(session), List.of(sessionStart), new CompletableFuture<>()));
+        return admit(new Request(List.of(session), List.of(sessionStart), Map.of(), new CompletableFuture<>()));
     }
 
     private CompletableFuture<Void> admit(Request request) {
@@ -134,10 +141,24 @@ public final class GroupCommitWriter implements AutoCloseable {
      * a {@link StoreException} when the writer is closed or the store refuses the events.
      */
     public CompletableFuture<Void> appendWhenRoom(List<StoredEvent> events) {
+        return appendWhenRoom(events, Map.of());
+    }
+
+    /**
+     * {@link #appendWhenRoom(List)} for the owner of a session holding its lease at {@code epoch}
+     * (issue 11): the store writes the events only if the lease still has that epoch. If it moved
+     * on, the future fails with {@link FencedException} and only this append is refused: the other
+     * appends of the same group commit are written normally.
+     */
+    public CompletableFuture<Void> appendWhenRoom(String sessionId, long epoch, List<StoredEvent> events) {
+        return appendWhenRoom(events, Map.of(sessionId, epoch));
+    }
+
+    private CompletableFuture<Void> appendWhenRoom(List<StoredEvent> events, Map<String, Long> epochs) {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Request request = new Request(events);
+        Request request = new Request(events, epochs);
         synchronized (admission) {
             if (closed) {
                 return CompletableFuture.failedFuture(new StoreException("journal closed"));
@@ -269,33 +290,60 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         List<SessionRecord> sessions = new ArrayList<>();
         List<StoredEvent> all = new ArrayList<>();
+        Map<String, Long> epochs = new HashMap<>();
         for (Request r : batch) {
             sessions.addAll(r.sessions());
             all.addAll(r.events());
+            epochs.putAll(r.epochs());
         }
+        Set<String> fenced;
         try {
-            store.append(sessions, all);
+            fenced = store.append(sessions, all, epochs);
         } catch (RuntimeException e) {
             // One bad request (say a duplicate sequence) spoils the group; retrying each alone
-            // isolates it, at the cost of one commit per request for this batch only.
+            // isolates it, at the cost of one commit per request for this batch only. A deposed
+            // session is not such a request: the store leaves it out and commits the rest.
             LOG.debug("group of {} appends failed ({}); retrying one by one", batch.size(), e.getMessage());
             batch.forEach(this::writeAlone);
             return;
         }
-        recordCommit(all.size());
-        batch.forEach(r -> r.done().complete(null));
+        int written = 0;
+        for (Request r : batch) {
+            if (!isFenced(r, fenced)) {
+                written += r.events().size();
+            }
+        }
+        recordCommit(written);
+        batch.forEach(r -> settle(r, fenced));
     }
 
     private void writeAlone(Request request) {
+        Set<String> fenced;
         try {
-            store.append(request.sessions(), request.events());
+            fenced = store.append(request.sessions(), request.events(), request.epochs());
         } catch (RuntimeException e) {
             request.done().completeExceptionally(
                     e instanceof StoreException ? e : new StoreException("append failed: " + e.getMessage(), e));
             return;
         }
-        recordCommit(request.events().size());
-        request.done().complete(null);
+        if (!isFenced(request, fenced)) {
+            recordCommit(request.events().size());
+        }
+        settle(request, fenced);
+    }
+
+    private static boolean isFenced(Request request, Set<String> fenced) {
+        return !fenced.isEmpty() && request.epochs().keySet().stream().anyMatch(fenced::contains);
+    }
+
+    /** Completes a request that was written, fails one whose session's lease moved on. */
+    private static void settle(Request request, Set<String> fenced) {
+        if (isFenced(request, fenced)) {
+            Map.Entry<String, Long> lease = request.epochs().entrySet().iterator().next();
+            request.done().completeExceptionally(new FencedException(lease.getKey(), lease.getValue()));
+        } else {
+            request.done().complete(null);
+        }
     }
 
     private void recordCommit(int events) {

@@ -8,6 +8,14 @@ import dev.parley.server.desk.DeskStore;
  */
 public interface NodeStore extends EventStore, SessionStore, ConnectorStore, DeskStore, ContextStore, AutoCloseable {
 
+    /**
+     * The session leases of the node {@code nodeId} (issue 11), expiring {@code ttl} after their
+     * last renewal. A store one node owns alone (the embedded SQLite file) grants every lease.
+     */
+    default SessionLeases leases(String nodeId, java.time.Duration ttl) {
+        return SessionLeases.singleNode(nodeId);
+    }
+
     /** Closes the connections; a failure is a {@link StoreException}. */
     @Override
     void close();

@@ -65,7 +65,8 @@ class JwtSecretTest {
                 null, Duration.ZERO, configured, dev.parley.server.config.DeskConfig.DISABLED,
                 dev.parley.server.config.AgentsConfig.DEFAULTS, ParleyConfig.HandshakeFailureLimits.DEFAULTS,
                 ParleyConfig.HttpTimeouts.DEFAULTS, ParleyConfig.Outbound.DEFAULTS, ParleyConfig.Capacity.DEFAULTS,
-                dev.parley.server.config.StoreConfig.DEFAULTS, dev.parley.server.config.FanOutConfig.DEFAULTS);
+                dev.parley.server.config.StoreConfig.DEFAULTS, dev.parley.server.config.FanOutConfig.DEFAULTS,
+                ParleyConfig.Leases.DEFAULTS);
 
         assertThat(JwtSecret.forConfig(withSecret)).isEqualTo(configured);
         assertThat(dir.resolve("jwt.secret")).doesNotExist();

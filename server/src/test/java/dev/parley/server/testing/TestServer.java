@@ -3,6 +3,8 @@ package dev.parley.server.testing;
 import dev.parley.server.ParleyServer;
 import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.fanout.FanOut;
+import dev.parley.server.fanout.InMemoryFanOut;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,9 +33,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<ParleyConfig> tweak, Clock clock) {
+        return start(dataDir, tweak, clock, InMemoryFanOut.standalone());
+    }
+
+    /** One node of several in this JVM: they share a store (in the tweak) and the fan-out's hub. */
+    public static TestServer start(Path dataDir, UnaryOperator<ParleyConfig> tweak, Clock clock, FanOut fanOut) {
         ParleyConfig config = tweak.apply(ParleyConfig.DEFAULTS.withPort(0).withDataDir(dataDir)
                 .withStreamChunkDelay(Duration.ZERO));
-        return new TestServer(ParleyServer.start(config, clock), config);
+        return new TestServer(ParleyServer.start(config, clock, fanOut), config);
     }
 
     public ParleyServer server() {

@@ -16,6 +16,7 @@ import dev.parley.server.store.ContextKey;
 import dev.parley.server.store.StoredContext;
 import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.SessionEndMark;
+import dev.parley.server.store.SessionLeases;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.StoreException;
 import dev.parley.server.store.StoredEvent;
@@ -142,8 +143,20 @@ public final class PostgresStore implements NodeStore {
      */
     @Override
     public void append(List<SessionRecord> newSessions, List<StoredEvent> events) {
+        append(newSessions, events, Map.of());
+    }
+
+    /**
+     * Fenced per session: each session's head moves in an UPDATE that also checks its lease epoch,
+     * first, so the row stays locked to the end of the transaction (a node taking the lease over
+     * waits for an append in flight, then bumps the epoch). A session whose epoch moved on updates
+     * no row; its events are left out of the INSERT and the others commit normally. Nothing fails
+     * in the database, so no savepoint is needed.
+     */
+    @Override
+    public Set<String> append(List<SessionRecord> newSessions, List<StoredEvent> events, Map<String, Long> epochs) {
         if (newSessions.isEmpty() && events.isEmpty()) {
-            return;
+            return Set.of();
         }
         Map<String, SessionEndMark> ends = SessionEndMark.findIn(events);
         // Sorted by session id: concurrent writers lock session rows in one order and cannot deadlock.
@@ -151,12 +164,17 @@ public final class PostgresStore implements NodeStore {
         for (StoredEvent e : events) {
             heads.merge(e.sessionId(), new SessionHead(e.sequence(), e.timestamp()), SessionHead::max);
         }
-        jdbc.inTransaction("append of " + newSessions.size() + " sessions and " + events.size() + " events", c -> {
+        return jdbc.inTransaction("append of " + newSessions.size() + " sessions and " + events.size() + " events", c -> {
             insertSessions(c, newSessions);
-            advanceHeads(c, heads);
-            insertEvents(c, events);
-            markEnded(c, ends.values());
-            return null;
+            Set<String> fenced = advanceHeads(c, heads, epochs);
+            if (fenced.isEmpty()) {
+                insertEvents(c, events);
+                markEnded(c, ends.values());
+            } else {
+                insertEvents(c, events.stream().filter(e -> !fenced.contains(e.sessionId())).toList());
+                markEnded(c, ends.values().stream().filter(end -> !fenced.contains(end.sessionId())).toList());
+            }
+            return fenced;
         });
     }
 
@@ -190,30 +208,43 @@ public final class PostgresStore implements NodeStore {
     }
 
     /**
-     * First, so the session rows are locked for the rest of the transaction. This is the statement
-     * the fencing check joins when leases come ({@code AND owner_epoch = ?}, see V1__init.sql).
+     * First, so the session rows are locked for the rest of the transaction. A session with an
+     * epoch in {@code epochs} moves only if its lease still has that epoch; the sessions that did
+     * not are returned (fenced). A session without one (a creation, a single-node caller) must exist.
      */
-    private static void advanceHeads(Connection c, Map<String, SessionHead> heads) throws SQLException {
+    private static Set<String> advanceHeads(Connection c, Map<String, SessionHead> heads, Map<String, Long> epochs)
+            throws SQLException {
         // GREATEST: an out-of-order batch never moves a head or an activity clock backwards.
         try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET head_seq = GREATEST(head_seq, ?),"
-                + " last_activity_at = GREATEST(last_activity_at, ?) WHERE id = ?")) {
+                + " last_activity_at = GREATEST(last_activity_at, ?) WHERE id = ? AND (? < 0 OR owner_epoch = ?)")) {
             for (Map.Entry<String, SessionHead> e : heads.entrySet()) {
+                long epoch = epochs.getOrDefault(e.getKey(), -1L);
                 ps.setLong(1, e.getValue().sequence());
                 setInstant(ps, 2, e.getValue().activity());
                 ps.setString(3, e.getKey());
+                ps.setLong(4, epoch);
+                ps.setLong(5, epoch);
                 ps.addBatch();
             }
             int[] updated = ps.executeBatch();
+            Set<String> fenced = new java.util.HashSet<>();
             int i = 0;
             for (String sessionId : heads.keySet()) {
                 if (updated[i++] == 0) {
-                    throw new StoreException("no session " + sessionId + " to append to");
+                    if (!epochs.containsKey(sessionId)) {
+                        throw new StoreException("no session " + sessionId + " to append to");
+                    }
+                    fenced.add(sessionId);
                 }
             }
+            return fenced;
         }
     }
 
     private static void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (StoredEvent e : events) {
@@ -455,6 +486,13 @@ public final class PostgresStore implements NodeStore {
     public List<HandoffRecord> openHandoffs() {
         return jdbc.query("openHandoffs", "SELECT " + HANDOFF_COLUMNS + " FROM handoffs WHERE status <> 'CLOSED'"
                 + " ORDER BY enqueued_at, session_id", ps -> { }, PostgresStore::handoff);
+    }
+
+    // ---- leases -----------------------------------------------------------------------------
+
+    @Override
+    public SessionLeases leases(String nodeId, java.time.Duration ttl) {
+        return new PostgresLeases(jdbc, nodeId, ttl);
     }
 
     // ---- lifecycle --------------------------------------------------------------------------

@@ -1,0 +1,15 @@
+package dev.parley.server.session;
+
+import java.util.List;
+
+/**
+ * What an owning actor tells the other nodes after each delivery (issue 11): the session's new head
+ * — followers then read the journal up to it — and the transient frames of that delivery (typing,
+ * thinking), which are never stored and so can only travel in the message itself.
+ */
+@FunctionalInterface
+interface Doorbell {
+    Doorbell NONE = (sessionId, head, transientFrames) -> { };
+
+    void ring(String sessionId, long head, List<String> transientFrames);
+}
