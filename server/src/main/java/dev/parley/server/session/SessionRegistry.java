@@ -79,6 +79,13 @@ public final class SessionRegistry {
     public CompletionStage<Optional<SessionActor>> find(String sessionId) {
         CompletableFuture<Optional<SessionActor>> future = live.computeIfAbsent(sessionId,
                 id -> CompletableFuture.supplyAsync(() -> activate(id), services.executor()));
+        // A failed rebuild (a transient store error) must not stay cached, or every later connect
+        // would get the same failure until the entry is dropped: forget it, only if still ours.
+        future.whenComplete((found, failure) -> {
+            if (failure != null) {
+                live.remove(sessionId, future);
+            }
+        });
         return future.thenCompose(found -> {
             if (closing && found.isPresent()) {
                 // Activated while the node stops (a handshake already past the gate): queue the stop
