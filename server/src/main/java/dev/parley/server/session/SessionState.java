@@ -37,7 +37,7 @@ final class SessionState {
     private boolean ended;
     private HandoffPhase handoff = HandoffPhase.NONE;
     private String liveAgentId;
-    private final List<Turn> transcript = new ArrayList<>();
+    private final Transcript transcript = new Transcript();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
     /** Streamed messages without their last chunk yet, by message id, in the order they opened. */
     private final Map<String, Partial> partialChunks = new LinkedHashMap<>();
@@ -135,8 +135,9 @@ final class SessionState {
         return ended;
     }
 
+    /** A snapshot: O(1), unmodifiable, unaffected by later turns (see {@link Transcript}). */
     List<Turn> transcript() {
-        return List.copyOf(transcript);
+        return transcript.snapshot();
     }
 
     /** Streamed messages still waiting for their final chunk, oldest first. */
