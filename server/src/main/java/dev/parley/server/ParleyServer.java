@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
+import dev.parley.server.auth.ConnectorCache;
 import dev.parley.server.auth.ConnectorRevocations;
 import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.auth.ConnectorTokenMigration;
@@ -240,7 +241,8 @@ public final class ParleyServer implements AutoCloseable {
             sessionLimiter.evictIdle();
             handshakeFailures.evictIdle();
         });
-        HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock), tokens, registry,
+        HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock,
+                        new ConnectorCache(revocations, ConnectorCache.DEFAULT_CAPACITY)), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures, outbound)
                 .withMetrics(meters::scrape)
                 .withHealth(fanOut instanceof RedisFanOut

@@ -34,6 +34,8 @@ public final class ConnectorRevocations {
     private final Supplier<Set<String>> source;
     private final Consumer<Set<String>> whileRevoked;
     private volatile Set<String> revoked = Set.of();
+    /** Completed refreshes; written by the refreshing thread only, so a plain volatile increment is safe. */
+    private volatile long refreshes;
 
     /** Revocations as the store has them now; {@code whileRevoked} hears the set after each refresh. */
     public ConnectorRevocations(ConnectorStore store, Clock clock, Consumer<Set<String>> whileRevoked) {
@@ -56,6 +58,14 @@ public final class ConnectorRevocations {
     }
 
     /**
+     * How many refreshes have completed: {@link ConnectorCache} trusts only what it read since the
+     * latest one. Never blocks.
+     */
+    public long refreshes() {
+        return refreshes;
+    }
+
+    /**
      * Reads the revoked connectors from the store, then hands them to {@code whileRevoked}. Blocks
      * on the store; call from the scheduler, once before the node listens. A store failure
      * propagates and the last snapshot stays in force.
@@ -66,6 +76,7 @@ public final class ConnectorRevocations {
         newly.removeAll(revoked);
         // Published before the sockets are closed, so a client reconnecting at once is refused.
         revoked = now;
+        refreshes++;
         if (!newly.isEmpty()) {
             LOG.info("connectors revoked: {}; refusing their access tokens and closing their sockets", newly);
         }

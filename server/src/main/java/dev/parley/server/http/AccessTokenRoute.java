@@ -9,6 +9,7 @@ import dev.parley.server.auth.RateDecision;
 import dev.parley.server.auth.RateLimiter;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,33 +39,43 @@ final class AccessTokenRoute {
                 return;
             }
         }
+        // Most requests carry a connector token already read: answered here, no worker hop.
+        Optional<AuthResult> known = connectors.authenticateFromMemory(xToken, xHost);
+        if (known.isPresent()) {
+            answer(ctx, known.get());
+            return;
+        }
         ctx.vertx().executeBlocking(() -> connectors.authenticate(xToken, xHost), false).onComplete(result -> {
             if (result.failed()) {
                 LOG.error("connector lookup failed", result.cause());
                 ErrorResponses.send(ctx.response(), 500, ErrorMessages.ACCESS_TOKEN_FAILED);
                 return;
             }
-            if (result.result() instanceof AuthResult.Refused refused) {
-                ErrorResponses.send(ctx.response(), refused.httpStatus(), refused.message());
-                return;
-            }
-            var connector = ((AuthResult.Authenticated) result.result()).connector();
-            IssuedToken issued;
-            try {
-                issued = tokens.issue(connector);
-            } catch (RuntimeException e) {
-                LOG.error("cannot sign an access token", e);
-                ErrorResponses.send(ctx.response(), 500, ErrorMessages.ACCESS_TOKEN_FAILED);
-                return;
-            }
-            ctx.response().putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .end(new JsonObject()
-                            .put("access_token", issued.token())
-                            .put("expires_in", issued.expiresInSeconds())
-                            .put("token_type", "Bearer")
-                            .encode());
+            answer(ctx, result.result());
         });
+    }
+
+    private void answer(RoutingContext ctx, AuthResult auth) {
+        if (auth instanceof AuthResult.Refused refused) {
+            ErrorResponses.send(ctx.response(), refused.httpStatus(), refused.message());
+            return;
+        }
+        var connector = ((AuthResult.Authenticated) auth).connector();
+        IssuedToken issued;
+        try {
+            issued = tokens.issue(connector);
+        } catch (RuntimeException e) {
+            LOG.error("cannot sign an access token", e);
+            ErrorResponses.send(ctx.response(), 500, ErrorMessages.ACCESS_TOKEN_FAILED);
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(new JsonObject()
+                        .put("access_token", issued.token())
+                        .put("expires_in", issued.expiresInSeconds())
+                        .put("token_type", "Bearer")
+                        .encode());
     }
 
     private static String clientAddress(RoutingContext ctx) {

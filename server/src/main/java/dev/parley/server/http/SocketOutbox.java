@@ -71,7 +71,7 @@ public final class SocketOutbox {
     }
 
     /** A replay frame: queued only if this socket and the node have room for it. */
-    boolean trySend(String frame) {
+    public boolean trySend(String frame) {
         int bytes = frame.length();
         synchronized (this) {
             if (closed) {
@@ -91,7 +91,7 @@ public final class SocketOutbox {
     }
 
     /** Runs {@code action} once when {@link #trySend} may succeed; never after the socket closed. */
-    void onWritable(Runnable action) {
+    public void onWritable(Runnable action) {
         Runnable once = new Once(action);
         synchronized (this) {
             if (closed) {

@@ -6,13 +6,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link AgentMetrics} over Micrometer: {@code parley.agent.turns{agent}},
  * {@code parley.agent.errors{agent,reason}} and the timer {@code parley.agent.first_token{agent}}
  * (in Prometheus: {@code parley_agent_turns_total}, {@code parley_agent_errors_total},
- * {@code parley_agent_first_token_seconds}). Micrometer caches meters by name and tags, so each
- * call is a map lookup and an add.
+ * {@code parley_agent_first_token_seconds}). The per-agent meters are kept here once registered:
+ * building and registering one per call (Micrometer's own lookup builds an id and sorts tags)
+ * showed up on the agent-joined message path (issue 10).
  */
 public final class MicrometerAgentMetrics implements AgentMetrics {
     public static final String TURNS = "parley.agent.turns";
@@ -20,6 +22,8 @@ public final class MicrometerAgentMetrics implements AgentMetrics {
     public static final String FIRST_TOKEN = "parley.agent.first_token";
 
     private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Counter> turns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> firstTokens = new ConcurrentHashMap<>();
 
     public MicrometerAgentMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -27,14 +31,16 @@ public final class MicrometerAgentMetrics implements AgentMetrics {
 
     @Override
     public void turnStarted(String agent) {
-        Counter.builder(TURNS).description("AI-agent turns (greetings and replies) started")
-                .tag("agent", agent).register(registry).increment();
+        turns.computeIfAbsent(agent, a -> Counter.builder(TURNS)
+                .description("AI-agent turns (greetings and replies) started")
+                .tag("agent", a).register(registry)).increment();
     }
 
     @Override
     public void firstToken(String agent, Duration latency) {
-        Timer.builder(FIRST_TOKEN).description("Time from the start of a turn to its first text")
-                .tag("agent", agent).register(registry).record(latency);
+        firstTokens.computeIfAbsent(agent, a -> Timer.builder(FIRST_TOKEN)
+                .description("Time from the start of a turn to its first text")
+                .tag("agent", a).register(registry)).record(latency);
     }
 
     @Override

@@ -295,6 +295,14 @@ public final class SessionActor implements SessionEndpoint {
             }
             pump.heldAnswers.forEach(connection::send);
             catchingUp.remove(connection);
+            if (!attached.contains(connection)) {
+                // A desk observer: live from here on, or, the session having ended, done following.
+                if (state.ended()) {
+                    observers.remove(connection);
+                    connection.close(CloseCodes.NORMAL, "session ended");
+                }
+                return;
+            }
             if (state.ended()) {
                 lastFrameAt.remove(connection);
                 connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
@@ -447,22 +455,40 @@ public final class SessionActor implements SessionEndpoint {
 
     // ---- live-agent desk ----------------------------------------------------------------------
 
-    /** A desk follows this conversation: history after {@code cursor}, then every event live. */
+    /**
+     * A desk follows this conversation: history after {@code cursor}, then every event live. A long
+     * history is paged with back-pressure as for a user socket ({@link #attach}): the desk joins the
+     * observers as catching up, live events skip it until {@link #finishReplay} hands it over.
+     */
     public void attachObserver(Connection desk, long cursor) {
         queue.submit(() -> {
             if (stopped) {
                 return; // the desk's own socket is being closed with 1012
             }
-            replayTo(desk, cursor, now());
+            if (state.head() - Math.max(0, cursor) <= ReplayPump.PAGE) {
+                replayTo(desk, cursor, now());
+                if (!state.ended()) {
+                    observers.add(desk);
+                }
+                return;
+            }
+            ReplayPump pump = new ReplayPump(desk, record.id(), cursor, services.events(), services.executor(),
+                    this::now, this::finishReplay);
+            catchingUp.put(desk, pump);
             if (!state.ended()) {
                 observers.add(desk);
             }
+            pump.resume();
         });
     }
 
     public void detachObserver(Connection desk) {
         queue.submit(() -> {
             observers.remove(desk);
+            ReplayPump pump = catchingUp.remove(desk);
+            if (pump != null) {
+                pump.cancel();
+            }
         });
     }
 
@@ -717,7 +743,9 @@ public final class SessionActor implements SessionEndpoint {
                         lastFrameAt.remove(c);
                         c.close(CloseCodes.NORMAL, "session ended");
                     });
-            List.copyOf(observers).forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));
+            // A desk still catching up gets the rest of the history (SESSION_END included) from its pump.
+            List.copyOf(observers).stream().filter(c -> !catchingUp.containsKey(c))
+                    .forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));
             observers.clear();
             if (inHandoff) {
                 services.desk().ifPresent(d -> d.sessionEnded(record.id()));
@@ -778,7 +806,11 @@ public final class SessionActor implements SessionEndpoint {
                         c.send(delivery.frame());
                     }
                 }
-                observers.forEach(c -> c.send(delivery.frame()));
+                for (Connection c : observers) {
+                    if (!catchingUp.containsKey(c)) {
+                        c.send(delivery.frame());
+                    }
+                }
             }
         }
         if (!outbox.toStore().isEmpty() || !transients.isEmpty()) {

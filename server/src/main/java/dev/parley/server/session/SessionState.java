@@ -46,7 +46,7 @@ final class SessionState {
     private LiveAgent liveAgent;
     /** From SESSION_START: the sub verified-context tokens must name; null in sessions from before. */
     private String contextId;
-    private final List<Turn> transcript = new ArrayList<>();
+    private final Transcript transcript = new Transcript();
     private final Map<String, String> echoByClientEventId = new HashMap<>();
     /** Streamed messages without their last chunk yet, by message id, in the order they opened. */
     private final Map<String, Partial> partialChunks = new LinkedHashMap<>();
@@ -166,8 +166,9 @@ final class SessionState {
         return ended;
     }
 
+    /** A snapshot: O(1), unmodifiable, unaffected by later turns (see {@link Transcript}). */
     List<Turn> transcript() {
-        return List.copyOf(transcript);
+        return transcript.snapshot();
     }
 
     /** Streamed messages still waiting for their final chunk, oldest first. */

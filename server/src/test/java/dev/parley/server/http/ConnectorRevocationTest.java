@@ -65,6 +65,23 @@ class ConnectorRevocationTest {
     }
 
     @Test
+    void connectorTokenThatMintedBeforeTheRevokeNoLongerMintsAccessTokens() {
+        // Issue 10: the access-token route answers a token it has seen from memory; the poll still bites.
+        Rest rest = server.rest();
+        String connector = createConnector();
+        rest.accessToken(tokenOf(connector), HOST);
+        rest.accessToken(tokenOf(connector), HOST); // the second one from memory
+
+        revoke(connector);
+
+        await().atMost(PICKED_UP).untilAsserted(() -> {
+            HttpResponse<String> refused = rest.requestAccessToken(tokenOf(connector), HOST);
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(Rest.json(refused).path("error").asText()).isEqualTo(ErrorMessages.CONNECTOR_TOKEN_UNKNOWN);
+        });
+    }
+
+    @Test
     void accessTokenMintedBeforeTheRevokeNoLongerOpensASocket() {
         Rest rest = server.rest();
         String connector = createConnector();

@@ -8,13 +8,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * An {@link EventStore} port in front of a real one whose appends the test holds or breaks: while
  * held, the writer thread waits inside {@link #append} (a slow disk); while broken, appends fail
- * like a real storage failure. Reads always go through.
+ * like a real storage failure. Reads go through unless the test asked for the next one to fail.
  */
 public final class ControllableStore implements EventStore {
     private final EventStore delegate;
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile CountDownLatch entered = new CountDownLatch(1);
     private volatile boolean broken;
+    private final java.util.concurrent.atomic.AtomicInteger failingReads = new java.util.concurrent.atomic.AtomicInteger();
 
     public ControllableStore(EventStore delegate) {
         this.delegate = delegate;
@@ -58,8 +59,16 @@ public final class ControllableStore implements EventStore {
         delegate.append(newSessions, events);
     }
 
+    /** The next {@code count} reads of events fail with a {@link StoreException}, later ones go through. */
+    public void failNextReads(int count) {
+        failingReads.set(count);
+    }
+
     @Override
     public List<StoredEvent> readAfter(String sessionId, long afterSequence, int limit) {
+        if (failingReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new StoreException("disk I/O error on read (simulated)");
+        }
         return delegate.readAfter(sessionId, afterSequence, limit);
     }
 

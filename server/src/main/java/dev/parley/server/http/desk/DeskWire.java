@@ -30,6 +30,16 @@ final class DeskWire {
         }
     }
 
+    /** A history frame: queued only if the socket and the node have room (see {@link SocketOutbox#trySend}). */
+    boolean trySend(String message) {
+        return socket.isClosed() || outbox.trySend(message);
+    }
+
+    /** Runs {@code action} once when {@link #trySend} may succeed again; never after the socket closed. */
+    void onWritable(Runnable action) {
+        outbox.onWritable(action);
+    }
+
     boolean isClosed() {
         return socket.isClosed();
     }

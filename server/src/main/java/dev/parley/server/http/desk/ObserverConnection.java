@@ -65,6 +65,17 @@ final class ObserverConnection implements Connection {
         wire.send(DeskJson.eventMessage(sessionId, frame));
     }
 
+    /** History is paged with back-pressure like a user socket's replay (issue 10). */
+    @Override
+    public boolean trySend(String frame) {
+        return wire.trySend(DeskJson.eventMessage(sessionId, frame));
+    }
+
+    @Override
+    public void onWritable(Runnable action) {
+        wire.onWritable(action);
+    }
+
     /** The session closes its observers when it ends: stop following, keep the desk socket. */
     @Override
     public void close(int code, String reason) {
