@@ -30,6 +30,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HistoryReader implements AutoCloseable {
     private static final String PROBE = "bench-replay-probe";
+    /** Close code 1012: service restart, reconnect (PROTOCOL.md; Parley's graceful stop and session moves). */
+    private static final int SERVICE_RESTART = 1012;
+    private static final int MAX_ATTEMPTS = 5;
 
     private final HttpClient http;
     private final String baseUrl;
@@ -62,8 +65,24 @@ public final class HistoryReader implements AutoCloseable {
         return accessToken;
     }
 
-    /** Every stored event of {@code sessionId}, in arrival order. */
+    /**
+     * Every stored event of {@code sessionId}, in arrival order. A socket closed with 1012 (the node
+     * stops, or the session moved to another node) is opened again, as the official SDKs do.
+     */
     public List<ServerEvent> read(String sessionId) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readOnce(sessionId);
+            } catch (Reconnect e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new IOException("replay of session " + sessionId + " was moved " + attempt + " times: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private List<ServerEvent> readOnce(String sessionId) throws IOException, InterruptedException {
         URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/ws?session_id=" + enc(sessionId)
                 + "&access_token=" + enc(accessToken()) + "&cursor=0");
         Collector collector = new Collector();
@@ -76,7 +95,12 @@ public final class HistoryReader implements AutoCloseable {
         }
         try {
             return collector.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Reconnect reconnect) {
+                throw reconnect;
+            }
+            throw new IOException("replay of session " + sessionId + " did not complete: " + e, e);
+        } catch (TimeoutException e) {
             throw new IOException("replay of session " + sessionId + " did not complete: " + e, e);
         } finally {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((w, e) -> ws.abort());
@@ -131,6 +155,10 @@ public final class HistoryReader implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            if (statusCode == SERVICE_RESTART) {
+                done.completeExceptionally(new Reconnect(statusCode + " " + reason));
+                return null;
+            }
             done.completeExceptionally(new IOException("socket closed before the replay ended: " + statusCode + " " + reason));
             return null;
         }
@@ -138,6 +166,13 @@ public final class HistoryReader implements AutoCloseable {
         @Override
         public void onError(WebSocket ws, Throwable error) {
             done.completeExceptionally(error);
+        }
+    }
+
+    /** The server asked for a reconnect (1012): the replay starts again on a new socket. */
+    private static final class Reconnect extends IOException {
+        Reconnect(String message) {
+            super(message);
         }
     }
 }
