@@ -37,14 +37,19 @@
       'The assistant': "L'assistant", 'The agent': "L'agent", 'An agent': 'Un agent',
       'Connecting you to a person…': 'Nous vous mettons en relation avec une personne…',
       '{name} has left the chat.': '{name} a quitté le chat.', '{name} has joined the chat.': '{name} a rejoint le chat.',
-      'Connecting you… an agent will be with you shortly.': 'Mise en relation… un agent va vous répondre.',
+      'You are waiting for a person to take the chat.': "Vous attendez qu'une personne prenne le chat.",
+      'You are next in the queue': 'Vous êtes le prochain dans la file', 'You are being connected to a human agent.': 'Nous vous mettons en relation avec un agent.',
+      'Estimated wait: under a minute.': "Attente estimée : moins d'une minute.", 'Estimated wait: about {min} min.': 'Attente estimée : environ {min} min.',
+      'How would you like to continue?': 'Comment souhaitez-vous continuer ?', 'Continue with {name}': 'Continuer avec {name}',
+      'Continue with the assistant': "Continuer avec l'assistant", 'Start a new chat': 'Commencer un nouveau chat',
+      'Choose how to continue': 'Choisissez comment continuer',
       'Waiting for an agent': "En attente d'un agent", 'You are number {n} in the queue': "Vous êtes numéro {n} dans la file",
       'You are in the queue': "Vous êtes dans la file d'attente", ' for {queue}': ' pour {queue}',
-      ' (about {min} min)': ' (environ {min} min)', 'Live agent': 'Agent',
+      'Live agent': 'Agent',
       'A person needs to help you with this.': 'Une personne doit vous aider pour cela.',
       ' Please contact us through another channel': ' Merci de nous contacter par un autre canal',
-      "Sorry, we couldn't connect you to an agent. Please try again later.": "Désolé, aucun agent n'a pu être joint. Réessayez plus tard.",
-      'No agent became available in time. Please try again later or contact us another way.': "Aucun agent ne s'est libéré à temps. Réessayez plus tard ou contactez-nous autrement.",
+      "Sorry, we couldn't connect you to an agent.": "Désolé, aucun agent n'a pu être joint.",
+      'No agent became available in time.': "Aucun agent ne s'est libéré à temps.",
       'Are you still there? This chat will close soon due to inactivity.': 'Êtes-vous toujours là ? Ce chat va bientôt se fermer pour inactivité.'
     },
     de: {
@@ -67,14 +72,19 @@
       'The assistant': 'Der Assistent', 'The agent': 'Der Mitarbeiter', 'An agent': 'Ein Mitarbeiter',
       'Connecting you to a person…': 'Wir verbinden Sie mit einem Menschen…',
       '{name} has left the chat.': '{name} hat den Chat verlassen.', '{name} has joined the chat.': '{name} ist dem Chat beigetreten.',
-      'Connecting you… an agent will be with you shortly.': 'Verbinden… gleich ist jemand für Sie da.',
+      'You are waiting for a person to take the chat.': 'Sie warten darauf, dass ein Mensch den Chat übernimmt.',
+      'You are next in the queue': 'Sie sind als Nächste(r) an der Reihe', 'You are being connected to a human agent.': 'Sie werden mit einem Mitarbeiter verbunden.',
+      'Estimated wait: under a minute.': 'Geschätzte Wartezeit: unter einer Minute.', 'Estimated wait: about {min} min.': 'Geschätzte Wartezeit: etwa {min} Min.',
+      'How would you like to continue?': 'Wie möchten Sie fortfahren?', 'Continue with {name}': 'Weiter mit {name}',
+      'Continue with the assistant': 'Weiter mit dem Assistenten', 'Start a new chat': 'Neuen Chat beginnen',
+      'Choose how to continue': 'Wählen Sie, wie es weitergeht',
       'Waiting for an agent': 'Warten auf einen Mitarbeiter', 'You are number {n} in the queue': 'Sie sind Nummer {n} in der Warteschlange',
       'You are in the queue': 'Sie sind in der Warteschlange', ' for {queue}': ' für {queue}',
-      ' (about {min} min)': ' (etwa {min} Min.)', 'Live agent': 'Mitarbeiter',
+      'Live agent': 'Mitarbeiter',
       'A person needs to help you with this.': 'Dabei muss Ihnen ein Mensch helfen.',
       ' Please contact us through another channel': ' Bitte kontaktieren Sie uns über einen anderen Kanal',
-      "Sorry, we couldn't connect you to an agent. Please try again later.": 'Leider konnten wir Sie nicht verbinden. Bitte versuchen Sie es später erneut.',
-      'No agent became available in time. Please try again later or contact us another way.': 'Es wurde rechtzeitig niemand frei. Bitte versuchen Sie es später oder auf anderem Weg.',
+      "Sorry, we couldn't connect you to an agent.": 'Leider konnten wir Sie mit niemandem verbinden.',
+      'No agent became available in time.': 'Es wurde rechtzeitig niemand frei.',
       'Are you still there? This chat will close soon due to inactivity.': 'Sind Sie noch da? Dieser Chat wird wegen Inaktivität bald geschlossen.'
     }
   };
@@ -132,6 +142,8 @@
 .plw-st{display:block;font-size:11px;opacity:.8;text-align:right;margin-top:2px}
 .plw-user[data-status=failed]{background:#a33}
 .plw-retry{background:#fff;color:#a33;border-radius:6px;padding:1px 8px;margin-left:6px;font-size:12px}
+.plw-choices{display:flex;flex-wrap:wrap;gap:6px;justify-content:center;margin-top:6px}
+.plw-choose{background:#2454d6;color:#fff;border-radius:14px;padding:5px 12px}
 .plw-note{align-self:center;font-size:12px;color:#555;text-align:center;max-width:90%}
 .plw-err{color:#a00;background:#fdecec;border-radius:8px;padding:4px 10px}
 .plw-att{display:block;margin-top:8px;border:1px solid #e1e4e8;border-radius:10px;overflow:hidden;color:inherit;text-decoration:none;background:#fff}
@@ -209,8 +221,11 @@
   let rcTimer = 0;
   let hbSeconds = 30;
   let maxAttempts = 5;
-  let agentName = '';
+  let agentName = '';         // who speaks now, named in the header; '' = the neutral title
+  let aiName = '';            // the AI agent's name (POLY_AGENT_JOINED), for "Continue with Ada"
   let liveAgent = false;
+  let stranded = false;       // the AI left and no person will come: only the choice box can help (§9.3)
+  let choice = null;          // that choice box, while shown
   let typingTimer = 0;
   let typingSent = false;
   const messages = new Map(); // message_id -> { el, chunks: Map(index -> payload), seq }
@@ -425,6 +440,8 @@
     // A fresh conversation in place: forget everything about the old one.
     clearTimeout(rcTimer);
     clearInterval(hbTimer);
+    // The old conversation is ended rather than left to time out (it may still hold a queue place).
+    if (!ended) send('EVENT_TYPE_USER_END_SESSION', {});
     if (ws) { const old = ws; ws = null; old.close(1000); }
     store.clear();
     log.replaceChildren();
@@ -434,15 +451,16 @@
     seen = new Set();
     sid = null;
     lastSeq = 0;
-    joined = ended = liveAgent = everOpened = false;
+    joined = ended = liveAgent = everOpened = stranded = false;
+    choice = null;
     attempts = 0;
-    input.disabled = sendBtn.disabled = endBtn.hidden = false;
+    endBtn.hidden = false;
+    updateInput();
     newBtn.hidden = true;
     lang = START_LANG; // a new session starts in the page's language
     applyTexts();
     setAgent('', '');
-    agentName = '';
-    nameEl.textContent = title();
+    aiName = '';
     input.focus();
     start(false);
   });
@@ -462,7 +480,7 @@
     closeBtn.setAttribute('aria-label', tr('Close chat'));
     log.setAttribute('aria-label', tr('Conversation'));
     label.textContent = tr('Type your message');
-    input.placeholder = tr(ended ? 'This chat has ended' : 'Type a message…');
+    updateInput();
     sendBtn.textContent = tr('Send');
   }
   // Place a node so that the log stays ordered by sequence (nodes without one stay last).
@@ -534,13 +552,52 @@
     const last = all[all.length - 1];
     log.querySelectorAll('.' + P + 'sugg').forEach((s) => { if (!last || !last.contains(s) || ended) s.remove(); });
   }
+  // The header names the current speaker only: after a LEFT it falls back to the neutral title.
   function setAgent(name, avatarUrl, sub) {
-    agentName = name || agentName;
+    agentName = name || '';
     nameEl.textContent = agentName || title();
     subEl.textContent = sub || '';
     const src = safeUrl(avatarUrl);
     avatar.hidden = !src;
     if (src) { avatar.src = src; } else avatar.removeAttribute('src');
+  }
+  // The input works only while someone can answer: never after the end, never while stranded.
+  function updateInput() {
+    input.disabled = sendBtn.disabled = ended || stranded;
+    input.placeholder = tr(ended ? 'This chat has ended' : stranded ? 'Choose how to continue' : 'Type a message…');
+  }
+  // After HANDOFF_TIMEOUT / HANDOFF_FAILED / CLIENT_HANDOFF_REQUIRED nobody listens (the AI left, no
+  // person came), so a typed message could only fail. Offer what can work instead (PROTOCOL.md §9.3).
+  function strand(seq) {
+    stranded = true;
+    liveAgent = false;
+    showTyping('');
+    setAgent('', '', '');
+    updateInput();
+    if (choice) choice.remove();
+    if (ended) { choice = null; return; }
+    const box = attr(el('div', 'note choice'), { role: 'group', 'aria-label': tr('How would you like to continue?') });
+    box.appendChild(el('span', '', tr('How would you like to continue?')));
+    const row = el('div', 'choices');
+    const ai = attr(el('button', 'choose', aiName ? tr('Continue with {name}', { name: aiName }) : tr('Continue with the assistant')),
+      { type: 'button', 'data-choice': 'ai' });
+    const fresh = attr(el('button', 'choose', tr('Start a new chat')), { type: 'button', 'data-choice': 'new' });
+    ai.addEventListener('click', () => { if (send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {})) ai.disabled = fresh.disabled = true; });
+    fresh.addEventListener('click', () => newBtn.click());
+    row.append(ai, fresh);
+    box.appendChild(row);
+    choice = box;
+    place(box, seq);
+    scroll();
+    if (isOpen() && (document.activeElement === input || document.activeElement === document.body)) ai.focus();
+  }
+  // Someone answers again (the AI rejoined, or a person joined): the choice is over.
+  function unstrand() {
+    if (choice) { choice.remove(); choice = null; }
+    if (!stranded) return;
+    stranded = false;
+    updateInput();
+    if (isOpen() && (!document.activeElement || document.activeElement === document.body)) input.focus();
   }
   function finish(reason) {
     ended = true;
@@ -548,9 +605,10 @@
     clearTimeout(rcTimer);
     showTyping('');
     setStatus('');
-    input.disabled = sendBtn.disabled = endBtn.hidden = true;
+    endBtn.hidden = true;
     newBtn.hidden = false;
-    input.placeholder = tr('This chat has ended');
+    updateInput();
+    if (choice) { choice.remove(); choice = null; }
     pending.forEach((p, cid) => { if (p.status === 'sending') setDelivery(cid, 'failed'); });
     pruneSuggestions();
     store.clear();
@@ -563,6 +621,21 @@
       REASON_USER_ABANDONED: 'This chat ended after a period of inactivity.',
       REASON_NATURAL_END: 'The chat has ended. Thank you!'
     }[reason] || 'The chat has ended.');
+  }
+
+  // The server's display_message is English (it is what `parley chat` prints); other languages get
+  // the same sentence built here from the same fields and rounding (session/HandoffTexts).
+  function queueText(p) {
+    const base = String(lang).split('-')[0].toLowerCase();
+    if (p.display_message && (base === 'en' || !TEXTS[base])) return p.display_message;
+    const pos = p.position_in_queue;
+    if (pos != null && pos <= 0) return tr('You are being connected to a human agent.');
+    let t = pos == null ? tr('You are in the queue') : pos === 1 ? tr('You are next in the queue') : tr('You are number {n} in the queue', { n: pos });
+    if (p.queue_name) t += tr(' for {queue}', { queue: p.queue_name });
+    t += '.';
+    const s = p.estimated_wait_seconds;
+    if (s > 0) t += ' ' + (s < 60 ? tr('Estimated wait: under a minute.') : tr('Estimated wait: about {min} min.', { min: Math.round(s / 60) }));
+    return t;
   }
 
   const HANDOFF_REASONS = {
@@ -590,7 +663,12 @@
         break;
       }
       case 'EVENT_TYPE_REQUEST_POLY_AGENT_JOIN': joined = true; break;
-      case 'EVENT_TYPE_POLY_AGENT_JOINED': joined = true; setAgent(p.agent_name, p.agent_avatar_url); break;
+      case 'EVENT_TYPE_POLY_AGENT_JOINED':
+        joined = true;
+        aiName = p.agent_name || aiName;
+        setAgent(p.agent_name, p.agent_avatar_url);
+        unstrand();
+        break;
       case 'EVENT_TYPE_POLY_AGENT_THINKING': showTyping(agentName || tr('The assistant')); break;
       case 'EVENT_TYPE_LIVE_AGENT_TYPING':
         showTyping(p.state === 'TYPING_STATE_STARTED' ? agentName || tr('The agent') : '');
@@ -631,21 +709,23 @@
         break;
       }
       case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF': note(tr('Connecting you to a person…'), false, at); break;
-      case 'EVENT_TYPE_POLY_AGENT_LEFT': note(tr('{name} has left the chat.', { name: agentName || tr('The assistant') }), false, at); break;
+      case 'EVENT_TYPE_POLY_AGENT_LEFT':
+        note(tr('{name} has left the chat.', { name: aiName || tr('The assistant') }), false, at);
+        showTyping('');
+        if (!liveAgent) setAgent('', '', subEl.textContent);
+        break;
       case 'EVENT_TYPE_HANDOFF_ACCEPTED':
-        note(tr('Connecting you… an agent will be with you shortly.'), false, at);
-        subEl.textContent = tr('Waiting for an agent');
+        // Accepted by a queue is not answered by a person: no promise of "shortly" (nobody may be on duty).
+        note(tr('You are waiting for a person to take the chat.'), false, at);
+        setAgent('', '', tr('Waiting for an agent'));
         break;
-      case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS': {
-        let t = p.position_in_queue != null ? tr('You are number {n} in the queue', { n: p.position_in_queue }) : tr('You are in the queue');
-        if (p.queue_name) t += tr(' for {queue}', { queue: p.queue_name });
-        if (p.estimated_wait_seconds > 0) t += tr(' (about {min} min)', { min: Math.max(1, Math.round(p.estimated_wait_seconds / 60)) });
-        subEl.textContent = t + '.';
+      case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS':
+        if (!liveAgent) setAgent('', '', queueText(p));
         break;
-      }
       case 'EVENT_TYPE_LIVE_AGENT_JOINED': {
         const a = p.agent || {};
         liveAgent = true;
+        unstrand();
         setAgent(a.name || tr('An agent'), a.avatar_url, tr('Live agent'));
         note(tr('{name} has joined the chat.', { name: a.name || tr('An agent') }), false, at);
         break;
@@ -653,20 +733,21 @@
       case 'EVENT_TYPE_LIVE_AGENT_LEFT':
         liveAgent = false;
         showTyping('');
-        note(tr('{name} has left the chat.', { name: agentName || tr('The agent') }), false, at);
-        subEl.textContent = '';
+        note(tr('{name} has left the chat.', { name: p.agent_name || agentName || tr('The agent') }), false, at);
+        setAgent('', '', '');
         break;
       case 'EVENT_TYPE_CLIENT_HANDOFF_REQUIRED':
         note(tr(HANDOFF_REASONS[p.reason] || 'A person needs to help you with this.')
           + tr(' Please contact us through another channel') + (p.queue_name ? ' (' + p.queue_name + ')' : '') + '.', true, at);
+        strand(at);
         break;
       case 'EVENT_TYPE_HANDOFF_FAILED':
-        subEl.textContent = '';
-        note(tr("Sorry, we couldn't connect you to an agent. Please try again later."), true, at);
+        note(tr("Sorry, we couldn't connect you to an agent."), true, at);
+        strand(at);
         break;
       case 'EVENT_TYPE_HANDOFF_TIMEOUT':
-        subEl.textContent = '';
-        note(tr('No agent became available in time. Please try again later or contact us another way.'), true, at);
+        note(tr('No agent became available in time.'), true, at);
+        strand(at);
         break;
       case 'EVENT_TYPE_SYSTEM_MESSAGE': {
         const err = p.level === 'SYSTEM_MESSAGE_LEVEL_ERROR';

@@ -216,8 +216,9 @@ class WidgetBrowserTest {
         page.waitForSelector(".plw-note:has-text('Connecting you to a person')");
         // The desk is on by default: a server-managed handoff, nobody at the desk yet, so the user waits.
         page.waitForSelector(".plw-note:has-text('Ada has left the chat')");
-        page.waitForSelector(".plw-note:has-text('an agent will be with you shortly')");
-        page.waitForSelector(".plw-sub:has-text('You are number 1 in the queue for support')");
+        page.waitForSelector(".plw-note:has-text('waiting for a person')");
+        page.waitForSelector(".plw-sub:has-text('You are next in the queue for support.')");
+        assertThat(page.textContent(".plw-name")).isEqualTo("Chat with us");
         shot("server-handoff-waiting");
     }
 
