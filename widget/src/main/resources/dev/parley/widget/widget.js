@@ -43,6 +43,7 @@
       'How would you like to continue?': 'Comment souhaitez-vous continuer ?', 'Continue with {name}': 'Continuer avec {name}',
       'Continue with the assistant': "Continuer avec l'assistant", 'Start a new chat': 'Commencer un nouveau chat',
       'Choose how to continue': 'Choisissez comment continuer',
+      'AI': 'IA', 'Automated assistant': 'Assistant automatique', 'Call us': 'Appelez-nous', 'Call {number}': 'Appeler le {number}',
       'Waiting for an agent': "En attente d'un agent", 'You are number {n} in the queue': "Vous êtes numéro {n} dans la file",
       'You are in the queue': "Vous êtes dans la file d'attente", ' for {queue}': ' pour {queue}',
       'Live agent': 'Agent',
@@ -78,6 +79,7 @@
       'How would you like to continue?': 'Wie möchten Sie fortfahren?', 'Continue with {name}': 'Weiter mit {name}',
       'Continue with the assistant': 'Weiter mit dem Assistenten', 'Start a new chat': 'Neuen Chat beginnen',
       'Choose how to continue': 'Wählen Sie, wie es weitergeht',
+      'AI': 'KI', 'Automated assistant': 'Automatischer Assistent', 'Call us': 'Rufen Sie uns an', 'Call {number}': '{number} anrufen',
       'Waiting for an agent': 'Warten auf einen Mitarbeiter', 'You are number {n} in the queue': 'Sie sind Nummer {n} in der Warteschlange',
       'You are in the queue': 'Sie sind in der Warteschlange', ' for {queue}': ' für {queue}',
       'Live agent': 'Mitarbeiter',
@@ -112,6 +114,66 @@
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
     } catch (e) { return null; }
   };
+  // Links in agent text: only schemes that navigate or dial, never javascript:, data: or relative URLs.
+  const LINK_SCHEMES = ['http:', 'https:', 'mailto:', 'tel:'];
+  const safeLink = (u) => {
+    try {
+      const url = new URL(u);
+      return LINK_SCHEMES.includes(url.protocol) ? url.href : null;
+    } catch (e) { return null; }
+  };
+  const link = (href, label) => {
+    const a = attr(el('a', 'link', label), { href });
+    if (/^https?:/.test(href)) attr(a, { target: '_blank', rel: 'noopener noreferrer nofollow' });
+    return a;
+  };
+  // A small Markdown subset for agent text — **bold**, *italics* / _italics_, [label](url), bare
+  // http(s) links, "- " and "1. " lists — built with DOM nodes and textContent only, so agent text can
+  // never become markup. A link with an unsafe scheme stays its label, as plain text.
+  const INLINE = /\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|\*\*(?=\S)([^*\n]+?)\*\*|(?<![\w*])\*(?=\S)([^*\n]+?)\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)_(?!\w)|(https?:\/\/[^\s<>]*[^\s<>.,;:!?'")\]])/g;
+  function inline(text, into) {
+    let last = 0;
+    INLINE.lastIndex = 0;
+    for (let m; (m = INLINE.exec(text));) {
+      if (m.index > last) into.appendChild(document.createTextNode(text.slice(last, m.index)));
+      last = INLINE.lastIndex;
+      if (m[1] != null) {
+        const href = safeLink(m[2]);
+        into.appendChild(href ? link(href, m[1]) : document.createTextNode(m[1]));
+      } else if (m[3] != null) {
+        inline(m[3], into.appendChild(document.createElement('strong')));
+      } else if (m[4] != null || m[5] != null) {
+        inline(m[4] != null ? m[4] : m[5], into.appendChild(document.createElement('em')));
+      } else {
+        const href = safeLink(m[6]);
+        into.appendChild(href ? link(href, m[6]) : document.createTextNode(m[6]));
+      }
+      INLINE.lastIndex = last; // the recursive calls share the expression
+    }
+    if (last < text.length) into.appendChild(document.createTextNode(text.slice(last)));
+    return into;
+  }
+  const ITEM = /^\s*(?:([-*•])|(\d{1,3})[.)])\s+(.*)$/;
+  function rich(text) {
+    const box = el('span', 'txt');
+    let list = null;
+    let para = [];
+    const flush = () => { if (para.length) { inline(para.join('\n'), box.appendChild(el('span', 'p'))); para = []; } };
+    String(text).split('\n').forEach((line) => {
+      const m = ITEM.exec(line);
+      if (m) {
+        flush();
+        const tag = m[1] ? 'ul' : 'ol';
+        if (!list || list.tagName.toLowerCase() !== tag) list = box.appendChild(document.createElement(tag));
+        inline(m[3], list.appendChild(document.createElement('li')));
+      } else {
+        list = null;
+        para.push(line);
+      }
+    });
+    flush();
+    return box;
+  }
   const uid = () => (crypto.randomUUID ? crypto.randomUUID()
     : Date.now().toString(36) + Math.random().toString(36).slice(2));
   const store = {
@@ -144,6 +206,19 @@
 .plw-retry{background:#fff;color:#a33;border-radius:6px;padding:1px 8px;margin-left:6px;font-size:12px}
 .plw-choices{display:flex;flex-wrap:wrap;gap:6px;justify-content:center;margin-top:6px}
 .plw-choose{background:#2454d6;color:#fff;border-radius:14px;padding:5px 12px}
+.plw-by{display:flex;align-items:center;gap:6px;margin-bottom:3px;font-size:12px;font-weight:600;color:#333}
+.plw-av{position:relative;flex:none;width:22px;height:22px;border-radius:50%;background:#d8def0;color:#2454d6;display:grid;place-items:center;font-size:11px;overflow:hidden}
+.plw-av img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
+.plw-tag{font-size:10px;font-weight:700;color:#2454d6;border:1px solid #2454d6;border-radius:4px;padding:0 3px}
+.plw-human{background:#eefaf1;border-color:#b9dfc3}.plw-human .plw-av{background:#c9ecd3;color:#1d6b33}
+.plw-cont{margin-top:-5px}.plw-cont>.plw-by{display:none}
+.plw-time{font-size:11px;opacity:.75}.plw-agent>.plw-time{display:block;margin-top:2px}
+.plw-txt ul,.plw-txt ol{margin:2px 0;padding-left:20px;white-space:normal}.plw-p{display:block}
+.plw-link{color:#1a44b8;text-decoration:underline}.plw-user .plw-link{color:#fff}
+.plw-calls{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
+.plw-call{display:inline-block;background:#1d6b33;color:#fff;border-radius:14px;padding:4px 12px;text-decoration:none;white-space:nowrap}
+.plw-txt strong{font-weight:700}.plw-txt em{font-style:italic}
+.plw-ds,.plw-when,.plw-when time{font-size:11px}.plw-who-name{font-size:12px;font-weight:600}.plw-choice>span{font-size:12px}
 .plw-note{align-self:center;font-size:12px;color:#555;text-align:center;max-width:90%}
 .plw-err{color:#a00;background:#fdecec;border-radius:8px;padding:4px 10px}
 .plw-att{display:block;margin-top:8px;border:1px solid #e1e4e8;border-radius:10px;overflow:hidden;color:inherit;text-decoration:none;background:#fff}
@@ -223,6 +298,9 @@
   let maxAttempts = 5;
   let agentName = '';         // who speaks now, named in the header; '' = the neutral title
   let aiName = '';            // the AI agent's name (POLY_AGENT_JOINED), for "Continue with Ada"
+  let aiAvatar = '';
+  let agentAvatar = '';       // the current speaker's avatar
+  let closingNow = false;     // a message with end_conversation arrived; SESSION_END is on its way
   let liveAgent = false;
   let stranded = false;       // the AI left and no person will come: only the choice box can help (§9.3)
   let choice = null;          // that choice box, while shown
@@ -382,10 +460,10 @@
     if (!text || ended) return;
     stopTyping();
     const cid = uid();
-    const bubble = el('div', 'msg user');
+    const bubble = userBubble(text);
     bubble.dataset.cid = cid;
-    bubble.append(el('span', 'txt', text), el('span', 'st'));
     log.appendChild(bubble);
+    regroup();
     pending.set(cid, { el: bubble, text, tries: 0, timer: 0, status: 'sending' });
     setDelivery(cid, 'sending');
     pruneSuggestions();
@@ -404,12 +482,26 @@
       transmit(cid);
     }, 5000 * (p.tries + 1));
   }
+  // The user's own text stays plain text: no Markdown, no links.
+  function userBubble(text, ts) {
+    const b = el('div', 'msg user');
+    b.dataset.sender = 'user';
+    const st = el('span', 'st');
+    st.append(el('span', 'when'), el('span', 'ds'));
+    b.append(el('span', 'txt', text), st);
+    if (ts) setTime(b, ts);
+    return b;
+  }
+  function setTime(b, ts) {
+    const t = stamp(ts);
+    if (t) { t.append(' \u00B7 '); b.querySelector('.' + P + 'when').replaceChildren(t); }
+  }
   function setDelivery(cid, st) {
     const p = pending.get(cid);
     if (!p) return;
     p.status = st;
     p.el.dataset.status = st;
-    const s = p.el.querySelector('.' + P + 'st');
+    const s = p.el.querySelector('.' + P + 'ds');
     s.textContent = tr({ sending: 'Sending…', sent: 'Sent', failed: 'Not delivered' }[st]);
     if (st === 'failed') {
       clearTimeout(p.timer);
@@ -451,7 +543,7 @@
     seen = new Set();
     sid = null;
     lastSeq = 0;
-    joined = ended = liveAgent = everOpened = stranded = false;
+    joined = ended = liveAgent = everOpened = stranded = closingNow = false;
     choice = null;
     attempts = 0;
     endBtn.hidden = false;
@@ -460,7 +552,7 @@
     lang = START_LANG; // a new session starts in the page's language
     applyTexts();
     setAgent('', '');
-    aiName = '';
+    aiName = aiAvatar = '';
     input.focus();
     start(false);
   });
@@ -516,19 +608,69 @@
     link.appendChild(el('span', 'cta', a.call_to_action_text || tr(image ? 'Open image' : 'Open link')));
     return link;
   }
-  function renderAgentMessage(id, seq, parts, done) {
+  // Local time of a server timestamp, e.g. 14:05; nothing when there is none.
+  function stamp(ts) {
+    const d = ts ? new Date(ts) : null;
+    if (!d || isNaN(d)) return null;
+    let t;
+    try { t = d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }); } catch (e) { t = d.toISOString().slice(11, 16); }
+    return attr(el('time', 'time', t), { datetime: d.toISOString(), title: d.toLocaleString() });
+  }
+  // Name and avatar above the first bubble of a run: a picture when there is a safe one, else the
+  // initial; AI bubbles carry an "AI" tag so the assistant and a person differ at a glance.
+  function byline(from) {
+    const b = el('span', 'by');
+    const av = attr(el('span', 'av', (from.name || '?').trim().charAt(0).toUpperCase()), { 'aria-hidden': 'true' });
+    const src = safeUrl(from.avatar);
+    if (src) av.appendChild(hideOnError(attr(el('img'), { src, alt: '' })));
+    b.append(av, el('span', 'who-name', from.name || tr(from.kind === 'ai' ? 'The assistant' : 'The agent')));
+    if (from.kind === 'ai') b.appendChild(attr(el('span', 'tag', tr('AI')), { title: tr('Automated assistant') }));
+    return b;
+  }
+  // chat_call_actions: a tel: link per number (only digits, +, * and # are kept).
+  function callButtons(actions) {
+    const box = attr(el('div', 'calls'), { role: 'group', 'aria-label': tr('Call us') });
+    actions.forEach((c) => {
+      const number = String((c && c.contact_number) || '').replace(/[^0-9+*#]/g, '');
+      if (!number) return;
+      const a = attr(el('a', 'call', (c.title || number)), { href: 'tel:' + number, 'aria-label': tr('Call {number}', { number: c.contact_number }) });
+      a.prepend(el('span', 'ph', '\u260E '));
+      box.appendChild(a);
+    });
+    return box.childElementCount ? box : null;
+  }
+  // Consecutive bubbles of one sender form a group: only the first shows the byline.
+  function regroup() {
+    let prev = null;
+    for (let c = log.firstElementChild; c; c = c.nextElementSibling) {
+      const s = c.dataset.sender;
+      c.classList.toggle(P + 'cont', !!s && !!prev && prev === s);
+      prev = s || null;
+    }
+  }
+  function renderAgentMessage(id, seq, parts, done, from) {
     let m = messages.get(id);
     if (!m) {
-      m = { el: el('div', 'msg agent'), seq };
+      m = { el: el('div', 'msg agent ' + (from.kind === 'ai' ? 'ai' : 'human')), seq, from };
       m.el.dataset.mid = id;
       messages.set(id, m);
     }
+    if (from.name) m.from = from; // the final chunk names the agent; earlier ones do not
+    m.el.dataset.sender = m.from.kind + ':' + (m.from.name || '');
     m.seq = Math.min(m.seq, seq);
     const text = parts.map((p) => p.text || '').join('');
     const atts = [];
     const sugg = [];
-    parts.forEach((p) => { atts.push(...(p.attachments || [])); sugg.push(...(p.response_suggestions || [])); });
-    m.el.replaceChildren(el('span', 'txt', text));
+    const calls = [];
+    parts.forEach((p) => {
+      atts.push(...(p.attachments || []));
+      sugg.push(...(p.response_suggestions || []));
+      calls.push(...(Array.isArray(p.chat_call_actions) ? p.chat_call_actions : []));
+    });
+    m.ts = m.ts || from.ts;
+    m.el.replaceChildren(byline(m.from), done ? rich(text) : el('span', 'txt', text));
+    const cb = calls.length ? callButtons(calls) : null;
+    if (cb) m.el.appendChild(cb);
     m.el.dataset.complete = done ? 'true' : 'false';
     if (done) m.el.removeAttribute('aria-busy'); else m.el.setAttribute('aria-busy', 'true');
     atts.forEach((a) => { const c = attachmentCard(a); if (c) m.el.appendChild(c); });
@@ -542,7 +684,10 @@
       });
       m.el.appendChild(box);
     }
+    const t = stamp(m.ts);
+    if (t) m.el.appendChild(t);
     place(m.el, m.seq);
+    regroup();
     pruneSuggestions();
     scroll();
   }
@@ -550,11 +695,12 @@
   function pruneSuggestions() {
     const all = log.querySelectorAll('.' + P + 'msg');
     const last = all[all.length - 1];
-    log.querySelectorAll('.' + P + 'sugg').forEach((s) => { if (!last || !last.contains(s) || ended) s.remove(); });
+    log.querySelectorAll('.' + P + 'sugg').forEach((s) => { if (!last || !last.contains(s) || ended || closingNow) s.remove(); });
   }
   // The header names the current speaker only: after a LEFT it falls back to the neutral title.
   function setAgent(name, avatarUrl, sub) {
     agentName = name || '';
+    agentAvatar = avatarUrl || '';
     nameEl.textContent = agentName || title();
     subEl.textContent = sub || '';
     const src = safeUrl(avatarUrl);
@@ -563,7 +709,7 @@
   }
   // The input works only while someone can answer: never after the end, never while stranded.
   function updateInput() {
-    input.disabled = sendBtn.disabled = ended || stranded;
+    input.disabled = sendBtn.disabled = ended || stranded || closingNow;
     input.placeholder = tr(ended ? 'This chat has ended' : stranded ? 'Choose how to continue' : 'Type a message…');
   }
   // After HANDOFF_TIMEOUT / HANDOFF_FAILED / CLIENT_HANDOFF_REQUIRED nobody listens (the AI left, no
@@ -638,6 +784,11 @@
     return t;
   }
 
+  // The AI's name and avatar: the message's own (extension fields), else the ones it joined with.
+  const fromAi = (p, ev) => ({ kind: 'ai', name: p.agent_name || aiName, avatar: p.avatar_url || aiAvatar, ts: ev.timestamp });
+  // end_conversation: SESSION_END follows; the input closes now so nothing is typed into the gap.
+  function closing() { closingNow = true; updateInput(); pruneSuggestions(); }
+
   const HANDOFF_REASONS = {
     COMPLEX_QUERY: 'Your question needs a specialist.',
     AGENT_DECISION: 'The assistant thinks a person should help you.',
@@ -666,6 +817,7 @@
       case 'EVENT_TYPE_POLY_AGENT_JOINED':
         joined = true;
         aiName = p.agent_name || aiName;
+        aiAvatar = p.agent_avatar_url || aiAvatar;
         setAgent(p.agent_name, p.agent_avatar_url);
         unstrand();
         break;
@@ -674,20 +826,26 @@
         showTyping(p.state === 'TYPING_STATE_STARTED' ? agentName || tr('The agent') : '');
         break;
       case 'EVENT_TYPE_POLY_AGENT_MESSAGE':
+        showTyping('');
+        renderAgentMessage(p.message_id || ev.id, at, [p], true, fromAi(p, ev));
+        if (p.end_conversation) closing();
+        break;
       case 'EVENT_TYPE_LIVE_AGENT_MESSAGE':
         showTyping('');
-        renderAgentMessage(p.message_id || ev.id, at, [p], true);
+        renderAgentMessage(p.message_id || ev.id, at, [p], true,
+          { kind: 'human', name: p.agent_name || (liveAgent ? agentName : ''), avatar: p.avatar_url || (liveAgent ? agentAvatar : ''), ts: ev.timestamp });
         break;
       case 'EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK': {
         const id = p.message_id || ev.id;
         let m = messages.get(id);
-        if (!m) { renderAgentMessage(id, at, [], false); m = messages.get(id); }
+        if (!m) { renderAgentMessage(id, at, [], false, fromAi(p, ev)); m = messages.get(id); }
         m.chunks = m.chunks || new Map();
         m.chunks.set(p.chunk_index || m.chunks.size + 1, p);
         if (p.is_complete) m.done = true;
         const parts = [...m.chunks.keys()].sort((a, b) => a - b).map((k) => m.chunks.get(k));
         showTyping('');
-        renderAgentMessage(id, at, parts, !!m.done);
+        renderAgentMessage(id, at, parts, !!m.done, fromAi(p, ev));
+        if (p.is_complete && p.end_conversation) closing();
         break;
       }
       case 'EVENT_TYPE_USER_MESSAGE': {
@@ -696,14 +854,16 @@
           if (mine.el.dataset.mid) break; // a resend answered twice
           mine.el.dataset.mid = p.message_id || ev.id;
           setDelivery(cid, 'sent');
+          setTime(mine.el, ev.timestamp);
           place(mine.el, at);
         } else {
-          const b = el('div', 'msg user');
+          const b = userBubble(p.text || '', ev.timestamp);
           b.dataset.mid = p.message_id || ev.id;
           b.dataset.status = 'sent';
-          b.append(el('span', 'txt', p.text || ''), el('span', 'st', tr('Sent')));
+          b.querySelector('.' + P + 'ds').textContent = tr('Sent');
           place(b, at);
         }
+        regroup();
         pruneSuggestions();
         scroll();
         break;

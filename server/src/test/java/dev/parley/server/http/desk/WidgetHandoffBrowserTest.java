@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.parley.server.config.DeskConfig;
@@ -147,7 +148,16 @@ class WidgetHandoffBrowserTest {
 
             String sessionId = sessionId();
             sarah.send(DeskClient.command("desk.send").put("session_id", sessionId).put("text", "Hello, Sarah here."));
-            page.waitForSelector(".plw-agent:has-text('Hello, Sarah here.')");
+            sarah.send(DeskClient.command("desk.send").put("session_id", sessionId).put("text", "How can I help?"));
+            page.waitForSelector(".plw-agent:has-text('How can I help?')");
+            // A person's bubbles look unlike the AI's: her name, no AI tag; her two messages form one group.
+            Locator first = page.locator(".plw-agent:has-text('Hello, Sarah here.')");
+            assertThat(first.getAttribute("class")).contains("plw-human").doesNotContain("plw-cont");
+            assertThat(first.locator(".plw-who-name").textContent()).isEqualTo("Sarah");
+            assertThat(first.locator(".plw-tag").count()).isZero();
+            assertThat(page.locator(".plw-agent:has-text('How can I help?')").getAttribute("class")).contains("plw-cont");
+            assertThat(page.locator(".plw-agent.plw-ai").first().locator(".plw-tag").textContent()).isEqualTo("AI");
+            shot("live-agent-chat");
             sarah.send(DeskClient.command("desk.leave").put("session_id", sessionId));
             page.waitForSelector(".plw-note:has-text('Sarah has left the chat')");
             page.waitForSelector(NAME + ":text-is('Chat with us')");
