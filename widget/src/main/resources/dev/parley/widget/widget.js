@@ -43,6 +43,7 @@
       'How would you like to continue?': 'Comment souhaitez-vous continuer ?', 'Continue with {name}': 'Continuer avec {name}',
       'Continue with the assistant': "Continuer avec l'assistant", 'Start a new chat': 'Commencer un nouveau chat',
       'Choose how to continue': 'Choisissez comment continuer',
+      'End this chat?': 'Terminer ce chat ?', 'Keep chatting': 'Continuer',
       'AI': 'IA', 'Automated assistant': 'Assistant automatique', 'Call us': 'Appelez-nous', 'Call {number}': 'Appeler le {number}',
       'Waiting for an agent': "En attente d'un agent", 'You are number {n} in the queue': "Vous êtes numéro {n} dans la file",
       'You are in the queue': "Vous êtes dans la file d'attente", ' for {queue}': ' pour {queue}',
@@ -79,6 +80,7 @@
       'How would you like to continue?': 'Wie möchten Sie fortfahren?', 'Continue with {name}': 'Weiter mit {name}',
       'Continue with the assistant': 'Weiter mit dem Assistenten', 'Start a new chat': 'Neuen Chat beginnen',
       'Choose how to continue': 'Wählen Sie, wie es weitergeht',
+      'End this chat?': 'Diesen Chat beenden?', 'Keep chatting': 'Weiter chatten',
       'AI': 'KI', 'Automated assistant': 'Automatischer Assistent', 'Call us': 'Rufen Sie uns an', 'Call {number}': '{number} anrufen',
       'Waiting for an agent': 'Warten auf einen Mitarbeiter', 'You are number {n} in the queue': 'Sie sind Nummer {n} in der Warteschlange',
       'You are in the queue': 'Sie sind in der Warteschlange', ' for {queue}': ' für {queue}',
@@ -228,9 +230,20 @@
 .plw-sugg button{background:#eef2ff;color:#2454d6;border:1px solid #2454d6;border-radius:14px;padding:4px 10px}
 .plw-typing{padding:0 12px 6px;font-size:12px;color:#555;background:#f5f6f8;min-height:18px}
 .plw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #e1e4e8}
-.plw-form input{flex:1;min-width:0;border:1px solid #c9ced6;border-radius:8px;padding:8px}
+.plw-form{align-items:flex-end}
+.plw-form textarea{flex:1;min-width:0;border:1px solid #c9ced6;border-radius:8px;padding:8px;resize:none;max-height:120px;overflow-y:auto}
+.plw-send{align-self:stretch;max-height:44px}
+.plw-confirm{display:flex;align-items:center;gap:8px;flex-wrap:wrap;padding:8px 12px;background:#fdecec;font-size:13px}
+.plw-confirm[hidden]{display:none}.plw-confirm>span{flex:1;font-size:13px}
+.plw-confirm button{border-radius:6px;padding:4px 10px;background:#fff;color:#1b1f24;border:1px solid #c9ced6}
+.plw-confirm .plw-danger{background:#a33;color:#fff;border-color:#a33}
+@media (max-width:480px){
+.plw-root.plw-open .plw-launch{display:none}
+.plw-panel{position:fixed;inset:0;width:100vw;height:100vh;height:100dvh;border-radius:0;padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left)}
+.plw-root .plw-form textarea{font-size:16px}
+}
 .plw-send{background:#2454d6;color:#fff;border-radius:8px;padding:0 14px}
-.plw-root button:disabled,.plw-form input:disabled{opacity:.5;cursor:not-allowed}
+.plw-root button:disabled,.plw-form textarea:disabled{opacity:.5;cursor:not-allowed}
 .plw-sr{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
   if (!document.getElementById('plw-style')) {
     const st = attr(document.createElement('style'), { id: 'plw-style' });
@@ -271,10 +284,18 @@
   const typing = attr(el('div', 'typing'), { 'aria-live': 'polite' });
   const form = el('form', 'form');
   const label = attr(el('label', 'sr', tr('Type your message')), { for: P + 'in-' + n });
-  const input = attr(el('input'), { id: P + 'in-' + n, type: 'text', autocomplete: 'off', maxlength: '16000', placeholder: tr('Type a message…') });
+  // A textarea: Shift+Enter starts a new line, Enter sends (see the keydown handler).
+  const input = attr(el('textarea'), { id: P + 'in-' + n, rows: '1', autocomplete: 'off', maxlength: '16000', placeholder: tr('Type a message…') });
   const sendBtn = attr(el('button', 'send', tr('Send')), { type: 'submit' });
   form.append(label, input, sendBtn);
-  panel.append(head, status, log, typing, form);
+  // "End chat" asks first: ending cannot be undone and the button sits beside "close".
+  const confirmBar = attr(el('div', 'confirm'), { role: 'group', 'aria-label': tr('End this chat?') });
+  confirmBar.hidden = true;
+  const confirmText = el('span', '', tr('End this chat?'));
+  const confirmYes = attr(el('button', 'danger', tr('End chat')), { type: 'button', 'data-confirm': 'end' });
+  const confirmNo = attr(el('button', '', tr('Keep chatting')), { type: 'button', 'data-confirm': 'keep' });
+  confirmBar.append(confirmText, confirmYes, confirmNo);
+  panel.append(head, confirmBar, status, log, typing, form);
   root.append(panel, launcher);
   const mount = () => document.body.appendChild(root);
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
@@ -314,6 +335,7 @@
   function open() {
     if (isOpen()) return;
     panel.hidden = false;
+    root.classList.add(P + 'open');
     launcher.setAttribute('aria-expanded', 'true');
     launcher.setAttribute('aria-label', tr('Close chat: {title}', { title: title() }));
     store.set({ open: true });
@@ -324,6 +346,8 @@
   function close() {
     if (!isOpen()) return;
     panel.hidden = true;
+    root.classList.remove(P + 'open');
+    askEnd(false);
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-label', tr('Open chat: {title}', { title: title() }));
     store.set({ open: false });
@@ -332,7 +356,9 @@
   launcher.addEventListener('click', () => (isOpen() ? close() : open()));
   closeBtn.addEventListener('click', close);
   root.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && isOpen()) { e.preventDefault(); close(); }
+    if (e.key !== 'Escape' || !isOpen()) return;
+    e.preventDefault();
+    if (!confirmBar.hidden) { askEnd(false); endBtn.focus(); } else close();
   });
 
   // ---- REST ----
@@ -515,8 +541,22 @@
     e.preventDefault();
     const t = input.value;
     input.value = '';
+    fit();
     sendText(t);
   });
+  input.addEventListener('keydown', (e) => {
+    // Enter sends, Shift+Enter is a new line; never while an IME is composing a character.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      if (!input.disabled) form.requestSubmit();
+    }
+  });
+  // The textarea grows with its text up to five lines or so (max-height), then scrolls.
+  function fit() {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
+  }
+  input.addEventListener('input', fit);
   input.addEventListener('input', () => {
     if (!liveAgent || !ready()) return;
     if (!typingSent) { typingSent = true; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STARTED' }); }
@@ -527,7 +567,15 @@
     clearTimeout(typingTimer);
     if (typingSent) { typingSent = false; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STOPPED' }); }
   }
-  endBtn.addEventListener('click', () => { if (!send('EVENT_TYPE_USER_END_SESSION', {})) finish('REASON_USER_END'); });
+  const endNow = () => { askEnd(false); if (!send('EVENT_TYPE_USER_END_SESSION', {})) finish('REASON_USER_END'); };
+  function askEnd(show) {
+    confirmBar.hidden = !show;
+    endBtn.setAttribute('aria-expanded', String(show));
+    if (show) confirmNo.focus();
+  }
+  endBtn.addEventListener('click', () => askEnd(confirmBar.hidden));
+  confirmYes.addEventListener('click', endNow);
+  confirmNo.addEventListener('click', () => { askEnd(false); input.disabled ? endBtn.focus() : input.focus(); });
   newBtn.addEventListener('click', () => {
     // A fresh conversation in place: forget everything about the old one.
     clearTimeout(rcTimer);
@@ -568,6 +616,10 @@
     panel.setAttribute('aria-label', title());
     if (!agentName) nameEl.textContent = title();
     endBtn.textContent = tr('End chat');
+    confirmText.textContent = tr('End this chat?');
+    confirmBar.setAttribute('aria-label', tr('End this chat?'));
+    confirmYes.textContent = tr('End chat');
+    confirmNo.textContent = tr('Keep chatting');
     newBtn.textContent = tr('New chat');
     closeBtn.setAttribute('aria-label', tr('Close chat'));
     log.setAttribute('aria-label', tr('Conversation'));
@@ -752,6 +804,7 @@
     showTyping('');
     setStatus('');
     endBtn.hidden = true;
+    askEnd(false);
     newBtn.hidden = false;
     updateInput();
     if (choice) { choice.remove(); choice = null; }
@@ -925,7 +978,8 @@
   }
 
   // ---- public API and resume after reload ----
-  window.Parley = Object.freeze({ open, close, send: sendText, end: () => endBtn.click() });
+  // end() is the page's own decision, so it does not ask the user to confirm.
+  window.Parley = Object.freeze({ open, close, send: sendText, end: () => { if (!ended) endNow(); } });
   const saved = store.get();
   if (saved.sid) {
     // Resume: a fresh token (memory only) and a full replay from cursor 0 redraws the conversation.

@@ -48,7 +48,7 @@ class WidgetBrowserTest {
 
     private static final String LAUNCHER = "button.plw-launch";
     private static final String PANEL = ".plw-panel";
-    private static final String INPUT = ".plw-form input";
+    private static final String INPUT = ".plw-form textarea";
     private static final String BUBBLES = ".plw-log [data-mid]";
 
     @TempDir
@@ -332,7 +332,7 @@ class WidgetBrowserTest {
         page.keyboard().press("Enter");
         page.waitForSelector(PANEL, new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
         assertThat(page.getAttribute(LAUNCHER, "aria-expanded")).isEqualTo("true");
-        assertThat(page.evaluate("() => document.activeElement.matches('.plw-form input')")).isEqualTo(true);
+        assertThat(page.evaluate("() => document.activeElement.matches('.plw-form textarea')")).isEqualTo(true);
         assertThat(page.getAttribute(".plw-log", "role")).isEqualTo("log");
         assertThat(page.getAttribute(".plw-log", "aria-live")).isEqualTo("polite");
         page.locator(".plw-agent[data-complete=true]").first().waitFor();

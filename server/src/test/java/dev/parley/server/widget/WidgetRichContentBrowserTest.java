@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WidgetRichContentBrowserTest {
     private static final Path SHOTS = Paths.get("target", "screenshots");
-    private static final String INPUT = ".plw-form input";
+    private static final String INPUT = ".plw-form textarea";
     private static final String FLOW = """
             agent:
               name: Ada

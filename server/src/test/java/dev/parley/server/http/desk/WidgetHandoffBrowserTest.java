@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WidgetHandoffBrowserTest {
     private static final Path SHOTS = Paths.get("target", "screenshots");
-    private static final String INPUT = ".plw-form input";
+    private static final String INPUT = ".plw-form textarea";
     private static final String NAME = ".plw-name";
     private static final String ASK_FOR_HUMAN = "I want to talk to a person";
     private static final String CONTINUE = ".plw-choice button[data-choice=ai]";
