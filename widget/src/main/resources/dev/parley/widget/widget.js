@@ -933,7 +933,10 @@
         setAgent('', '', tr('Waiting for an agent'));
         break;
       case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS':
-        if (!liveAgent) setAgent('', '', queueText(p));
+        // Also how a transfer or requeue ends the live phase (no LIVE_AGENT_LEFT): nobody speaks now.
+        liveAgent = false;
+        showTyping('');
+        setAgent('', '', queueText(p));
         break;
       case 'EVENT_TYPE_LIVE_AGENT_JOINED': {
         const a = p.agent || {};

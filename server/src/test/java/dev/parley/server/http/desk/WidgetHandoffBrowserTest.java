@@ -168,6 +168,25 @@ class WidgetHandoffBrowserTest {
         }
     }
 
+    @Test
+    void aTransferToAnotherQueueTakesTheAgentsNameOffTheHeader() {
+        startNode(List.of(QueueSettings.auto("support", Duration.ofMinutes(10)),
+                new QueueSettings("sales", QueueSettings.Assignment.MANUAL, Duration.ofMinutes(10), true)));
+        DeskClient sarah = node.connectAgent("Sarah");
+        try {
+            openWidget();
+            ask(ASK_FOR_HUMAN);
+            page.waitForSelector(NAME + ":text-is('Sarah')");
+            // A transfer sends no LIVE_AGENT_LEFT, only the new queue status (docs/official-clients.md).
+            sarah.send(DeskClient.command("desk.transfer").put("session_id", sessionId()).put("queue", "sales"));
+            page.waitForSelector(".plw-sub:has-text('You are next in the queue for sales.')");
+            assertThat(page.textContent(NAME)).isEqualTo("Chat with us");
+            assertThat(page.isEnabled(INPUT)).isTrue(); // the desk still reads what the user writes while queued
+        } finally {
+            sarah.close();
+        }
+    }
+
     private void openWidget() {
         page.navigate(node.baseUrl() + "/");
         page.click("button.plw-launch");
