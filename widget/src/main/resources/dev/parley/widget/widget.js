@@ -37,14 +37,21 @@
       'The assistant': "L'assistant", 'The agent': "L'agent", 'An agent': 'Un agent',
       'Connecting you to a person…': 'Nous vous mettons en relation avec une personne…',
       '{name} has left the chat.': '{name} a quitté le chat.', '{name} has joined the chat.': '{name} a rejoint le chat.',
-      'Connecting you… an agent will be with you shortly.': 'Mise en relation… un agent va vous répondre.',
+      'You are waiting for a person to take the chat.': "Vous attendez qu'une personne prenne le chat.",
+      'You are next in the queue': 'Vous êtes le prochain dans la file', 'You are being connected to a human agent.': 'Nous vous mettons en relation avec un agent.',
+      'Estimated wait: under a minute.': "Attente estimée : moins d'une minute.", 'Estimated wait: about {min} min.': 'Attente estimée : environ {min} min.',
+      'How would you like to continue?': 'Comment souhaitez-vous continuer ?', 'Continue with {name}': 'Continuer avec {name}',
+      'Continue with the assistant': "Continuer avec l'assistant", 'Start a new chat': 'Commencer un nouveau chat',
+      'Choose how to continue': 'Choisissez comment continuer',
+      'End this chat?': 'Terminer ce chat ?', 'Keep chatting': 'Continuer',
+      'AI': 'IA', 'Automated assistant': 'Assistant automatique', 'Call us': 'Appelez-nous', 'Call {number}': 'Appeler le {number}',
       'Waiting for an agent': "En attente d'un agent", 'You are number {n} in the queue': "Vous êtes numéro {n} dans la file",
       'You are in the queue': "Vous êtes dans la file d'attente", ' for {queue}': ' pour {queue}',
-      ' (about {min} min)': ' (environ {min} min)', 'Live agent': 'Agent',
+      'Live agent': 'Agent',
       'A person needs to help you with this.': 'Une personne doit vous aider pour cela.',
       ' Please contact us through another channel': ' Merci de nous contacter par un autre canal',
-      "Sorry, we couldn't connect you to an agent. Please try again later.": "Désolé, aucun agent n'a pu être joint. Réessayez plus tard.",
-      'No agent became available in time. Please try again later or contact us another way.': "Aucun agent ne s'est libéré à temps. Réessayez plus tard ou contactez-nous autrement.",
+      "Sorry, we couldn't connect you to an agent.": "Désolé, aucun agent n'a pu être joint.",
+      'No agent became available in time.': "Aucun agent ne s'est libéré à temps.",
       'Are you still there? This chat will close soon due to inactivity.': 'Êtes-vous toujours là ? Ce chat va bientôt se fermer pour inactivité.'
     },
     de: {
@@ -67,14 +74,21 @@
       'The assistant': 'Der Assistent', 'The agent': 'Der Mitarbeiter', 'An agent': 'Ein Mitarbeiter',
       'Connecting you to a person…': 'Wir verbinden Sie mit einem Menschen…',
       '{name} has left the chat.': '{name} hat den Chat verlassen.', '{name} has joined the chat.': '{name} ist dem Chat beigetreten.',
-      'Connecting you… an agent will be with you shortly.': 'Verbinden… gleich ist jemand für Sie da.',
+      'You are waiting for a person to take the chat.': 'Sie warten darauf, dass ein Mensch den Chat übernimmt.',
+      'You are next in the queue': 'Sie sind als Nächste(r) an der Reihe', 'You are being connected to a human agent.': 'Sie werden mit einem Mitarbeiter verbunden.',
+      'Estimated wait: under a minute.': 'Geschätzte Wartezeit: unter einer Minute.', 'Estimated wait: about {min} min.': 'Geschätzte Wartezeit: etwa {min} Min.',
+      'How would you like to continue?': 'Wie möchten Sie fortfahren?', 'Continue with {name}': 'Weiter mit {name}',
+      'Continue with the assistant': 'Weiter mit dem Assistenten', 'Start a new chat': 'Neuen Chat beginnen',
+      'Choose how to continue': 'Wählen Sie, wie es weitergeht',
+      'End this chat?': 'Diesen Chat beenden?', 'Keep chatting': 'Weiter chatten',
+      'AI': 'KI', 'Automated assistant': 'Automatischer Assistent', 'Call us': 'Rufen Sie uns an', 'Call {number}': '{number} anrufen',
       'Waiting for an agent': 'Warten auf einen Mitarbeiter', 'You are number {n} in the queue': 'Sie sind Nummer {n} in der Warteschlange',
       'You are in the queue': 'Sie sind in der Warteschlange', ' for {queue}': ' für {queue}',
-      ' (about {min} min)': ' (etwa {min} Min.)', 'Live agent': 'Mitarbeiter',
+      'Live agent': 'Mitarbeiter',
       'A person needs to help you with this.': 'Dabei muss Ihnen ein Mensch helfen.',
       ' Please contact us through another channel': ' Bitte kontaktieren Sie uns über einen anderen Kanal',
-      "Sorry, we couldn't connect you to an agent. Please try again later.": 'Leider konnten wir Sie nicht verbinden. Bitte versuchen Sie es später erneut.',
-      'No agent became available in time. Please try again later or contact us another way.': 'Es wurde rechtzeitig niemand frei. Bitte versuchen Sie es später oder auf anderem Weg.',
+      "Sorry, we couldn't connect you to an agent.": 'Leider konnten wir Sie mit niemandem verbinden.',
+      'No agent became available in time.': 'Es wurde rechtzeitig niemand frei.',
       'Are you still there? This chat will close soon due to inactivity.': 'Sind Sie noch da? Dieser Chat wird wegen Inaktivität bald geschlossen.'
     }
   };
@@ -102,6 +116,66 @@
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
     } catch (e) { return null; }
   };
+  // Links in agent text: only schemes that navigate or dial, never javascript:, data: or relative URLs.
+  const LINK_SCHEMES = ['http:', 'https:', 'mailto:', 'tel:'];
+  const safeLink = (u) => {
+    try {
+      const url = new URL(u);
+      return LINK_SCHEMES.includes(url.protocol) ? url.href : null;
+    } catch (e) { return null; }
+  };
+  const link = (href, label) => {
+    const a = attr(el('a', 'link', label), { href });
+    if (/^https?:/.test(href)) attr(a, { target: '_blank', rel: 'noopener noreferrer nofollow' });
+    return a;
+  };
+  // A small Markdown subset for agent text — **bold**, *italics* / _italics_, [label](url), bare
+  // http(s) links, "- " and "1. " lists — built with DOM nodes and textContent only, so agent text can
+  // never become markup. A link with an unsafe scheme stays its label, as plain text.
+  const INLINE = /\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)|\*\*(?=\S)([^*\n]+?)\*\*|(?<![\w*])\*(?=\S)([^*\n]+?)\*(?![\w*])|(?<!\w)_(?=\S)([^_\n]+?)_(?!\w)|(https?:\/\/[^\s<>]*[^\s<>.,;:!?'")\]])/g;
+  function inline(text, into) {
+    let last = 0;
+    INLINE.lastIndex = 0;
+    for (let m; (m = INLINE.exec(text));) {
+      if (m.index > last) into.appendChild(document.createTextNode(text.slice(last, m.index)));
+      last = INLINE.lastIndex;
+      if (m[1] != null) {
+        const href = safeLink(m[2]);
+        into.appendChild(href ? link(href, m[1]) : document.createTextNode(m[1]));
+      } else if (m[3] != null) {
+        inline(m[3], into.appendChild(document.createElement('strong')));
+      } else if (m[4] != null || m[5] != null) {
+        inline(m[4] != null ? m[4] : m[5], into.appendChild(document.createElement('em')));
+      } else {
+        const href = safeLink(m[6]);
+        into.appendChild(href ? link(href, m[6]) : document.createTextNode(m[6]));
+      }
+      INLINE.lastIndex = last; // the recursive calls share the expression
+    }
+    if (last < text.length) into.appendChild(document.createTextNode(text.slice(last)));
+    return into;
+  }
+  const ITEM = /^\s*(?:([-*•])|(\d{1,3})[.)])\s+(.*)$/;
+  function rich(text) {
+    const box = el('span', 'txt');
+    let list = null;
+    let para = [];
+    const flush = () => { if (para.length) { inline(para.join('\n'), box.appendChild(el('span', 'p'))); para = []; } };
+    String(text).split('\n').forEach((line) => {
+      const m = ITEM.exec(line);
+      if (m) {
+        flush();
+        const tag = m[1] ? 'ul' : 'ol';
+        if (!list || list.tagName.toLowerCase() !== tag) list = box.appendChild(document.createElement(tag));
+        inline(m[3], list.appendChild(document.createElement('li')));
+      } else {
+        list = null;
+        para.push(line);
+      }
+    });
+    flush();
+    return box;
+  }
   const uid = () => (crypto.randomUUID ? crypto.randomUUID()
     : Date.now().toString(36) + Math.random().toString(36).slice(2));
   const store = {
@@ -132,6 +206,21 @@
 .plw-st{display:block;font-size:11px;opacity:.8;text-align:right;margin-top:2px}
 .plw-user[data-status=failed]{background:#a33}
 .plw-retry{background:#fff;color:#a33;border-radius:6px;padding:1px 8px;margin-left:6px;font-size:12px}
+.plw-choices{display:flex;flex-wrap:wrap;gap:6px;justify-content:center;margin-top:6px}
+.plw-choose{background:#2454d6;color:#fff;border-radius:14px;padding:5px 12px}
+.plw-by{display:flex;align-items:center;gap:6px;margin-bottom:3px;font-size:12px;font-weight:600;color:#333}
+.plw-av{position:relative;flex:none;width:22px;height:22px;border-radius:50%;background:#d8def0;color:#2454d6;display:grid;place-items:center;font-size:11px;overflow:hidden}
+.plw-av img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
+.plw-tag{font-size:10px;font-weight:700;color:#2454d6;border:1px solid #2454d6;border-radius:4px;padding:0 3px}
+.plw-human{background:#eefaf1;border-color:#b9dfc3}.plw-human .plw-av{background:#c9ecd3;color:#1d6b33}
+.plw-cont{margin-top:-5px}.plw-cont>.plw-by{display:none}
+.plw-time{font-size:11px;opacity:.75}.plw-agent>.plw-time{display:block;margin-top:2px}
+.plw-txt ul,.plw-txt ol{margin:2px 0;padding-left:20px;white-space:normal}.plw-p{display:block}
+.plw-link{color:#1a44b8;text-decoration:underline}.plw-user .plw-link{color:#fff}
+.plw-calls{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
+.plw-call{display:inline-block;background:#1d6b33;color:#fff;border-radius:14px;padding:4px 12px;text-decoration:none;white-space:nowrap}
+.plw-txt strong{font-weight:700}.plw-txt em{font-style:italic}
+.plw-ds,.plw-when,.plw-when time{font-size:11px}.plw-who-name{font-size:12px;font-weight:600}.plw-choice>span{font-size:12px}
 .plw-note{align-self:center;font-size:12px;color:#555;text-align:center;max-width:90%}
 .plw-err{color:#a00;background:#fdecec;border-radius:8px;padding:4px 10px}
 .plw-att{display:block;margin-top:8px;border:1px solid #e1e4e8;border-radius:10px;overflow:hidden;color:inherit;text-decoration:none;background:#fff}
@@ -141,9 +230,20 @@
 .plw-sugg button{background:#eef2ff;color:#2454d6;border:1px solid #2454d6;border-radius:14px;padding:4px 10px}
 .plw-typing{padding:0 12px 6px;font-size:12px;color:#555;background:#f5f6f8;min-height:18px}
 .plw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #e1e4e8}
-.plw-form input{flex:1;min-width:0;border:1px solid #c9ced6;border-radius:8px;padding:8px}
+.plw-form{align-items:flex-end}
+.plw-form textarea{flex:1;min-width:0;border:1px solid #c9ced6;border-radius:8px;padding:8px;resize:none;max-height:120px;overflow-y:auto}
+.plw-send{align-self:stretch;max-height:44px}
+.plw-confirm{display:flex;align-items:center;gap:8px;flex-wrap:wrap;padding:8px 12px;background:#fdecec;font-size:13px}
+.plw-confirm[hidden]{display:none}.plw-confirm>span{flex:1;font-size:13px}
+.plw-confirm button{border-radius:6px;padding:4px 10px;background:#fff;color:#1b1f24;border:1px solid #c9ced6}
+.plw-confirm .plw-danger{background:#a33;color:#fff;border-color:#a33}
+@media (max-width:480px){
+.plw-root.plw-open .plw-launch{display:none}
+.plw-panel{position:fixed;inset:0;width:100vw;height:100vh;height:100dvh;border-radius:0;padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left)}
+.plw-root .plw-form textarea{font-size:16px}
+}
 .plw-send{background:#2454d6;color:#fff;border-radius:8px;padding:0 14px}
-.plw-root button:disabled,.plw-form input:disabled{opacity:.5;cursor:not-allowed}
+.plw-root button:disabled,.plw-form textarea:disabled{opacity:.5;cursor:not-allowed}
 .plw-sr{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
   if (!document.getElementById('plw-style')) {
     const st = attr(document.createElement('style'), { id: 'plw-style' });
@@ -184,10 +284,18 @@
   const typing = attr(el('div', 'typing'), { 'aria-live': 'polite' });
   const form = el('form', 'form');
   const label = attr(el('label', 'sr', tr('Type your message')), { for: P + 'in-' + n });
-  const input = attr(el('input'), { id: P + 'in-' + n, type: 'text', autocomplete: 'off', maxlength: '16000', placeholder: tr('Type a message…') });
+  // A textarea: Shift+Enter starts a new line, Enter sends (see the keydown handler).
+  const input = attr(el('textarea'), { id: P + 'in-' + n, rows: '1', autocomplete: 'off', maxlength: '16000', placeholder: tr('Type a message…') });
   const sendBtn = attr(el('button', 'send', tr('Send')), { type: 'submit' });
   form.append(label, input, sendBtn);
-  panel.append(head, status, log, typing, form);
+  // "End chat" asks first: ending cannot be undone and the button sits beside "close".
+  const confirmBar = attr(el('div', 'confirm'), { role: 'group', 'aria-label': tr('End this chat?') });
+  confirmBar.hidden = true;
+  const confirmText = el('span', '', tr('End this chat?'));
+  const confirmYes = attr(el('button', 'danger', tr('End chat')), { type: 'button', 'data-confirm': 'end' });
+  const confirmNo = attr(el('button', '', tr('Keep chatting')), { type: 'button', 'data-confirm': 'keep' });
+  confirmBar.append(confirmText, confirmYes, confirmNo);
+  panel.append(head, confirmBar, status, log, typing, form);
   root.append(panel, launcher);
   const mount = () => document.body.appendChild(root);
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
@@ -209,8 +317,14 @@
   let rcTimer = 0;
   let hbSeconds = 30;
   let maxAttempts = 5;
-  let agentName = '';
+  let agentName = '';         // who speaks now, named in the header; '' = the neutral title
+  let aiName = '';            // the AI agent's name (POLY_AGENT_JOINED), for "Continue with Ada"
+  let aiAvatar = '';
+  let agentAvatar = '';       // the current speaker's avatar
+  let closingNow = false;     // a message with end_conversation arrived; SESSION_END is on its way
   let liveAgent = false;
+  let stranded = false;       // the AI left and no person will come: only the choice box can help (§9.3)
+  let choice = null;          // that choice box, while shown
   let typingTimer = 0;
   let typingSent = false;
   const messages = new Map(); // message_id -> { el, chunks: Map(index -> payload), seq }
@@ -221,6 +335,7 @@
   function open() {
     if (isOpen()) return;
     panel.hidden = false;
+    root.classList.add(P + 'open');
     launcher.setAttribute('aria-expanded', 'true');
     launcher.setAttribute('aria-label', tr('Close chat: {title}', { title: title() }));
     store.set({ open: true });
@@ -231,6 +346,8 @@
   function close() {
     if (!isOpen()) return;
     panel.hidden = true;
+    root.classList.remove(P + 'open');
+    askEnd(false);
     launcher.setAttribute('aria-expanded', 'false');
     launcher.setAttribute('aria-label', tr('Open chat: {title}', { title: title() }));
     store.set({ open: false });
@@ -239,7 +356,9 @@
   launcher.addEventListener('click', () => (isOpen() ? close() : open()));
   closeBtn.addEventListener('click', close);
   root.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && isOpen()) { e.preventDefault(); close(); }
+    if (e.key !== 'Escape' || !isOpen()) return;
+    e.preventDefault();
+    if (!confirmBar.hidden) { askEnd(false); endBtn.focus(); } else close();
   });
 
   // ---- REST ----
@@ -367,10 +486,10 @@
     if (!text || ended) return;
     stopTyping();
     const cid = uid();
-    const bubble = el('div', 'msg user');
+    const bubble = userBubble(text);
     bubble.dataset.cid = cid;
-    bubble.append(el('span', 'txt', text), el('span', 'st'));
     log.appendChild(bubble);
+    regroup();
     pending.set(cid, { el: bubble, text, tries: 0, timer: 0, status: 'sending' });
     setDelivery(cid, 'sending');
     pruneSuggestions();
@@ -389,12 +508,26 @@
       transmit(cid);
     }, 5000 * (p.tries + 1));
   }
+  // The user's own text stays plain text: no Markdown, no links.
+  function userBubble(text, ts) {
+    const b = el('div', 'msg user');
+    b.dataset.sender = 'user';
+    const st = el('span', 'st');
+    st.append(el('span', 'when'), el('span', 'ds'));
+    b.append(el('span', 'txt', text), st);
+    if (ts) setTime(b, ts);
+    return b;
+  }
+  function setTime(b, ts) {
+    const t = stamp(ts);
+    if (t) { t.append(' \u00B7 '); b.querySelector('.' + P + 'when').replaceChildren(t); }
+  }
   function setDelivery(cid, st) {
     const p = pending.get(cid);
     if (!p) return;
     p.status = st;
     p.el.dataset.status = st;
-    const s = p.el.querySelector('.' + P + 'st');
+    const s = p.el.querySelector('.' + P + 'ds');
     s.textContent = tr({ sending: 'Sending…', sent: 'Sent', failed: 'Not delivered' }[st]);
     if (st === 'failed') {
       clearTimeout(p.timer);
@@ -408,8 +541,22 @@
     e.preventDefault();
     const t = input.value;
     input.value = '';
+    fit();
     sendText(t);
   });
+  input.addEventListener('keydown', (e) => {
+    // Enter sends, Shift+Enter is a new line; never while an IME is composing a character.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      if (!input.disabled) form.requestSubmit();
+    }
+  });
+  // The textarea grows with its text up to five lines or so (max-height), then scrolls.
+  function fit() {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight + 2, 120) + 'px';
+  }
+  input.addEventListener('input', fit);
   input.addEventListener('input', () => {
     if (!liveAgent || !ready()) return;
     if (!typingSent) { typingSent = true; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STARTED' }); }
@@ -420,11 +567,21 @@
     clearTimeout(typingTimer);
     if (typingSent) { typingSent = false; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STOPPED' }); }
   }
-  endBtn.addEventListener('click', () => { if (!send('EVENT_TYPE_USER_END_SESSION', {})) finish('REASON_USER_END'); });
+  const endNow = () => { askEnd(false); if (!send('EVENT_TYPE_USER_END_SESSION', {})) finish('REASON_USER_END'); };
+  function askEnd(show) {
+    confirmBar.hidden = !show;
+    endBtn.setAttribute('aria-expanded', String(show));
+    if (show) confirmNo.focus();
+  }
+  endBtn.addEventListener('click', () => askEnd(confirmBar.hidden));
+  confirmYes.addEventListener('click', endNow);
+  confirmNo.addEventListener('click', () => { askEnd(false); input.disabled ? endBtn.focus() : input.focus(); });
   newBtn.addEventListener('click', () => {
     // A fresh conversation in place: forget everything about the old one.
     clearTimeout(rcTimer);
     clearInterval(hbTimer);
+    // The old conversation is ended rather than left to time out (it may still hold a queue place).
+    if (!ended) send('EVENT_TYPE_USER_END_SESSION', {});
     if (ws) { const old = ws; ws = null; old.close(1000); }
     store.clear();
     log.replaceChildren();
@@ -434,15 +591,16 @@
     seen = new Set();
     sid = null;
     lastSeq = 0;
-    joined = ended = liveAgent = everOpened = false;
+    joined = ended = liveAgent = everOpened = stranded = closingNow = false;
+    choice = null;
     attempts = 0;
-    input.disabled = sendBtn.disabled = endBtn.hidden = false;
+    endBtn.hidden = false;
+    updateInput();
     newBtn.hidden = true;
     lang = START_LANG; // a new session starts in the page's language
     applyTexts();
     setAgent('', '');
-    agentName = '';
-    nameEl.textContent = title();
+    aiName = aiAvatar = '';
     input.focus();
     start(false);
   });
@@ -458,11 +616,15 @@
     panel.setAttribute('aria-label', title());
     if (!agentName) nameEl.textContent = title();
     endBtn.textContent = tr('End chat');
+    confirmText.textContent = tr('End this chat?');
+    confirmBar.setAttribute('aria-label', tr('End this chat?'));
+    confirmYes.textContent = tr('End chat');
+    confirmNo.textContent = tr('Keep chatting');
     newBtn.textContent = tr('New chat');
     closeBtn.setAttribute('aria-label', tr('Close chat'));
     log.setAttribute('aria-label', tr('Conversation'));
     label.textContent = tr('Type your message');
-    input.placeholder = tr(ended ? 'This chat has ended' : 'Type a message…');
+    updateInput();
     sendBtn.textContent = tr('Send');
   }
   // Place a node so that the log stays ordered by sequence (nodes without one stay last).
@@ -498,19 +660,69 @@
     link.appendChild(el('span', 'cta', a.call_to_action_text || tr(image ? 'Open image' : 'Open link')));
     return link;
   }
-  function renderAgentMessage(id, seq, parts, done) {
+  // Local time of a server timestamp, e.g. 14:05; nothing when there is none.
+  function stamp(ts) {
+    const d = ts ? new Date(ts) : null;
+    if (!d || isNaN(d)) return null;
+    let t;
+    try { t = d.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }); } catch (e) { t = d.toISOString().slice(11, 16); }
+    return attr(el('time', 'time', t), { datetime: d.toISOString(), title: d.toLocaleString() });
+  }
+  // Name and avatar above the first bubble of a run: a picture when there is a safe one, else the
+  // initial; AI bubbles carry an "AI" tag so the assistant and a person differ at a glance.
+  function byline(from) {
+    const b = el('span', 'by');
+    const av = attr(el('span', 'av', (from.name || '?').trim().charAt(0).toUpperCase()), { 'aria-hidden': 'true' });
+    const src = safeUrl(from.avatar);
+    if (src) av.appendChild(hideOnError(attr(el('img'), { src, alt: '' })));
+    b.append(av, el('span', 'who-name', from.name || tr(from.kind === 'ai' ? 'The assistant' : 'The agent')));
+    if (from.kind === 'ai') b.appendChild(attr(el('span', 'tag', tr('AI')), { title: tr('Automated assistant') }));
+    return b;
+  }
+  // chat_call_actions: a tel: link per number (only digits, +, * and # are kept).
+  function callButtons(actions) {
+    const box = attr(el('div', 'calls'), { role: 'group', 'aria-label': tr('Call us') });
+    actions.forEach((c) => {
+      const number = String((c && c.contact_number) || '').replace(/[^0-9+*#]/g, '');
+      if (!number) return;
+      const a = attr(el('a', 'call', (c.title || number)), { href: 'tel:' + number, 'aria-label': tr('Call {number}', { number: c.contact_number }) });
+      a.prepend(el('span', 'ph', '\u260E '));
+      box.appendChild(a);
+    });
+    return box.childElementCount ? box : null;
+  }
+  // Consecutive bubbles of one sender form a group: only the first shows the byline.
+  function regroup() {
+    let prev = null;
+    for (let c = log.firstElementChild; c; c = c.nextElementSibling) {
+      const s = c.dataset.sender;
+      c.classList.toggle(P + 'cont', !!s && !!prev && prev === s);
+      prev = s || null;
+    }
+  }
+  function renderAgentMessage(id, seq, parts, done, from) {
     let m = messages.get(id);
     if (!m) {
-      m = { el: el('div', 'msg agent'), seq };
+      m = { el: el('div', 'msg agent ' + (from.kind === 'ai' ? 'ai' : 'human')), seq, from };
       m.el.dataset.mid = id;
       messages.set(id, m);
     }
+    if (from.name) m.from = from; // the final chunk names the agent; earlier ones do not
+    m.el.dataset.sender = m.from.kind + ':' + (m.from.name || '');
     m.seq = Math.min(m.seq, seq);
     const text = parts.map((p) => p.text || '').join('');
     const atts = [];
     const sugg = [];
-    parts.forEach((p) => { atts.push(...(p.attachments || [])); sugg.push(...(p.response_suggestions || [])); });
-    m.el.replaceChildren(el('span', 'txt', text));
+    const calls = [];
+    parts.forEach((p) => {
+      atts.push(...(p.attachments || []));
+      sugg.push(...(p.response_suggestions || []));
+      calls.push(...(Array.isArray(p.chat_call_actions) ? p.chat_call_actions : []));
+    });
+    m.ts = m.ts || from.ts;
+    m.el.replaceChildren(byline(m.from), done ? rich(text) : el('span', 'txt', text));
+    const cb = calls.length ? callButtons(calls) : null;
+    if (cb) m.el.appendChild(cb);
     m.el.dataset.complete = done ? 'true' : 'false';
     if (done) m.el.removeAttribute('aria-busy'); else m.el.setAttribute('aria-busy', 'true');
     atts.forEach((a) => { const c = attachmentCard(a); if (c) m.el.appendChild(c); });
@@ -524,7 +736,10 @@
       });
       m.el.appendChild(box);
     }
+    const t = stamp(m.ts);
+    if (t) m.el.appendChild(t);
     place(m.el, m.seq);
+    regroup();
     pruneSuggestions();
     scroll();
   }
@@ -532,15 +747,55 @@
   function pruneSuggestions() {
     const all = log.querySelectorAll('.' + P + 'msg');
     const last = all[all.length - 1];
-    log.querySelectorAll('.' + P + 'sugg').forEach((s) => { if (!last || !last.contains(s) || ended) s.remove(); });
+    log.querySelectorAll('.' + P + 'sugg').forEach((s) => { if (!last || !last.contains(s) || ended || closingNow) s.remove(); });
   }
+  // The header names the current speaker only: after a LEFT it falls back to the neutral title.
   function setAgent(name, avatarUrl, sub) {
-    agentName = name || agentName;
+    agentName = name || '';
+    agentAvatar = avatarUrl || '';
     nameEl.textContent = agentName || title();
     subEl.textContent = sub || '';
     const src = safeUrl(avatarUrl);
     avatar.hidden = !src;
     if (src) { avatar.src = src; } else avatar.removeAttribute('src');
+  }
+  // The input works only while someone can answer: never after the end, never while stranded.
+  function updateInput() {
+    input.disabled = sendBtn.disabled = ended || stranded || closingNow;
+    input.placeholder = tr(ended ? 'This chat has ended' : stranded ? 'Choose how to continue' : 'Type a message…');
+  }
+  // After HANDOFF_TIMEOUT / HANDOFF_FAILED / CLIENT_HANDOFF_REQUIRED nobody listens (the AI left, no
+  // person came), so a typed message could only fail. Offer what can work instead (PROTOCOL.md §9.3).
+  function strand(seq) {
+    stranded = true;
+    liveAgent = false;
+    showTyping('');
+    setAgent('', '', '');
+    updateInput();
+    if (choice) choice.remove();
+    if (ended) { choice = null; return; }
+    const box = attr(el('div', 'note choice'), { role: 'group', 'aria-label': tr('How would you like to continue?') });
+    box.appendChild(el('span', '', tr('How would you like to continue?')));
+    const row = el('div', 'choices');
+    const ai = attr(el('button', 'choose', aiName ? tr('Continue with {name}', { name: aiName }) : tr('Continue with the assistant')),
+      { type: 'button', 'data-choice': 'ai' });
+    const fresh = attr(el('button', 'choose', tr('Start a new chat')), { type: 'button', 'data-choice': 'new' });
+    ai.addEventListener('click', () => { if (send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {})) ai.disabled = fresh.disabled = true; });
+    fresh.addEventListener('click', () => newBtn.click());
+    row.append(ai, fresh);
+    box.appendChild(row);
+    choice = box;
+    place(box, seq);
+    scroll();
+    if (isOpen() && (document.activeElement === input || document.activeElement === document.body)) ai.focus();
+  }
+  // Someone answers again (the AI rejoined, or a person joined): the choice is over.
+  function unstrand() {
+    if (choice) { choice.remove(); choice = null; }
+    if (!stranded) return;
+    stranded = false;
+    updateInput();
+    if (isOpen() && (!document.activeElement || document.activeElement === document.body)) input.focus();
   }
   function finish(reason) {
     ended = true;
@@ -548,9 +803,11 @@
     clearTimeout(rcTimer);
     showTyping('');
     setStatus('');
-    input.disabled = sendBtn.disabled = endBtn.hidden = true;
+    endBtn.hidden = true;
+    askEnd(false);
     newBtn.hidden = false;
-    input.placeholder = tr('This chat has ended');
+    updateInput();
+    if (choice) { choice.remove(); choice = null; }
     pending.forEach((p, cid) => { if (p.status === 'sending') setDelivery(cid, 'failed'); });
     pruneSuggestions();
     store.clear();
@@ -564,6 +821,26 @@
       REASON_NATURAL_END: 'The chat has ended. Thank you!'
     }[reason] || 'The chat has ended.');
   }
+
+  // The server's display_message is English (it is what `parley chat` prints); other languages get
+  // the same sentence built here from the same fields and rounding (session/HandoffTexts).
+  function queueText(p) {
+    const base = String(lang).split('-')[0].toLowerCase();
+    if (p.display_message && (base === 'en' || !TEXTS[base])) return p.display_message;
+    const pos = p.position_in_queue;
+    if (pos != null && pos <= 0) return tr('You are being connected to a human agent.');
+    let t = pos == null ? tr('You are in the queue') : pos === 1 ? tr('You are next in the queue') : tr('You are number {n} in the queue', { n: pos });
+    if (p.queue_name) t += tr(' for {queue}', { queue: p.queue_name });
+    t += '.';
+    const s = p.estimated_wait_seconds;
+    if (s > 0) t += ' ' + (s < 60 ? tr('Estimated wait: under a minute.') : tr('Estimated wait: about {min} min.', { min: Math.round(s / 60) }));
+    return t;
+  }
+
+  // The AI's name and avatar: the message's own (extension fields), else the ones it joined with.
+  const fromAi = (p, ev) => ({ kind: 'ai', name: p.agent_name || aiName, avatar: p.avatar_url || aiAvatar, ts: ev.timestamp });
+  // end_conversation: SESSION_END follows; the input closes now so nothing is typed into the gap.
+  function closing() { closingNow = true; updateInput(); pruneSuggestions(); }
 
   const HANDOFF_REASONS = {
     COMPLEX_QUERY: 'Your question needs a specialist.',
@@ -590,26 +867,38 @@
         break;
       }
       case 'EVENT_TYPE_REQUEST_POLY_AGENT_JOIN': joined = true; break;
-      case 'EVENT_TYPE_POLY_AGENT_JOINED': joined = true; setAgent(p.agent_name, p.agent_avatar_url); break;
+      case 'EVENT_TYPE_POLY_AGENT_JOINED':
+        joined = true;
+        aiName = p.agent_name || aiName;
+        aiAvatar = p.agent_avatar_url || aiAvatar;
+        setAgent(p.agent_name, p.agent_avatar_url);
+        unstrand();
+        break;
       case 'EVENT_TYPE_POLY_AGENT_THINKING': showTyping(agentName || tr('The assistant')); break;
       case 'EVENT_TYPE_LIVE_AGENT_TYPING':
         showTyping(p.state === 'TYPING_STATE_STARTED' ? agentName || tr('The agent') : '');
         break;
       case 'EVENT_TYPE_POLY_AGENT_MESSAGE':
+        showTyping('');
+        renderAgentMessage(p.message_id || ev.id, at, [p], true, fromAi(p, ev));
+        if (p.end_conversation) closing();
+        break;
       case 'EVENT_TYPE_LIVE_AGENT_MESSAGE':
         showTyping('');
-        renderAgentMessage(p.message_id || ev.id, at, [p], true);
+        renderAgentMessage(p.message_id || ev.id, at, [p], true,
+          { kind: 'human', name: p.agent_name || (liveAgent ? agentName : ''), avatar: p.avatar_url || (liveAgent ? agentAvatar : ''), ts: ev.timestamp });
         break;
       case 'EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK': {
         const id = p.message_id || ev.id;
         let m = messages.get(id);
-        if (!m) { renderAgentMessage(id, at, [], false); m = messages.get(id); }
+        if (!m) { renderAgentMessage(id, at, [], false, fromAi(p, ev)); m = messages.get(id); }
         m.chunks = m.chunks || new Map();
         m.chunks.set(p.chunk_index || m.chunks.size + 1, p);
         if (p.is_complete) m.done = true;
         const parts = [...m.chunks.keys()].sort((a, b) => a - b).map((k) => m.chunks.get(k));
         showTyping('');
-        renderAgentMessage(id, at, parts, !!m.done);
+        renderAgentMessage(id, at, parts, !!m.done, fromAi(p, ev));
+        if (p.is_complete && p.end_conversation) closing();
         break;
       }
       case 'EVENT_TYPE_USER_MESSAGE': {
@@ -618,34 +907,41 @@
           if (mine.el.dataset.mid) break; // a resend answered twice
           mine.el.dataset.mid = p.message_id || ev.id;
           setDelivery(cid, 'sent');
+          setTime(mine.el, ev.timestamp);
           place(mine.el, at);
         } else {
-          const b = el('div', 'msg user');
+          const b = userBubble(p.text || '', ev.timestamp);
           b.dataset.mid = p.message_id || ev.id;
           b.dataset.status = 'sent';
-          b.append(el('span', 'txt', p.text || ''), el('span', 'st', tr('Sent')));
+          b.querySelector('.' + P + 'ds').textContent = tr('Sent');
           place(b, at);
         }
+        regroup();
         pruneSuggestions();
         scroll();
         break;
       }
       case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF': note(tr('Connecting you to a person…'), false, at); break;
-      case 'EVENT_TYPE_POLY_AGENT_LEFT': note(tr('{name} has left the chat.', { name: agentName || tr('The assistant') }), false, at); break;
+      case 'EVENT_TYPE_POLY_AGENT_LEFT':
+        note(tr('{name} has left the chat.', { name: aiName || tr('The assistant') }), false, at);
+        showTyping('');
+        if (!liveAgent) setAgent('', '', subEl.textContent);
+        break;
       case 'EVENT_TYPE_HANDOFF_ACCEPTED':
-        note(tr('Connecting you… an agent will be with you shortly.'), false, at);
-        subEl.textContent = tr('Waiting for an agent');
+        // Accepted by a queue is not answered by a person: no promise of "shortly" (nobody may be on duty).
+        note(tr('You are waiting for a person to take the chat.'), false, at);
+        setAgent('', '', tr('Waiting for an agent'));
         break;
-      case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS': {
-        let t = p.position_in_queue != null ? tr('You are number {n} in the queue', { n: p.position_in_queue }) : tr('You are in the queue');
-        if (p.queue_name) t += tr(' for {queue}', { queue: p.queue_name });
-        if (p.estimated_wait_seconds > 0) t += tr(' (about {min} min)', { min: Math.max(1, Math.round(p.estimated_wait_seconds / 60)) });
-        subEl.textContent = t + '.';
+      case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS':
+        // Also how a transfer or requeue ends the live phase (no LIVE_AGENT_LEFT): nobody speaks now.
+        liveAgent = false;
+        showTyping('');
+        setAgent('', '', queueText(p));
         break;
-      }
       case 'EVENT_TYPE_LIVE_AGENT_JOINED': {
         const a = p.agent || {};
         liveAgent = true;
+        unstrand();
         setAgent(a.name || tr('An agent'), a.avatar_url, tr('Live agent'));
         note(tr('{name} has joined the chat.', { name: a.name || tr('An agent') }), false, at);
         break;
@@ -653,20 +949,21 @@
       case 'EVENT_TYPE_LIVE_AGENT_LEFT':
         liveAgent = false;
         showTyping('');
-        note(tr('{name} has left the chat.', { name: agentName || tr('The agent') }), false, at);
-        subEl.textContent = '';
+        note(tr('{name} has left the chat.', { name: p.agent_name || agentName || tr('The agent') }), false, at);
+        setAgent('', '', '');
         break;
       case 'EVENT_TYPE_CLIENT_HANDOFF_REQUIRED':
         note(tr(HANDOFF_REASONS[p.reason] || 'A person needs to help you with this.')
           + tr(' Please contact us through another channel') + (p.queue_name ? ' (' + p.queue_name + ')' : '') + '.', true, at);
+        strand(at);
         break;
       case 'EVENT_TYPE_HANDOFF_FAILED':
-        subEl.textContent = '';
-        note(tr("Sorry, we couldn't connect you to an agent. Please try again later."), true, at);
+        note(tr("Sorry, we couldn't connect you to an agent."), true, at);
+        strand(at);
         break;
       case 'EVENT_TYPE_HANDOFF_TIMEOUT':
-        subEl.textContent = '';
-        note(tr('No agent became available in time. Please try again later or contact us another way.'), true, at);
+        note(tr('No agent became available in time.'), true, at);
+        strand(at);
         break;
       case 'EVENT_TYPE_SYSTEM_MESSAGE': {
         const err = p.level === 'SYSTEM_MESSAGE_LEVEL_ERROR';
@@ -684,7 +981,8 @@
   }
 
   // ---- public API and resume after reload ----
-  window.Parley = Object.freeze({ open, close, send: sendText, end: () => endBtn.click() });
+  // end() is the page's own decision, so it does not ask the user to confirm.
+  window.Parley = Object.freeze({ open, close, send: sendText, end: () => { if (!ended) endNow(); } });
   const saved = store.get();
   if (saved.sid) {
     // Resume: a fresh token (memory only) and a full replay from cursor 0 redraws the conversation.

@@ -48,7 +48,7 @@ class WidgetBrowserTest {
 
     private static final String LAUNCHER = "button.plw-launch";
     private static final String PANEL = ".plw-panel";
-    private static final String INPUT = ".plw-form input";
+    private static final String INPUT = ".plw-form textarea";
     private static final String BUBBLES = ".plw-log [data-mid]";
 
     @TempDir
@@ -189,7 +189,8 @@ class WidgetBrowserTest {
         users.nth(1).waitFor();
         assertThat(users.allTextContents()).containsExactly(img, script);
         page.locator(".plw-agent[data-complete=true]").nth(2).waitFor(); // both answered: all rendered
-        assertThat(page.locator(".plw-log img").count()).isZero();
+        assertThat(page.locator(".plw-log img[src=x]").count()).isZero(); // avatars are the only images
+        assertThat(page.locator(".plw-txt img").count()).isZero();
         assertThat(page.locator(".plw-log script").count()).isZero();
         assertThat(dialogs).isEmpty();
         shot("hostile-text");
@@ -216,8 +217,9 @@ class WidgetBrowserTest {
         page.waitForSelector(".plw-note:has-text('Connecting you to a person')");
         // The desk is on by default: a server-managed handoff, nobody at the desk yet, so the user waits.
         page.waitForSelector(".plw-note:has-text('Ada has left the chat')");
-        page.waitForSelector(".plw-note:has-text('an agent will be with you shortly')");
-        page.waitForSelector(".plw-sub:has-text('You are number 1 in the queue for support')");
+        page.waitForSelector(".plw-note:has-text('waiting for a person')");
+        page.waitForSelector(".plw-sub:has-text('You are next in the queue for support.')");
+        assertThat(page.textContent(".plw-name")).isEqualTo("Chat with us");
         shot("server-handoff-waiting");
     }
 
@@ -330,7 +332,7 @@ class WidgetBrowserTest {
         page.keyboard().press("Enter");
         page.waitForSelector(PANEL, new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
         assertThat(page.getAttribute(LAUNCHER, "aria-expanded")).isEqualTo("true");
-        assertThat(page.evaluate("() => document.activeElement.matches('.plw-form input')")).isEqualTo(true);
+        assertThat(page.evaluate("() => document.activeElement.matches('.plw-form textarea')")).isEqualTo(true);
         assertThat(page.getAttribute(".plw-log", "role")).isEqualTo("log");
         assertThat(page.getAttribute(".plw-log", "aria-live")).isEqualTo("polite");
         page.locator(".plw-agent[data-complete=true]").first().waitFor();
