@@ -99,12 +99,25 @@ public final class HistoryReader implements AutoCloseable {
             if (e.getCause() instanceof Reconnect reconnect) {
                 throw reconnect;
             }
-            throw new IOException("replay of session " + sessionId + " did not complete: " + e, e);
+            throw new IOException("replay of session " + sessionId + " did not complete: " + causes(e), e);
         } catch (TimeoutException e) {
-            throw new IOException("replay of session " + sessionId + " did not complete: " + e, e);
+            throw new IOException("replay of session " + sessionId + " did not complete: " + causes(e), e);
         } finally {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((w, e) -> ws.abort());
         }
+    }
+
+    /**
+     * The whole cause chain: the JDK client reports a protocol violation as a {@code ProtocolException}
+     * without a message, whose cause says what it refused.
+     */
+    static String causes(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+             t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(text.length() == 0 ? "" : " <- ").append(t);
+        }
+        return text.toString();
     }
 
     private static String enc(String s) {

@@ -124,7 +124,8 @@ public final class LoadBench {
     private record Suite(Plan plan, Report report, String server, Endpoint endpoint, ServerProcess process,
                          List<Replay.Filled> filled, boolean json) {
         void run() throws InterruptedException {
-            RestRate.run(endpoint, 64, plan.restMs() / 2); // warm-up: connections and JIT, not measured
+            // Warm-up, not measured: connections and the JIT of both sides (20k pairs, within 2.5–20 s).
+            RestRate.warmUp(endpoint, 64, 20_000, plan.restMs() / 2, Math.max(plan.restMs() / 2, 20_000));
             RestRate.Result rest = RestRate.run(endpoint, 64, plan.restMs());
             report.add(server, "rest", rest.perSecond(), rest.outcome().toString());
 

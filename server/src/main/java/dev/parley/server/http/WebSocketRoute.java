@@ -77,7 +77,12 @@ final class WebSocketRoute {
         }
         long replayAfter = cursor;
         request.pause();
-        sessions.open(sessionId).whenComplete((found, failure) -> ctx.vertx().runOnContext(v -> {
+        // The connection's own context, taken here on its event loop: the load may complete on a store
+        // thread, where vertx.runOnContext would pick some other event loop, and the upgrade (Netty's
+        // handshake, pipeline changes, the first frames) must run on the loop that owns the channel.
+        // Off it, replays under load reached JDK clients corrupted (invalid UTF-8, rsv bits set).
+        io.vertx.core.Context connectionContext = ctx.vertx().getOrCreateContext();
+        sessions.open(sessionId).whenComplete((found, failure) -> connectionContext.runOnContext(v -> {
             if (failure != null) {
                 LOG.error("cannot load session {}", sessionId, failure);
                 ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_UNAVAILABLE);

@@ -199,7 +199,9 @@ public final class DeskRoutes {
 
     /** Continues with a desk answer on the request's context; a failed desk call is a 500. */
     private static <T> void answer(RoutingContext ctx, CompletionStage<T> call, java.util.function.Consumer<T> then) {
-        call.whenComplete((value, failure) -> ctx.vertx().runOnContext(v -> {
+        // Taken now, on the request's event loop: from the desk's thread, vertx.runOnContext would pick any loop.
+        io.vertx.core.Context requestContext = ctx.vertx().getOrCreateContext();
+        call.whenComplete((value, failure) -> requestContext.runOnContext(v -> {
             if (failure != null) {
                 LOG.error("desk call failed", failure);
                 ErrorResponses.send(ctx.response(), 500, "desk unavailable");
