@@ -417,6 +417,13 @@ public final class SessionActor implements SessionEndpoint {
                     event.metadata());
             return;
         }
+        if (!services.journal().reachable()) {
+            // The store is down (no echo without durability): refused before anything changes, as
+            // for a full journal below, and the socket stays open; the resend goes through once it is back.
+            errorTo(outbox, from, ErrorMessages.HIGH_LOAD, "the store is unreachable; resend in a moment",
+                    event.metadata());
+            return;
+        }
         if (!services.journal().hasRoom()) {
             // The journal is saturated. Refused before anything changes — no sequence taken, no
             // echo, no agent turn — so the client's resend (same client_event_id) is processed
