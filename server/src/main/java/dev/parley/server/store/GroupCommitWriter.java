@@ -68,8 +68,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     private boolean closed; // guarded by admission
 
     /**
-     * The store's last verdict: false after a write the store failed or a {@link #probe} it did not
-     * answer, true again after the next commit or answered probe. Written by the writer thread and
+     * The store's last verdict: false after a {@link #probe} it did not answer, true again after the
+     * next commit or answered probe. (A failed append alone does not set it: one bad append, say a
+     * duplicate sequence, says nothing about the store, and only the probe could lift it again.) Written by the writer thread and
      * the probing thread, read by anyone (sessions refuse new work while it is false).
      */
     private volatile boolean reachable = true;
@@ -215,7 +216,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Whether the store answered the last time it was asked (a commit or a {@link #probe}): a cheap,
+     * Whether the store answered the last time it was probed, or committed since: a cheap,
      * non-blocking verdict for {@code /readyz} and for sessions, which refuse new client events
      * with "high load" while it is false rather than accept work they cannot make durable.
      */
@@ -365,7 +366,6 @@ public final class GroupCommitWriter implements AutoCloseable {
         try {
             fenced = store.append(request.sessions(), request.events(), request.epochs());
         } catch (RuntimeException e) {
-            reachable = false; // until the next commit or probe: at worst a second of "high load" for a bad append
             request.done().completeExceptionally(
                     e instanceof StoreException ? e : new StoreException("append failed: " + e.getMessage(), e));
             return;
