@@ -102,6 +102,9 @@ public final class ParleyServer implements AutoCloseable {
     /** How often followers compare the journal's head with what their sockets have, and look at the owner's lease. */
     private static final Duration FOLLOWER_CHECK = Duration.ofSeconds(1);
 
+    /** How often a node on PostgreSQL proves the store answers (for /readyz, and to notice it is back). */
+    private static final Duration STORE_PROBE = Duration.ofSeconds(1);
+
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
     private final Optional<Desk> desk;
@@ -241,13 +244,21 @@ public final class ParleyServer implements AutoCloseable {
             sessionLimiter.evictIdle();
             handshakeFailures.evictIdle();
         });
+        NodeHealth health = NodeHealth.none();
+        if (config.store().isPostgres()) {
+            // No echo without durability: the store is essential. Its verdict is the journal's last
+            // commit or the probe run here every second (on a worker; one at a time), never a query per request.
+            health = health.with(NodeHealth.Dependency.essential("store", "postgres", journal::reachable));
+            scheduler.every(STORE_PROBE, () -> execute(workers, journal::probe));
+        }
+        if (fanOut instanceof RedisFanOut) {
+            health = health.with(NodeHealth.Dependency.optional("fanout", "redis", fanOut::healthy));
+        }
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock,
                         new ConnectorCache(revocations, ConnectorCache.DEFAULT_CAPACITY)), tokens, registry,
                 new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures, outbound)
                 .withMetrics(meters::scrape)
-                .withHealth(fanOut instanceof RedisFanOut
-                        ? NodeHealth.none().with(NodeHealth.Dependency.optional("fanout", "redis", fanOut::healthy))
-                        : NodeHealth.none())
+                .withHealth(health)
                 .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
                         ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), sessionLimiter, clock);
         if (config.demoConnectorToken() != null) {
@@ -451,7 +462,14 @@ public final class ParleyServer implements AutoCloseable {
 
     private static void execute(ExecutorService executor, Runnable task) {
         try {
-            executor.execute(task);
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    // The store down (a renewal, a probe, a head check): the next period tries again.
+                    LOG.warn("periodic task failed: {}", e.getMessage());
+                }
+            });
         } catch (RejectedExecutionException e) {
             // shutting down
         }

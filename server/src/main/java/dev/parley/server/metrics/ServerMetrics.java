@@ -2,6 +2,7 @@ package dev.parley.server.metrics;
 
 import dev.parley.server.fanout.RedisFanOut;
 import dev.parley.server.http.OutboundBudget;
+import dev.parley.server.session.ClusterCounters;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.store.GroupCommitWriter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -13,10 +14,22 @@ public final class ServerMetrics {
     private ServerMetrics() {
     }
 
-    /** {@code parley.sessions.live}, {@code parley.journal.batches}, {@code parley.journal.events}. */
+    /**
+     * {@code parley.sessions.live}, {@code parley.journal.batches}, {@code parley.journal.events},
+     * and between nodes {@code parley.cluster.lease.moves}, {@code .refills}, {@code .gaps}, {@code .deposed}.
+     */
     public static void bind(MeterRegistry registry, SessionRegistry sessions, GroupCommitWriter journal) {
         Gauge.builder("parley.sessions.live", sessions, SessionRegistry::liveCount)
                 .description("Sessions held in memory on this node").register(registry);
+        ClusterCounters cluster = sessions.cluster();
+        FunctionCounter.builder("parley.cluster.lease.moves", cluster, ClusterCounters::leaseMoves)
+                .description("Sessions this node took over from another node's lease").register(registry);
+        FunctionCounter.builder("parley.cluster.refills", cluster, ClusterCounters::refills)
+                .description("Follower reads of the store that found events for their sockets").register(registry);
+        FunctionCounter.builder("parley.cluster.gaps", cluster, ClusterCounters::gaps)
+                .description("Stored events a follower found no doorbell for").register(registry);
+        FunctionCounter.builder("parley.cluster.deposed", cluster, ClusterCounters::deposed)
+                .description("Session actors stopped here because another node holds the lease").register(registry);
         FunctionCounter.builder("parley.journal.batches", journal, GroupCommitWriter::batchesWritten)
                 .description("Group commits written to the journal").register(registry);
         FunctionCounter.builder("parley.journal.events", journal, GroupCommitWriter::eventsWritten)

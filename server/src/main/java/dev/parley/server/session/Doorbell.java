@@ -9,7 +9,8 @@ import java.util.List;
  */
 @FunctionalInterface
 interface Doorbell {
-    Doorbell NONE = (sessionId, head, transientFrames) -> { };
+    Doorbell NONE = (sessionId, head, stored, transientFrames) -> { };
 
-    void ring(String sessionId, long head, List<String> transientFrames);
+    /** @param stored how many events this delivery stored (the last of them at {@code head}) */
+    void ring(String sessionId, long head, int stored, List<String> transientFrames);
 }

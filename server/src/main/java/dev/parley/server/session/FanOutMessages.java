@@ -12,7 +12,7 @@ import java.util.Optional;
  * The few messages nodes exchange over the fan-out (issue 11), as small JSON objects:
  * <ul>
  *   <li>on {@code parley.session.<id>}, from the owner after each delivery:
- *       {@code {"head":N,"transient":[frame...]}} — a doorbell, never the truth;</li>
+ *       {@code {"head":N,"stored":K,"transient":[frame...]}} — a doorbell, never the truth;</li>
  *   <li>on {@code parley.node.<owner>}: {@code {"kind":"frame","session","origin","conn","frame"}},
  *       a client frame a follower's socket sent;</li>
  *   <li>on {@code parley.node.<origin>}: {@code {"kind":"answer"|"close","session","conn",...}},
@@ -30,7 +30,8 @@ final class FanOutMessages {
         return "parley.node." + nodeId;
     }
 
-    record Doorbell(long head, List<String> transientFrames) {
+    /** {@code stored}: events of this delivery, ending at {@code head}; 0 from a node that does not say. */
+    record Doorbell(long head, int stored, List<String> transientFrames) {
     }
 
     /** A message on a node topic: a forwarded client frame, an answer, or a close for one socket. */
@@ -43,8 +44,8 @@ final class FanOutMessages {
     private FanOutMessages() {
     }
 
-    static String doorbell(long head, List<String> transientFrames) {
-        ObjectNode node = JSON.createObjectNode().put("head", head);
+    static String doorbell(long head, int stored, List<String> transientFrames) {
+        ObjectNode node = JSON.createObjectNode().put("head", head).put("stored", stored);
         transientFrames.forEach(node.putArray("transient")::add);
         return node.toString();
     }
@@ -53,7 +54,7 @@ final class FanOutMessages {
         return parse(message).map(node -> {
             List<String> frames = new ArrayList<>();
             node.path("transient").forEach(f -> frames.add(f.asText()));
-            return new Doorbell(node.path("head").asLong(), frames);
+            return new Doorbell(node.path("head").asLong(), node.path("stored").asInt(), frames);
         });
     }
 

@@ -93,6 +93,8 @@ public final class SessionActor implements SessionEndpoint {
     private final long epoch;
     /** Tells followers on other nodes about each delivery. */
     private final Doorbell doorbell;
+    /** Counts this actor's deposition (metrics). */
+    private final Runnable onDeposed;
     /** Completed once a graceful stop closed the session's sockets (or the journal failed under it). */
     private final CompletableFuture<Void> restartClosed = new CompletableFuture<>();
     /**
@@ -122,8 +124,10 @@ public final class SessionActor implements SessionEndpoint {
     private VerifiedContext verifiedContext;
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity,
-                 VerifiedContext verifiedContext, ContextStore contexts, long epoch, Doorbell doorbell) {
+                 VerifiedContext verifiedContext, ContextStore contexts, long epoch, Doorbell doorbell,
+                 Runnable onDeposed) {
         this.epoch = epoch;
+        this.onDeposed = onDeposed;
         this.doorbell = doorbell;
         this.record = record;
         this.verifiedContext = verifiedContext;
@@ -414,6 +418,13 @@ public final class SessionActor implements SessionEndpoint {
             // Draining for a graceful stop: nothing new is stored, so the client's resend (same
             // client_event_id) after it reconnected is processed normally by the next node.
             errorTo(outbox, from, ErrorMessages.HIGH_LOAD, "the server is restarting; resend after reconnecting",
+                    event.metadata());
+            return;
+        }
+        if (!services.journal().reachable()) {
+            // The store is down (no echo without durability): refused before anything changes, as
+            // for a full journal below, and the socket stays open; the resend goes through once it is back.
+            errorTo(outbox, from, ErrorMessages.HIGH_LOAD, "the store is unreachable; resend in a moment",
                     event.metadata());
             return;
         }
@@ -814,7 +825,7 @@ public final class SessionActor implements SessionEndpoint {
             }
         }
         if (!outbox.toStore().isEmpty() || !transients.isEmpty()) {
-            doorbell.ring(record.id(), state.head(), transients); // committed: followers may read it now
+            doorbell.ring(record.id(), state.head(), outbox.toStore().size(), transients); // committed: followers may read it now
         }
         outbox.afterDelivery().forEach(Runnable::run);
     }
@@ -850,6 +861,7 @@ public final class SessionActor implements SessionEndpoint {
         LOG.info("session {} is owned by a newer lease than epoch {}: stopping its actor here", record.id(), epoch);
         deposed = true;
         stopped = true;
+        onDeposed.run();
         agent.stop();
         List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, MOVED));
         lastFrameAt.clear();

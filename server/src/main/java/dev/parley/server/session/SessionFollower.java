@@ -53,9 +53,17 @@ public final class SessionFollower implements SessionEndpoint {
     // Confined to the queue: every socket and the last sequence it was sent.
     private final Map<Connection, Long> positions = new LinkedHashMap<>();
     private boolean ended;
+    /**
+     * The highest sequence this follower knows is stored: from doorbells, replays and refills. A
+     * doorbell whose delivery starts beyond {@code known + 1}, or a head check finding the store
+     * beyond it, means doorbells were lost (counted as gaps).
+     */
+    private long known;
+    private final ClusterCounters cluster;
 
     SessionFollower(SessionRecord record, EventStore events, FanOut fanOut, String nodeId, String owner,
-                    Executor executor, Supplier<Instant> now, int maxConnections) {
+                    Executor executor, Supplier<Instant> now, int maxConnections, ClusterCounters cluster) {
+        this.cluster = cluster;
         this.record = record;
         this.events = events;
         this.fanOut = fanOut;
@@ -135,6 +143,7 @@ public final class SessionFollower implements SessionEndpoint {
                 return;
             }
             positions.put(connection, after);
+            known = Math.max(known, after);
         });
     }
 
@@ -185,6 +194,11 @@ public final class SessionFollower implements SessionEndpoint {
 
     private void rung(FanOutMessages.Doorbell doorbell) {
         queue.submit(() -> {
+            long first = doorbell.head() - doorbell.stored() + 1;
+            if (!positions.isEmpty() && doorbell.stored() > 0 && first > known + 1) {
+                cluster.gapDetected(); // the doorbells of known + 1 .. first - 1 never came
+            }
+            known = Math.max(known, doorbell.head());
             if (doorbell.head() > lowestPosition()) {
                 refill(); // the doorbell shows events this node has not sent: read them
             }
@@ -196,7 +210,15 @@ public final class SessionFollower implements SessionEndpoint {
     /** The periodic head check, and a fan-out gap: the store is the truth. */
     void checkHead() {
         queue.submit(() -> {
-            if (!positions.isEmpty() && events.headSequence(record.id()) > lowestPosition()) {
+            if (positions.isEmpty()) {
+                return;
+            }
+            long head = events.headSequence(record.id());
+            if (head > known) {
+                cluster.gapDetected(); // stored, and no doorbell said so (lost, or the feed is down)
+                known = head;
+            }
+            if (head > lowestPosition()) {
                 refill();
             }
         });
@@ -223,6 +245,7 @@ public final class SessionFollower implements SessionEndpoint {
             return;
         }
         long after = lowestPosition();
+        boolean found = false;
         while (true) {
             List<StoredEvent> page = events.readAfter(record.id(), after, PAGE);
             for (StoredEvent e : page) {
@@ -233,11 +256,16 @@ public final class SessionFollower implements SessionEndpoint {
                     }
                 }
                 ended |= e.type() == EventType.SESSION_END;
+                known = Math.max(known, e.sequence());
+                found = true;
             }
             if (page.size() < PAGE) {
                 break;
             }
             after = page.get(page.size() - 1).sequence();
+        }
+        if (found) {
+            cluster.refilled();
         }
         if (ended) {
             List.copyOf(positions.keySet()).forEach(c -> c.close(CloseCodes.NORMAL, "session ended"));

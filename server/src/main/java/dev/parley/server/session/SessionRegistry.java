@@ -52,6 +52,8 @@ public final class SessionRegistry {
     private final Map<String, CompletableFuture<Optional<SessionFollower>>> followers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Optional<SessionActor>>> live = new ConcurrentHashMap<>();
     private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
+    /** Lease moves, refills, gaps and deposed actors of this node, for metrics. */
+    private final ClusterCounters cluster = new ClusterCounters();
     /** Set once by closeAllForRestart: from then on every actor found is stopped too. */
     private volatile boolean closing;
 
@@ -76,8 +78,8 @@ public final class SessionRegistry {
         this.decoder = decoder;
         this.inbound = new SerialQueue(services.executor(), 0);
         if (leases.multiNode()) {
-            this.doorbell = (id, head, transients) ->
-                    fanOut.publish(FanOutMessages.sessionTopic(id), FanOutMessages.doorbell(head, transients));
+            this.doorbell = (id, head, stored, transients) ->
+                    fanOut.publish(FanOutMessages.sessionTopic(id), FanOutMessages.doorbell(head, stored, transients));
             fanOut.subscribe(FanOutMessages.nodeTopic(leases.nodeId()),
                     message -> FanOutMessages.readToNode(message).ifPresent(m -> inbound.submit(() -> toThisNode(m))));
             // Messages may have been lost: every follower reads the store (the owner's side needs nothing,
@@ -122,7 +124,7 @@ public final class SessionRegistry {
         return sessions.findSession(sessionId).map(record -> {
             SessionFollower follower = new SessionFollower(record, services.events(), fanOut, leases.nodeId(),
                     leases.liveOwner(sessionId).orElse(null), services.executor(), this::now,
-                    services.settings().maxConnections());
+                    services.settings().maxConnections(), cluster);
             follower.listen();
             return follower;
         });
@@ -283,11 +285,14 @@ public final class SessionRegistry {
         // Taken over from another node: its activity clock died with it, so the inactivity window
         // starts afresh here (as after a restart) rather than from this node's stale dormant entry.
         Instant lastActivity = lease.movedIn() ? now() : dormant.getOrDefault(sessionId, now());
+        if (lease.movedIn()) {
+            cluster.leaseMoved();
+        }
         dormant.remove(sessionId);
         VerifiedContext context = contexts.findSessionContext(sessionId).map(VerifiedContext::fromStored)
                 .orElse(VerifiedContext.NONE);
         SessionActor actor = new SessionActor(record.get(), SessionState.rebuild(history), services, lastActivity,
-                context, contexts, lease.epoch(), doorbell);
+                context, contexts, lease.epoch(), doorbell, cluster::actorDeposed);
         if (!closing) { // a stopping node starts no agent turn; the next node will
             actor.resumeAgent(); // once per rebuild: the journal may show a turn the last node cut off
         }
@@ -429,6 +434,11 @@ public final class SessionRegistry {
 
     private static Optional<SessionActor> loaded(CompletableFuture<Optional<SessionActor>> future) {
         return future.isDone() && !future.isCompletedExceptionally() ? future.join() : Optional.empty();
+    }
+
+    /** What happened between this node and the others (for metrics and tests). */
+    public ClusterCounters cluster() {
+        return cluster;
     }
 
     /** Sessions held in memory right now (for metrics and tests). */

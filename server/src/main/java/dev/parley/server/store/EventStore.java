@@ -52,6 +52,16 @@ public interface EventStore {
     /** Highest stored sequence of a session, 0 when it has none. */
     long headSequence(String sessionId);
 
+    /**
+     * Proves the store answers right now (PostgreSQL: {@code SELECT 1} on a pooled connection), so
+     * a node can report it down and refuse new work instead of waiting for a failed commit. Blocks
+     * for at most a few seconds; an embedded store has nothing to prove.
+     *
+     * @throws StoreException if the store did not answer
+     */
+    default void probe() {
+    }
+
     /** The stored event that carried this client event id in this session, if any. */
     Optional<StoredEvent> findByClientEventId(String sessionId, String clientEventId);
 }

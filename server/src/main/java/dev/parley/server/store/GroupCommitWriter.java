@@ -67,6 +67,16 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Thread thread;
     private boolean closed; // guarded by admission
 
+    /**
+     * The store's last verdict: false after a {@link #probe} it did not answer, true again after the
+     * next commit or answered probe. (A failed append alone does not set it: one bad append, say a
+     * duplicate sequence, says nothing about the store, and only the probe could lift it again.) Written by the writer thread and
+     * the probing thread, read by anyone (sessions refuse new work while it is false).
+     */
+    private volatile boolean reachable = true;
+    /** Keeps probes from piling up while each waits out an unreachable store. */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final AtomicLong appendsRequested = new AtomicLong();
     private final AtomicLong batchesWritten = new AtomicLong();
     private final AtomicLong eventsWritten = new AtomicLong();
@@ -202,6 +212,40 @@ public final class GroupCommitWriter implements AutoCloseable {
             while (!parked.isEmpty() && queue.size() < capacity) {
                 queue.add(parked.poll());
             }
+        }
+    }
+
+    /**
+     * Whether the store answered the last time it was probed, or committed since: a cheap,
+     * non-blocking verdict for {@code /readyz} and for sessions, which refuse new client events
+     * with "high load" while it is false rather than accept work they cannot make durable.
+     */
+    public boolean reachable() {
+        return reachable;
+    }
+
+    /**
+     * Asks the store whether it answers ({@link EventStore#probe}) and records the verdict; this is
+     * how an idle node notices the store is down, and how a node notices it is back. Blocks (run it
+     * on a worker, about every second); a probe while another one runs returns at once.
+     */
+    public void probe() {
+        if (!probing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            store.probe();
+            if (!reachable) {
+                LOG.info("the store answers again");
+            }
+            reachable = true;
+        } catch (RuntimeException e) {
+            if (reachable) {
+                LOG.warn("the store does not answer: {}", e.getMessage());
+            }
+            reachable = false;
+        } finally {
+            probing.set(false);
         }
     }
 
@@ -347,6 +391,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void recordCommit(int events) {
+        reachable = true;
         batchesWritten.incrementAndGet();
         eventsWritten.addAndGet(events);
     }

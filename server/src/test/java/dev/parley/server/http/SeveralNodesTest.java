@@ -2,6 +2,7 @@ package dev.parley.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.DeskConfig;
@@ -97,6 +98,37 @@ class SeveralNodesTest {
         assertThat(storedWithClientEventId(onA.sessionId(), "c-1")).isOne();
         assertThat(headOf(onA.sessionId())).as("nothing after what A had stored").isGreaterThan(echoed)
                 .isEqualTo(maxSequence(onA.sessionId()));
+    }
+
+    @Test
+    void aTakeoverCountsALeaseMoveOnTheNewOwnerAndADeposedActorOnTheOldOneInMetrics() throws Exception {
+        TestServer a = node("a", new ParleyConfig.Leases(Duration.ofHours(2), Duration.ofHours(1)));
+        TestServer b = node("b", ParleyConfig.Leases.DEFAULTS);
+        WsClient onA = a.newSession(false);
+        onA.replay();
+        WsClient onB = onA.reconnect(b.baseUrl(), "0"); // B follows A's session
+        onB.replay();
+        onA.join();
+        onB.nextOfType("EVENT_TYPE_POLY_AGENT_JOINED"); // read by B from the store on A's doorbell
+        assertThat(metric(b, "parley_cluster_refills_total")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(b, "parley_cluster_lease_moves_total")).isZero();
+        assertThat(metric(a, "parley_cluster_deposed_total")).isZero();
+
+        expireLease(onA.sessionId()); // A paused past its lease ...
+        b.server().sessions().checkFollowers(); // ... B, with a socket, takes the session over
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(b, "parley_cluster_lease_moves_total") == 1);
+        onA.say("after the pause", "c-1"); // A's next append is refused
+
+        assertThat(onA.awaitClose()).isEqualTo(CloseCodes.SERVICE_RESTART);
+        assertThat(metric(a, "parley_cluster_deposed_total")).isEqualTo(1);
+        assertThat(metric(a, "parley_cluster_lease_moves_total")).isZero();
+    }
+
+    private static double metric(TestServer node, String series) {
+        String scrape = node.rest().get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(scrape);
+        assertThat(m.find()).as("series %s in\n%s", series, scrape).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -182,6 +182,16 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** The next frame within {@code wait}, or null (for tests that reconnect or resend when nothing comes). */
+    public JsonNode poll(Duration wait) {
+        try {
+            return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The next frame, which must be of {@code type}. */
     public JsonNode next(String type) {
         JsonNode frame = next();

@@ -54,6 +54,8 @@ public final class PostgresStore implements NodeStore {
 
     /** How long a call waits for a free connection (or a connection at all) before failing. */
     private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+    /** How long a statement may wait for the database's answer before its connection counts as dead. */
+    private static final int SOCKET_TIMEOUT_SECONDS = 30;
 
     private static final String EVENT_COLUMNS = "session_id, seq, event_id, type, ts, json, client_event_id";
     private static final String SESSION_COLUMNS =
@@ -111,6 +113,9 @@ public final class PostgresStore implements NodeStore {
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        // A link that silently stops passing bytes (a partition) must fail a call, not hang the journal's
+        // writer thread forever; every statement here is short, so this only ever cuts dead links.
+        hikari.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
         // One multi-row INSERT per group commit instead of one statement per event.
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         hikari.addDataSourceProperty("ApplicationName", "parley");
@@ -296,6 +301,11 @@ public final class PostgresStore implements NodeStore {
     public long headSequence(String sessionId) {
         return jdbc.first("headSequence", "SELECT head_seq FROM sessions WHERE id = ?",
                 ps -> ps.setString(1, sessionId), rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public void probe() {
+        jdbc.first("probe", "SELECT 1", ps -> { }, rs -> rs.getInt(1));
     }
 
     @Override
