@@ -1,0 +1,174 @@
+package dev.parley.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.Ids;
+import dev.parley.protocol.ServerEvent;
+import dev.parley.protocol.codec.ServerEventEncoder;
+import dev.parley.protocol.payload.SystemMessage;
+import dev.parley.server.config.DeskConfig;
+import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.fanout.InMemoryFanOut;
+import dev.parley.server.testing.PostgresDatabase;
+import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.WsClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a socket on a node that does not own its session gets, and the limits that count across
+ * nodes (issue 11): in-process nodes on one embedded PostgreSQL and one in-process fan-out hub.
+ */
+class SeveralNodesSharedLimitsTest {
+    private static final String JWT_SECRET = "a-secret-every-node-shares-0123456789";
+
+    @RegisterExtension
+    static final PostgresDatabase db = new PostgresDatabase();
+
+    @TempDir
+    Path dir;
+
+    private final InMemoryFanOut.Hub hub = new InMemoryFanOut.Hub();
+    private final List<TestServer> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void emptyDatabase() throws SQLException {
+        execute("DO $$ BEGIN IF to_regclass('sessions') IS NOT NULL THEN TRUNCATE sessions CASCADE; END IF; END $$");
+    }
+
+    @AfterEach
+    void stopNodes() {
+        nodes.forEach(TestServer::close);
+        hub.close();
+    }
+
+    private TestServer node(String name, UnaryOperator<ParleyConfig> tweak) {
+        TestServer node = TestServer.start(dir.resolve(name), c -> tweak.apply(c.withStore(db.storeConfig())
+                .withJwtSecret(JWT_SECRET.getBytes(StandardCharsets.UTF_8)).withDesk(DeskConfig.DISABLED)
+                .withLeases(ParleyConfig.Leases.DEFAULTS)), Clock.systemUTC(), hub.node());
+        nodes.add(node);
+        return node;
+    }
+
+    @Test
+    void aTwentyThousandEventSessionReplaysCompletelyThroughANodeThatDoesNotOwnItAndThenGoesLive() throws Exception {
+        // 1 MB per socket: the history (about 5 MB) fits only if it is paged as the socket reads.
+        UnaryOperator<ParleyConfig> smallSocketBuffers = c -> c.withOutbound(
+                new ParleyConfig.Outbound(Duration.ofSeconds(30), 256L << 20, 1L << 20));
+        TestServer a = node("a", smallSocketBuffers);
+        TestServer b = node("b", smallSocketBuffers);
+        String token = a.rest().accessToken();
+        String sessionId = a.rest().createSession(token, false);
+        prefill(sessionId, 20_000, 200);
+        WsClient onA = WsClient.connect(a.baseUrl(), sessionId, token, String.valueOf(20_001)); // A owns it now
+        onA.replay();
+
+        try (WsClient onB = WsClient.connect(b.baseUrl(), sessionId, token, null)) {
+            List<Long> sequences = replayedSequences(onB, 20_001);
+            assertThat(sequences).hasSize(20_001);
+            assertThat(sequences.get(0)).isEqualTo(1);
+            assertThat(isAscendingByOne(sequences)).as("every event once, in order").isTrue();
+
+            onA.join();
+            JsonNode live = onB.next();
+            assertThat(live.path("type").asText()).isEqualTo("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN");
+            assertThat(live.path("sequence").asLong()).as("live right after the replay, no gap").isEqualTo(20_002);
+            onB.nextOfType("EVENT_TYPE_POLY_AGENT_JOINED");
+            onB.say("from the follower", "c-2");
+            assertThat(onB.nextOfType("EVENT_TYPE_USER_MESSAGE").path("metadata").path("custom")
+                    .path("client_event_id").asText()).isEqualTo("c-2");
+            assertThat(ownerOf(sessionId)).as("B only followed").isEqualTo(a.server().sessions().nodeId());
+        }
+        onA.close();
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    /** Appends {@code count} stored system messages after SESSION_START, as the owner would have. */
+    private static void prefill(String sessionId, int count, int chars) throws SQLException {
+        String text = "x".repeat(chars);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        try (Connection c = DriverManager.getConnection(db.url())) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO events (session_id, seq, event_id, type, ts, json) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (long seq = 2; seq <= count + 1; seq++) {
+                    SystemMessage payload = SystemMessage.warning(text, "prefill " + seq);
+                    String id = Ids.eventId();
+                    ps.setString(1, sessionId);
+                    ps.setLong(2, seq);
+                    ps.setString(3, id);
+                    ps.setString(4, payload.type().name());
+                    ps.setObject(5, now);
+                    ps.setString(6, ServerEventEncoder.encode(new ServerEvent(id, seq, now.toInstant(), payload, null)));
+                    ps.addBatch();
+                    if (seq % 1000 == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET head_seq = ? WHERE id = ?")) {
+                ps.setLong(1, count + 1);
+                ps.setString(2, sessionId);
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+    }
+
+    /** Reads replay batches until {@code expected} events arrived; checks the batch limits of §13.3. */
+    private static List<Long> replayedSequences(WsClient ws, int expected) {
+        List<Long> sequences = new ArrayList<>();
+        while (sequences.size() < expected) {
+            JsonNode batch = ws.next("EVENT_TYPE_EVENT_BATCH");
+            assertThat(batch.path("payload").path("events").size()).isBetween(1, 100);
+            batch.path("payload").path("events").forEach(e -> sequences.add(e.path("sequence").asLong()));
+        }
+        return sequences;
+    }
+
+    private static boolean isAscendingByOne(List<Long> sequences) {
+        for (int i = 1; i < sequences.size(); i++) {
+            if (sequences.get(i) != sequences.get(i - 1) + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String ownerOf(String sessionId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.url());
+             PreparedStatement ps = c.prepareStatement("SELECT owner_node FROM sessions WHERE id = ?")) {
+            ps.setString(1, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.url()); var st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
