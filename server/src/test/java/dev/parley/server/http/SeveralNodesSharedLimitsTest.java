@@ -1,6 +1,7 @@
 package dev.parley.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.Ids;
@@ -97,6 +98,52 @@ class SeveralNodesSharedLimitsTest {
                     .path("client_event_id").asText()).isEqualTo("c-2");
             assertThat(ownerOf(sessionId)).as("B only followed").isEqualTo(a.server().sessions().nodeId());
         }
+        onA.close();
+    }
+
+    @Test
+    void theTenConnectionsOfASessionAreCountedOverAllNodesAndTheEleventhIsRefusedWith429OnEither() throws Exception {
+        TestServer a = node("a", c -> c);
+        TestServer b = node("b", c -> c);
+        String token = a.rest().accessToken();
+        String sessionId = a.rest().createSession(token, false);
+        List<WsClient> sockets = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sockets.add(WsClient.connect(a.baseUrl(), sessionId, token, null));
+        }
+        for (int i = 0; i < 4; i++) {
+            sockets.add(WsClient.connect(b.baseUrl(), sessionId, token, null));
+        }
+
+        assertThat(WsClient.refusedStatus(a.baseUrl(), sessionId, token, null)).as("the owner").isEqualTo(429);
+        assertThat(WsClient.refusedStatus(b.baseUrl(), sessionId, token, null)).as("a follower").isEqualTo(429);
+
+        sockets.remove(sockets.size() - 1).close(); // one of B's
+        // The slot is freed once B saw the close: until then the limit still holds, never more.
+        WsClient again = await().atMost(WsClient.WAIT).ignoreException(WsClient.HandshakeRefused.class)
+                .until(() -> WsClient.connect(a.baseUrl(), sessionId, token, null), ws -> true);
+        again.replay();
+        sockets.add(again);
+        assertThat(WsClient.refusedStatus(b.baseUrl(), sessionId, token, null)).isEqualTo(429);
+        sockets.forEach(WsClient::close);
+    }
+
+    @Test
+    void theSocketsOfANodeThatDiedStopCountingOnceItsSlotsExpire() throws Exception {
+        TestServer a = node("a", c -> c);
+        String token = a.rest().accessToken();
+        String sessionId = a.rest().createSession(token, false);
+        // Nine sockets of a node that was killed: it renews nothing and frees nothing any more.
+        execute("INSERT INTO session_connections (slot_id, session_id, node_id, expires_at)"
+                + " SELECT 'dead/' || n, '" + sessionId + "', 'dead', now() + interval '2 seconds'"
+                + " FROM generate_series(1, 9) n");
+        WsClient onA = WsClient.connect(a.baseUrl(), sessionId, token, null);
+        assertThat(WsClient.refusedStatus(a.baseUrl(), sessionId, token, null)).isEqualTo(429);
+
+        WsClient again = await().atMost(WsClient.WAIT).ignoreException(WsClient.HandshakeRefused.class)
+                .until(() -> WsClient.connect(a.baseUrl(), sessionId, token, null), ws -> true);
+
+        again.close();
         onA.close();
     }
 
