@@ -151,6 +151,31 @@ public final class SessionRegistry {
         }
     }
 
+    /**
+     * Where a verified context for the session goes: its actor when this node owns it (or can take
+     * its lease), else the store directly, read by the owner before its next agent turn (issue 11).
+     * Empty when there is no such session.
+     */
+    public CompletionStage<Optional<ContextTarget>> contextTarget(String sessionId) {
+        return find(sessionId).handle((actor, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(actor.<ContextTarget>map(a -> a));
+            }
+            if (rootOf(failure) instanceof OwnedElsewhereException) {
+                return CompletableFuture.supplyAsync(() -> storedContextTarget(sessionId), services.executor());
+            }
+            return CompletableFuture.<Optional<ContextTarget>>failedFuture(failure);
+        }).thenCompose(stage -> stage);
+    }
+
+    private Optional<ContextTarget> storedContextTarget(String sessionId) {
+        return sessions.findSession(sessionId).map(record -> {
+            // SESSION_START (sequence 1) carries the context id.
+            String contextId = SessionState.rebuild(services.events().readAfter(sessionId, 0, 1)).contextId();
+            return new StoredContextTarget(record, contextId, sessions, contexts, services.executor());
+        });
+    }
+
     private CompletionStage<Optional<SessionEndpoint>> follow(String sessionId) {
         CompletableFuture<Optional<SessionFollower>> future = followers.computeIfAbsent(sessionId,
                 id -> CompletableFuture.supplyAsync(() -> newFollower(id), services.executor()));

@@ -8,14 +8,24 @@ import dev.parley.protocol.Ids;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.payload.SystemMessage;
+import dev.parley.server.agent.webhook.TestBot;
+import dev.parley.server.auth.ContextKeySealer;
+import dev.parley.server.config.AgentsConfig;
 import dev.parley.server.config.DeskConfig;
+import dev.parley.server.config.Secret;
+import dev.parley.server.store.ContextKey;
+import dev.parley.server.store.postgres.PostgresStore;
+import dev.parley.server.testing.ContextTokens;
+import dev.parley.server.testing.Rest;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.fanout.InMemoryFanOut;
 import dev.parley.server.testing.PostgresDatabase;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,6 +37,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SeveralNodesSharedLimitsTest {
     private static final String JWT_SECRET = "a-secret-every-node-shares-0123456789";
+    private static final String BOT_SECRET = "context-secret";
 
     @RegisterExtension
     static final PostgresDatabase db = new PostgresDatabase();
@@ -147,7 +159,56 @@ class SeveralNodesSharedLimitsTest {
         onA.close();
     }
 
+    @Test
+    void aVerifiedContextSubmittedThroughANodeThatDoesNotOwnTheSessionReachesTheOwnersAgentOnItsNextTurn()
+            throws Exception {
+        try (TestBot bot = TestBot.start(BOT_SECRET, SeveralNodesSharedLimitsTest::contextBot)) {
+            AgentsConfig.Webhook hook = new AgentsConfig.Webhook(bot.url(), null, null, new Secret(BOT_SECRET),
+                    Duration.ofSeconds(5), 1, "Hook", null, 10);
+            UnaryOperator<ParleyConfig> withBot = c -> c.withAgents(
+                    AgentsConfig.DEFAULTS.withDefault(AgentsConfig.Kind.WEBHOOK).withWebhook(hook));
+            TestServer a = node("a", withBot);
+            TestServer b = node("b", withBot);
+            String siteSecret = addContextKey("site-1");
+            WsClient onA = a.newSession(false); // A owns the session
+            String contextId = onA.replay().get(0).path("payload").path("context_id").asText();
+            onA.join();
+            onA.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE"); // the greeting
+
+            HttpResponse<String> answer = ContextTokens.submit(b.rest(), onA,
+                    ContextTokens.sign("site-1", siteSecret, contextId, Map.of("plan", "gold")));
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(Rest.json(answer).path("context_id").asText()).isEqualTo(contextId);
+            onA.say("hello", "c-1");
+            assertThat(onA.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE").path("payload").path("text").asText())
+                    .isEqualTo("ctx={\"plan\":\"gold\"}");
+            assertThat(ownerOf(onA.sessionId())).as("B did not take the session").isEqualTo(a.server().sessions().nodeId());
+            HttpResponse<String> forged = ContextTokens.submit(b.rest(), onA, ContextTokens.sign("site-1",
+                    "a-guess-at-the-secret-that-is-long-enough-0123", contextId, Map.of("plan", "free")));
+            assertThat(forged.statusCode()).as("verified on B like anywhere").isEqualTo(422);
+            onA.close();
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /** Answers every turn with the context it was given, so the user sees what the agent saw. */
+    private static TestBot.Response contextBot(TestBot.Request request) {
+        return TestBot.Response.json("{\"messages\":[{\"text\":" + new com.fasterxml.jackson.databind.node.TextNode(
+                "ctx=" + request.body().path("context")) + "}]}");
+    }
+
+    /** A context key of the demo connector, sealed as {@code parley admin connector context-key add} does. */
+    private static String addContextKey(String kid) {
+        String secret = "a-site-secret-for-signing-context-tokens-0123456789";
+        String sealed = ContextKeySealer.fromServerSecret(JWT_SECRET.getBytes(StandardCharsets.UTF_8), new SecureRandom())
+                .seal("con_demo", kid, secret.getBytes(StandardCharsets.US_ASCII));
+        try (PostgresStore store = PostgresStore.open(db.storeConfig())) {
+            store.addContextKey(new ContextKey("con_demo", kid, sealed, java.time.Instant.now()));
+        }
+        return secret;
+    }
 
     /** Appends {@code count} stored system messages after SESSION_START, as the owner would have. */
     private static void prefill(String sessionId, int count, int chars) throws SQLException {
