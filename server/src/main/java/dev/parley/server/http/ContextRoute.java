@@ -9,7 +9,7 @@ import dev.parley.server.auth.ContextTokenVerifier;
 import dev.parley.server.auth.ContextVerdict;
 import dev.parley.server.auth.RateDecision;
 import dev.parley.server.auth.RateLimiter;
-import dev.parley.server.session.SessionActor;
+import dev.parley.server.session.ContextTarget;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.session.VerifiedContext;
 import io.vertx.core.Future;
@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * context is stored; a refused token is 422 with the refusal in the documented error body, and
  * changes nothing. Either way the conversation goes on (it fails open): nothing here touches the
  * WebSocket, and the agents simply keep the context they had. The token and the values are never logged.
+ * On several nodes it works through any node: where another node owns the session, the context is
+ * stored directly and the owner reads it before its next agent turn ({@code SessionRegistry#contextTarget}).
  */
 final class ContextRoute {
     private static final Logger LOG = LoggerFactory.getLogger(ContextRoute.class);
@@ -66,13 +68,13 @@ final class ContextRoute {
             return;
         }
         String sessionId = ctx.pathParam("session_id");
-        Future.fromCompletionStage(sessions.find(sessionId), ctx.vertx().getOrCreateContext()).onComplete(found -> {
+        Future.fromCompletionStage(sessions.contextTarget(sessionId), ctx.vertx().getOrCreateContext()).onComplete(found -> {
             if (found.failed()) {
                 ErrorResponses.send(ctx.response(), 503, ErrorMessages.SESSION_UNAVAILABLE);
                 return;
             }
             // Another connector's session is "not found": its existence is none of this caller's business.
-            Optional<SessionActor> actor = found.result()
+            Optional<ContextTarget> actor = found.result()
                     .filter(a -> a.record().connectorId().equals(claims.get().connectorId()));
             if (actor.isEmpty() || actor.get().contextId() == null) {
                 ErrorResponses.send(ctx.response(), 404, ErrorMessages.SESSION_NOT_FOUND);
@@ -86,7 +88,7 @@ final class ContextRoute {
         });
     }
 
-    private void verifyAndStore(RoutingContext ctx, SessionActor actor, String token) {
+    private void verifyAndStore(RoutingContext ctx, ContextTarget actor, String token) {
         // The verifier reads the connector's keys from the store: off the event loop.
         ctx.vertx().executeBlocking(() -> verifier.verify(token, actor.record().connectorId(), actor.contextId()), false)
                 .onComplete(checked -> {
@@ -102,7 +104,7 @@ final class ContextRoute {
                 });
     }
 
-    private void store(RoutingContext ctx, SessionActor actor, ContextVerdict.Accepted accepted) {
+    private void store(RoutingContext ctx, ContextTarget actor, ContextVerdict.Accepted accepted) {
         VerifiedContext context = new VerifiedContext(accepted.context(), accepted.json(), accepted.keyId(),
                 clock.instant());
         Future.fromCompletionStage(actor.replaceContext(context), ctx.vertx().getOrCreateContext()).onComplete(done -> {

@@ -9,6 +9,7 @@ import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.RateDecision;
 import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.SessionActor;
+import dev.parley.server.session.ConnectionSlot;
 import dev.parley.server.session.SessionEndpoint;
 import dev.parley.server.session.SessionFollower;
 import dev.parley.server.session.SessionRegistry;
@@ -92,18 +93,27 @@ final class WebSocketRoute {
             } else if (!found.get().record().connectorId().equals(claims.get().connectorId())) {
                 failures.recordFailure(address, tokenKey);
                 ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED); // §13.18
-            } else if (!found.get().tryReserveConnection()) {
-                ErrorResponses.tooMany(ctx.response(), ErrorMessages.WS_CONNECTION_LIMIT, 5);
             } else {
-                upgrade(request, found.get(), replayAfter);
+                // The limit counts the session's sockets on every node (issue 11).
+                sessions.reserveConnection(found.get()).whenComplete((slot, broken) -> ctx.vertx().runOnContext(w -> {
+                    if (broken != null) {
+                        LOG.error("cannot count the connections of session {}", sessionId, broken);
+                        ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_UNAVAILABLE);
+                    } else if (slot.isEmpty()) {
+                        ErrorResponses.tooMany(ctx.response(), ErrorMessages.WS_CONNECTION_LIMIT, 5);
+                    } else {
+                        upgrade(request, found.get(), replayAfter, slot.get());
+                    }
+                }));
             }
         }));
     }
 
-    private void upgrade(HttpServerRequest request, SessionEndpoint session, long cursor) {
+    private void upgrade(HttpServerRequest request, SessionEndpoint session, long cursor, ConnectionSlot slot) {
         request.toWebSocket().onComplete(result -> {
             if (result.failed()) {
                 session.releaseReservation();
+                slot.release();
                 LOG.debug("upgrade failed for session {}", session.record().id(), result.cause());
                 return;
             }
@@ -138,6 +148,7 @@ final class WebSocketRoute {
             socket.closeHandler(v -> {
                 connection.closed();
                 session.detach(connection);
+                slot.release();
             });
             session.attach(connection, cursor);
         });

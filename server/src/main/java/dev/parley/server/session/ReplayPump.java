@@ -36,6 +36,7 @@ final class ReplayPump {
     private final ArrayDeque<String> frames = new ArrayDeque<>();
     private long after;
     private boolean sentAny;
+    private boolean sawEnd;
     private volatile boolean cancelled;
     /** Frames for this connection only (resent echoes, heartbeat echoes, errors) made during catch-up. */
     final List<String> heldAnswers = new ArrayList<>();
@@ -64,6 +65,11 @@ final class ReplayPump {
         return sentAny;
     }
 
+    /** Whether a page read held the session's end (a follower closes the socket after it, §13.9). */
+    boolean sawEnd() {
+        return sawEnd;
+    }
+
     /** Starts (or, after the actor found more history, resumes) paging on the worker executor. */
     void resume() {
         executor.execute(this::step);
@@ -89,6 +95,7 @@ final class ReplayPump {
                     }
                     frames.addAll(ReplayBatches.frames(page.stream().map(StoredEvent::json).toList(), now.get()));
                     after = page.get(page.size() - 1).sequence();
+                    sawEnd |= page.stream().anyMatch(e -> e.type() == dev.parley.protocol.EventType.SESSION_END);
                 }
                 if (!connection.trySend(frames.peek())) {
                     connection.onWritable(this::resume);

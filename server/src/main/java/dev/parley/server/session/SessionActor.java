@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public methods are thread-safe and never block. Fields below the queue are confined to it.
  */
-public final class SessionActor implements SessionEndpoint {
+public final class SessionActor implements SessionEndpoint, ContextTarget {
     private static final Logger LOG = LoggerFactory.getLogger(SessionActor.class);
     /** Journal rows read per query while replaying. */
     private static final int REPLAY_PAGE = 500;
@@ -122,10 +122,16 @@ public final class SessionActor implements SessionEndpoint {
     private boolean restarting;
     /** The last verified context (agents read it when a turn starts); replaced whole, never merged. */
     private VerifiedContext verifiedContext;
+    /**
+     * On several nodes a context may be submitted through another node, which stores it directly
+     * (issue 11): the context is then read from the store before every agent turn.
+     */
+    private final boolean contextSharedWithOtherNodes;
 
     SessionActor(SessionRecord record, SessionState state, SessionServices services, Instant lastClientActivity,
                  VerifiedContext verifiedContext, ContextStore contexts, long epoch, Doorbell doorbell,
                  Runnable onDeposed) {
+        this.contextSharedWithOtherNodes = doorbell != Doorbell.NONE; // a doorbell rings only for other nodes
         this.epoch = epoch;
         this.onDeposed = onDeposed;
         this.doorbell = doorbell;
@@ -714,8 +720,16 @@ public final class SessionActor implements SessionEndpoint {
         queue.submit(() -> run(work));
     }
 
-    /** Confined to the queue, like the state. */
+    /** Confined to the queue, like the state. On several nodes read from the store (one row by key). */
     VerifiedContext verifiedContext() {
+        if (contextSharedWithOtherNodes) {
+            try {
+                verifiedContext = contexts.findSessionContext(record.id()).map(VerifiedContext::fromStored)
+                        .orElse(verifiedContext);
+            } catch (RuntimeException e) {
+                // The store is unreachable: the turn goes on with the context last read (fails open, as the route).
+            }
+        }
         return verifiedContext;
     }
 

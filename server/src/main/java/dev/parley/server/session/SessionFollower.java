@@ -12,7 +12,6 @@ import dev.parley.server.store.EventStore;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.StoredEvent;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,7 @@ public final class SessionFollower implements SessionEndpoint {
     private final FanOut fanOut;
     private final String nodeId;
     private final SerialQueue queue;
+    private final Executor executor;
     private final Supplier<Instant> now;
     private final int maxConnections;
     private final AtomicInteger reserved = new AtomicInteger();
@@ -52,6 +52,8 @@ public final class SessionFollower implements SessionEndpoint {
 
     // Confined to the queue: every socket and the last sequence it was sent.
     private final Map<Connection, Long> positions = new LinkedHashMap<>();
+    /** Sockets still replaying history (not yet in positions), with their pump. */
+    private final Map<Connection, ReplayPump> catchingUp = new LinkedHashMap<>();
     private boolean ended;
     /**
      * The highest sequence this follower knows is stored: from doorbells, replays and refills. A
@@ -70,6 +72,7 @@ public final class SessionFollower implements SessionEndpoint {
         this.nodeId = nodeId;
         this.owner = owner;
         this.queue = new SerialQueue(executor, 256);
+        this.executor = executor;
         this.now = now;
         this.maxConnections = maxConnections;
     }
@@ -115,7 +118,12 @@ public final class SessionFollower implements SessionEndpoint {
         owner = node;
     }
 
-    /** The history after the cursor as replay batches (at least one, §13.4), then live from there. */
+    /**
+     * The history after the cursor, paged with back-pressure as on the owner ({@link ReplayPump}: the
+     * next page is read only once the socket took the previous one), then live from there. While a
+     * socket catches up, refills skip it; {@link #finishReplay} hands it over to live delivery in a
+     * task of this queue, where no refill can run in between: no gap, no double.
+     */
     @Override
     public void attach(Connection connection, long cursor) {
         queue.submit(() -> {
@@ -123,21 +131,36 @@ public final class SessionFollower implements SessionEndpoint {
                 connection.close(CloseCodes.SERVICE_RESTART, SessionActor.MOVED);
                 return;
             }
-            List<String> history = new ArrayList<>();
-            long after = Math.max(0, cursor);
-            boolean endSeen = false;
-            while (true) {
-                List<StoredEvent> page = events.readAfter(record.id(), after, PAGE);
-                for (StoredEvent e : page) {
-                    history.add(e.json());
-                    after = e.sequence();
-                    endSeen |= e.type() == EventType.SESSION_END;
-                }
-                if (page.size() < PAGE) {
-                    break;
-                }
+            ReplayPump pump = new ReplayPump(connection, record.id(), cursor, events, executor, now, this::finishReplay);
+            catchingUp.put(connection, pump);
+            pump.resume();
+        });
+    }
+
+    /**
+     * The pump found the journal's end. In this task no refill runs, so what was stored since (at
+     * most a page, else paging goes on) is sent from here, then the owner's answers held during
+     * catch-up, and the socket joins the live ones at the last sequence it got.
+     */
+    private void finishReplay(ReplayPump pump) {
+        queue.submit(() -> {
+            Connection connection = pump.connection();
+            if (retired || pump.isCancelled() || catchingUp.get(connection) != pump) {
+                return;
             }
-            ReplayBatches.frames(history, now.get()).forEach(connection::send);
+            List<StoredEvent> rest = events.readAfter(record.id(), pump.after(), ReplayPump.PAGE);
+            if (rest.size() == ReplayPump.PAGE) {
+                pump.resume(); // much was stored meanwhile: keep paging with back-pressure
+                return;
+            }
+            if (!rest.isEmpty() || !pump.sentAny()) {
+                ReplayBatches.frames(rest.stream().map(StoredEvent::json).toList(), now.get())
+                        .forEach(connection::send); // §13.4: at least one batch
+            }
+            pump.heldAnswers.forEach(connection::send);
+            catchingUp.remove(connection);
+            long after = rest.isEmpty() ? pump.after() : rest.get(rest.size() - 1).sequence();
+            boolean endSeen = pump.sawEnd() || rest.stream().anyMatch(e -> e.type() == EventType.SESSION_END);
             if (endSeen || ended) {
                 connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
                 return;
@@ -151,6 +174,10 @@ public final class SessionFollower implements SessionEndpoint {
     public void detach(Connection connection) {
         queue.submit(() -> {
             positions.remove(connection);
+            ReplayPump pump = catchingUp.remove(connection);
+            if (pump != null) {
+                pump.cancel();
+            }
             reserved.decrementAndGet();
         });
     }
@@ -181,15 +208,26 @@ public final class SessionFollower implements SessionEndpoint {
         queue.submit(() -> {
             refill();
             positions.keySet().stream().filter(c -> c.id().equals(connectionId)).forEach(c -> c.send(frame));
+            // After the replay that precedes it.
+            catchingUp.forEach((c, pump) -> {
+                if (c.id().equals(connectionId)) {
+                    pump.heldAnswers.add(frame);
+                }
+            });
         });
     }
 
     void closeRemote(String connectionId, int code, String reason) {
-        queue.submit(() -> List.copyOf(positions.keySet()).stream().filter(c -> c.id().equals(connectionId))
-                .forEach(c -> {
-                    positions.remove(c);
-                    c.close(code, reason);
-                }));
+        queue.submit(() -> {
+            List.copyOf(positions.keySet()).stream().filter(c -> c.id().equals(connectionId)).forEach(c -> {
+                positions.remove(c);
+                c.close(code, reason);
+            });
+            List.copyOf(catchingUp.keySet()).stream().filter(c -> c.id().equals(connectionId)).forEach(c -> {
+                catchingUp.remove(c).cancel();
+                c.close(code, reason);
+            });
+        });
     }
 
     private void rung(FanOutMessages.Doorbell doorbell) {
@@ -233,6 +271,11 @@ public final class SessionFollower implements SessionEndpoint {
         queue.submit(() -> {
             List.copyOf(positions.keySet()).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, SessionActor.MOVED));
             positions.clear();
+            catchingUp.forEach((c, pump) -> {
+                pump.cancel();
+                c.close(CloseCodes.SERVICE_RESTART, SessionActor.MOVED);
+            });
+            catchingUp.clear();
             if (subscription != null) {
                 subscription.close();
             }

@@ -11,6 +11,7 @@ import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.protocol.codec.Decoded;
 import dev.parley.server.fanout.FanOut;
 import dev.parley.server.fanout.InMemoryFanOut;
+import dev.parley.server.store.ConnectionSlots;
 import dev.parley.server.store.SessionLeases;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.SessionStore;
@@ -34,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * restart.
  */
 public final class SessionRegistry {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionRegistry.class);
     private final SessionServices services;
     private final SessionStore sessions;
     /** Where each session's verified context is kept, so a rebuilt actor has it again. */
@@ -54,6 +56,8 @@ public final class SessionRegistry {
     private final Map<String, Instant> dormant = new ConcurrentHashMap<>();
     /** Lease moves, refills, gaps and deposed actors of this node, for metrics. */
     private final ClusterCounters cluster = new ClusterCounters();
+    /** The connection slots this node holds across nodes (issue 11), renewed with the leases. */
+    private final Set<String> heldSlots = ConcurrentHashMap.newKeySet();
     /** Set once by closeAllForRestart: from then on every actor found is stopped too. */
     private volatile boolean closing;
 
@@ -104,6 +108,74 @@ public final class SessionRegistry {
             }
             return CompletableFuture.<Optional<SessionEndpoint>>failedFuture(failure);
         }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * Claims one of the session's connection slots (PROTOCOL.md §3.3: at most
+     * {@code maxConnections}), first on this node's endpoint, then — on several nodes — across all
+     * nodes in the store, so ten sockets spread over three nodes are the limit, not thirty. Empty:
+     * refused (429), nothing held. Never blocks the caller; the store is asked on a worker.
+     */
+    public CompletionStage<Optional<ConnectionSlot>> reserveConnection(SessionEndpoint endpoint) {
+        if (!endpoint.tryReserveConnection()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        ConnectionSlots slots = leases.connectionSlots();
+        if (!slots.shared()) {
+            return CompletableFuture.completedFuture(Optional.of(ConnectionSlot.LOCAL));
+        }
+        String slotId = leases.nodeId() + "/" + Ids.eventId();
+        heldSlots.add(slotId); // before the claim: a renewal meanwhile must not drop the row as stale
+        return CompletableFuture.supplyAsync(() -> {
+            boolean granted;
+            try {
+                granted = slots.claim(endpoint.record().id(), slotId, services.settings().maxConnections());
+            } catch (RuntimeException e) {
+                heldSlots.remove(slotId);
+                endpoint.releaseReservation();
+                throw e;
+            }
+            if (!granted) {
+                heldSlots.remove(slotId);
+                endpoint.releaseReservation();
+                return Optional.<ConnectionSlot>empty();
+            }
+            return Optional.of(new ConnectionSlot(() -> services.executor().execute(() -> freeSlot(slots, slotId))));
+        }, services.executor());
+    }
+
+    private void freeSlot(ConnectionSlots slots, String slotId) {
+        heldSlots.remove(slotId); // first: should the delete fail, the next renewal drops the row
+        try {
+            slots.free(slotId);
+        } catch (RuntimeException e) {
+            LOG.warn("connection slot {} not freed now; the next lease renewal drops it", slotId, e);
+        }
+    }
+
+    /**
+     * Where a verified context for the session goes: its actor when this node owns it (or can take
+     * its lease), else the store directly, read by the owner before its next agent turn (issue 11).
+     * Empty when there is no such session.
+     */
+    public CompletionStage<Optional<ContextTarget>> contextTarget(String sessionId) {
+        return find(sessionId).handle((actor, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(actor.<ContextTarget>map(a -> a));
+            }
+            if (rootOf(failure) instanceof OwnedElsewhereException) {
+                return CompletableFuture.supplyAsync(() -> storedContextTarget(sessionId), services.executor());
+            }
+            return CompletableFuture.<Optional<ContextTarget>>failedFuture(failure);
+        }).thenCompose(stage -> stage);
+    }
+
+    private Optional<ContextTarget> storedContextTarget(String sessionId) {
+        return sessions.findSession(sessionId).map(record -> {
+            // SESSION_START (sequence 1) carries the context id.
+            String contextId = SessionState.rebuild(services.events().readAfter(sessionId, 0, 1)).contextId();
+            return new StoredContextTarget(record, contextId, sessions, contexts, services.executor());
+        });
     }
 
     private CompletionStage<Optional<SessionEndpoint>> follow(String sessionId) {
@@ -400,17 +472,19 @@ public final class SessionRegistry {
     /**
      * Renews the leases of every actor still running here, in one statement; actors whose lease
      * another node took over (this node paused or lost the database past the ttl) are deposed.
+     * Then the connection slots this node's sockets hold, so they keep counting while they live.
      * Blocks: run it off the event loop and the timer thread.
      */
     public void renewLeases() {
         Map<String, SessionActor> running = new java.util.HashMap<>();
         loadedActors().filter(SessionActor::isActive).forEach(a -> running.put(a.record().id(), a));
-        if (running.isEmpty()) {
-            return;
+        if (!running.isEmpty()) {
+            for (String lost : leases.renew(running.keySet())) {
+                running.get(lost).depose();
+            }
         }
-        for (String lost : leases.renew(running.keySet())) {
-            running.get(lost).depose();
-        }
+        // Also on a node with only followers: its sockets count against the sessions' limits too.
+        leases.connectionSlots().renew(Set.copyOf(heldSlots));
     }
 
     /**

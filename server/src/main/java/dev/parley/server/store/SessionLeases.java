@@ -39,6 +39,14 @@ public interface SessionLeases {
     boolean multiNode();
 
     /**
+     * The session's connection slots across nodes; they expire and are renewed like the leases.
+     * None on a single node, whose actors count their sockets themselves.
+     */
+    default ConnectionSlots connectionSlots() {
+        return ConnectionSlots.NONE;
+    }
+
+    /**
      * A held lease.
      *
      * @param epoch   the fencing epoch every append of this owner carries

@@ -1,5 +1,6 @@
 package dev.parley.server.store.postgres;
 
+import dev.parley.server.store.ConnectionSlots;
 import dev.parley.server.store.SessionLeases;
 import java.time.Duration;
 import java.util.Collection;
@@ -17,11 +18,18 @@ final class PostgresLeases implements SessionLeases {
     private final Jdbc jdbc;
     private final String nodeId;
     private final double ttlSeconds;
+    private final ConnectionSlots connectionSlots;
 
     PostgresLeases(Jdbc jdbc, String nodeId, Duration ttl) {
         this.jdbc = jdbc;
         this.nodeId = nodeId;
         this.ttlSeconds = ttl.toMillis() / 1000.0;
+        this.connectionSlots = new PostgresConnectionSlots(jdbc, nodeId, ttl);
+    }
+
+    @Override
+    public ConnectionSlots connectionSlots() {
+        return connectionSlots;
     }
 
     @Override
