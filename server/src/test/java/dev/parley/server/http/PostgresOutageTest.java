@@ -56,7 +56,8 @@ class PostgresOutageTest {
             proxy.refuseNew(); // the database host is gone ...
             proxy.cutAll();    // ... and so are the pool's connections
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> rest.get("/readyz").statusCode() == 503);
+            // The probe waits out the pool's 5 s connection timeout before it calls the store down.
+            await().atMost(Duration.ofSeconds(30)).until(() -> rest.get("/readyz").statusCode() == 503);
             JsonNode ready = Rest.json(rest.get("/readyz"));
             assertThat(ready.get("status").asText()).isEqualTo("unhealthy");
             assertThat(ready.get("down")).extracting(JsonNode::asText).containsExactly("store");
