@@ -16,9 +16,6 @@ import org.slf4j.LoggerFactory;
 final class SerialQueue {
     private static final Logger LOG = LoggerFactory.getLogger(SerialQueue.class);
 
-    /** Tasks run one after another on one thread before the rest is handed back to the executor. */
-    static final int IN_A_ROW = 16;
-
     private final Executor executor;
     private final int externalCapacity;
     /** Guarded by {@code this}. */
@@ -64,58 +61,27 @@ final class SerialQueue {
         return true;
     }
 
-    /**
-     * Runs queued tasks. A task whose stage is already complete is followed by the next one on this
-     * thread, up to {@link #IN_A_ROW}; only a task still running (waiting for the journal, say) hands
-     * the next one back to the executor when it completes, and only if there is one. Why: a hop to
-     * the executor after every task, even with nothing queued, was one of the thread hops each
-     * message paid (issue 10).
-     */
     private void runNext() {
-        for (int ran = 1; ; ran++) {
-            Supplier<? extends CompletionStage<?>> task;
-            synchronized (this) {
-                task = tasks.poll();
-                if (task == null) {
-                    running = false;
-                    return;
-                }
-            }
-            CompletableFuture<?> stage = start(task);
-            if (!stage.isDone() || ran >= IN_A_ROW) {
-                // Later, or now after a long run of tasks (so other sessions get the thread too).
-                stage.whenComplete((ignored, failure) -> {
-                    logFailure(failure);
-                    scheduleNextIfAny();
-                });
+        Supplier<? extends CompletionStage<?>> task;
+        synchronized (this) {
+            task = tasks.poll();
+            if (task == null) {
+                running = false;
                 return;
             }
-            logFailure(stage.handle((ignored, failure) -> failure).join());
         }
-    }
-
-    private static CompletableFuture<?> start(Supplier<? extends CompletionStage<?>> task) {
+        CompletionStage<?> stage;
         try {
-            return task.get().toCompletableFuture();
+            stage = task.get();
         } catch (RuntimeException | Error e) {
             LOG.error("session task failed", e);
-            return CompletableFuture.completedFuture(null);
+            stage = CompletableFuture.completedFuture(null);
         }
-    }
-
-    private static void logFailure(Throwable failure) {
-        if (failure != null) {
-            LOG.error("session task failed", failure);
-        }
-    }
-
-    private void scheduleNextIfAny() {
-        synchronized (this) {
-            if (tasks.isEmpty()) {
-                running = false; // the next enqueue schedules a run
-                return;
+        stage.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("session task failed", failure);
             }
-        }
-        executor.execute(this::runNext);
+            executor.execute(this::runNext);
+        });
     }
 }
