@@ -95,7 +95,7 @@ final class WebSocketRoute {
                 ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED); // §13.18
             } else {
                 // The limit counts the session's sockets on every node (issue 11).
-                sessions.reserveConnection(found.get()).whenComplete((slot, broken) -> ctx.vertx().runOnContext(w -> {
+                sessions.reserveConnection(found.get()).whenComplete((slot, broken) -> connectionContext.runOnContext(w -> {
                     if (broken != null) {
                         LOG.error("cannot count the connections of session {}", sessionId, broken);
                         ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_UNAVAILABLE);
