@@ -119,8 +119,9 @@ public final class SessionFollower implements SessionEndpoint {
     }
 
     /**
-     * The history after the cursor, paged with back-pressure as on the owner ({@link ReplayPump}: the
-     * next page is read only once the socket took the previous one), then live from there. While a
+     * The history after the cursor, then live from there. As on the owner, a short one (at most a
+     * page) is sent from this task; a long one is paged with back-pressure ({@link ReplayPump}: the
+     * next page is read only once the socket took the previous one). While a
      * socket catches up, refills skip it; {@link #finishReplay} hands it over to live delivery in a
      * task of this queue, where no refill can run in between: no gap, no double.
      */
@@ -131,10 +132,40 @@ public final class SessionFollower implements SessionEndpoint {
                 connection.close(CloseCodes.SERVICE_RESTART, SessionActor.MOVED);
                 return;
             }
+            if (events.headSequence(record.id()) - Math.max(0, cursor) <= ReplayPump.PAGE) {
+                // A short history (the usual reconnect), as on the owner: sent from this task, so the
+                // socket is live at once and what is stored next reaches it as single frames.
+                replayShort(connection, cursor);
+                return;
+            }
             ReplayPump pump = new ReplayPump(connection, record.id(), cursor, events, executor, now, this::finishReplay);
             catchingUp.put(connection, pump);
             pump.resume();
         });
+    }
+
+    /** Sends the history after the cursor as replay batches and makes the socket live; inside the queue. */
+    private void replayShort(Connection connection, long cursor) {
+        List<String> history = new java.util.ArrayList<>();
+        long after = Math.max(0, cursor);
+        boolean endSeen = false;
+        while (true) {
+            List<StoredEvent> page = events.readAfter(record.id(), after, PAGE);
+            for (StoredEvent e : page) {
+                history.add(e.json());
+                after = e.sequence();
+                endSeen |= e.type() == EventType.SESSION_END;
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+        }
+        ReplayBatches.frames(history, now.get()).forEach(connection::send);
+        if (endSeen || ended) {
+            connection.close(CloseCodes.NORMAL, "session ended"); // §13.9
+            return;
+        }
+        positions.put(connection, after);
     }
 
     /**
