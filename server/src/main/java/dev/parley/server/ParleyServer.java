@@ -15,10 +15,7 @@ import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.auth.ConnectorTokenMigration;
 import dev.parley.server.auth.ContextKeySealer;
 import dev.parley.server.auth.ContextTokenVerifier;
-import dev.parley.server.auth.HandshakeFailures;
 import dev.parley.server.auth.JwtSecret;
-import dev.parley.server.auth.RateLimiter;
-import dev.parley.server.auth.Strikes;
 import dev.parley.server.auth.TokenBucket;
 import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
@@ -32,10 +29,11 @@ import dev.parley.server.desk.DeskLogin;
 import dev.parley.server.desk.DeskTokens;
 import dev.parley.server.desk.LiveAgentDesk;
 import dev.parley.server.desk.LoginLimits;
-import dev.parley.server.desk.LoginThrottle;
 import dev.parley.server.desk.PasswordPool;
 import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
+import dev.parley.server.limits.NodeLimits;
+import dev.parley.server.limits.RedisLimits;
 import dev.parley.server.http.desk.DeskGuards;
 import dev.parley.server.http.HttpReadTimeouts;
 import dev.parley.server.http.StopGate;
@@ -89,8 +87,6 @@ public final class ParleyServer implements AutoCloseable {
     public static final String DEMO_CONNECTOR_ID = "con_demo";
     /** Stable id of the demo live agent created with the demo connector. */
     public static final String DEMO_AGENT_ID = "agt_demo";
-    /** Most rate-limit buckets kept per limiter; beyond that the least recently used is dropped. */
-    private static final int RATE_KEYS = 100_000;
     /** How long a graceful stop waits for sessions to finish their queued work and close their sockets. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -232,18 +228,14 @@ public final class ParleyServer implements AutoCloseable {
         } else {
             deskLogin = Optional.empty();
         }
-        ParleyConfig.RateLimit http = config.httpRate();
-        RateLimiter<String> tokenLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
-        RateLimiter<String> sessionLimiter = new RateLimiter<>(http.perSecond(), http.burst(), RATE_KEYS, clock);
-        ParleyConfig.HandshakeFailureLimits failed = config.handshakeFailures();
-        HandshakeFailures handshakeFailures = new HandshakeFailures(
-                new RateLimiter<>(failed.perAddress().perSecond(), failed.perAddress().burst(), RATE_KEYS, clock),
-                new RateLimiter<>(failed.perToken().perSecond(), failed.perToken().burst(), RATE_KEYS, clock));
-        scheduler.every(Duration.ofMinutes(1), () -> {
-            tokenLimiter.evictIdle();
-            sessionLimiter.evictIdle();
-            handshakeFailures.evictIdle();
-        });
+        // With the Redis fan-out the request limits count over all nodes, on the same Redis; each
+        // keeps the node's own count as its fallback while Redis does not answer (issue 11).
+        NodeLimits limits = config.fanOut().isRedis()
+                ? NodeLimits.shared(config, deskConfig.login(), clock,
+                        own(RedisLimits.connect(config.fanOut().url(), RedisLimits.Settings.DEFAULTS)))
+                : NodeLimits.local(config, deskConfig.login(), clock);
+        limits.redis().ifPresent(redis -> ServerMetrics.bindSharedLimits(meters, redis));
+        scheduler.every(Duration.ofMinutes(1), limits::evictIdle);
         NodeHealth health = NodeHealth.none();
         if (config.store().isPostgres()) {
             // No echo without durability: the store is essential. Its verdict is the journal's last
@@ -256,24 +248,20 @@ public final class ParleyServer implements AutoCloseable {
         }
         HttpApi api = new HttpApi(new ConnectorAuthenticator(store, tokenHasher, clock,
                         new ConnectorCache(revocations, ConnectorCache.DEFAULT_CAPACITY)), tokens, registry,
-                new ClientEventDecoder(config.maxTextChars()), tokenLimiter, sessionLimiter, handshakeFailures, outbound)
+                new ClientEventDecoder(config.maxTextChars()), limits.accessTokens(), limits.sessions(), limits.handshakes(),
+                outbound)
                 .withMetrics(meters::scrape)
                 .withHealth(health)
                 .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
-                        ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), sessionLimiter, clock);
+                        ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), limits.sessions(), clock);
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }
         if (desk.isPresent() && deskLogin.isPresent()) {
             // bcrypt only ever runs on its own small pool, so log-ins cannot delay sessions (docs/security.md).
-            LoginLimits limits = deskConfig.login();
-            DeskGuards guards = new DeskGuards(new LoginThrottle(limits, RATE_KEYS, clock),
-                    own(new PasswordPool(limits.bcryptThreads(), limits.bcryptQueue())),
-                    new Strikes<>(limits.badTokensPerMinute(), Duration.ofMinutes(1), Duration.ofMinutes(1), RATE_KEYS, clock));
-            scheduler.every(Duration.ofMinutes(1), () -> {
-                guards.logins().evictIdle();
-                guards.badTokens().evictIdle();
-            });
+            LoginLimits login = deskConfig.login();
+            DeskGuards guards = new DeskGuards(limits.logins(),
+                    own(new PasswordPool(login.bcryptThreads(), login.bcryptQueue())), limits.badDeskTokens());
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
                     desk.get(), registry, store, guards, outbound));
         }

@@ -31,8 +31,11 @@ public final class HandshakeFailures {
 
     /** Limited when the address or the token has no failures left; the longer wait wins. Takes nothing. */
     public RateDecision check(String address, String tokenKey) {
-        RateDecision a = byAddress.check(address);
-        RateDecision t = byToken.check(tokenKey);
+        return either(byAddress.check(address), byToken.check(tokenKey));
+    }
+
+    /** Limited when either is; the longer wait wins. */
+    public static RateDecision either(RateDecision a, RateDecision t) {
         if (a instanceof RateDecision.Limited la && t instanceof RateDecision.Limited lt) {
             return la.retryAfterSeconds() >= lt.retryAfterSeconds() ? la : lt;
         }

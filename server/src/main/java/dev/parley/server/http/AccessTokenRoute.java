@@ -6,7 +6,7 @@ import dev.parley.server.auth.AuthResult;
 import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.IssuedToken;
 import dev.parley.server.auth.RateDecision;
-import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.limits.RateLimit;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -19,9 +19,9 @@ final class AccessTokenRoute {
 
     private final ConnectorAuthenticator connectors;
     private final AccessTokens tokens;
-    private final RateLimiter<String> limiter;
+    private final RateLimit limiter;
 
-    AccessTokenRoute(ConnectorAuthenticator connectors, AccessTokens tokens, RateLimiter<String> limiter) {
+    AccessTokenRoute(ConnectorAuthenticator connectors, AccessTokens tokens, RateLimit limiter) {
         this.connectors = connectors;
         this.tokens = tokens;
         this.limiter = limiter;
@@ -34,11 +34,20 @@ final class AccessTokenRoute {
             // Per connector token AND client address: the connector token is public (it is in every page
             // that embeds the widget), so a bucket per token alone would let one visitor spend every
             // other visitor's budget.
-            if (limiter.tryAcquire(xToken + "|" + clientAddress(ctx)) instanceof RateDecision.Limited limited) {
-                ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
-                return;
-            }
+            // Shared by all nodes with the Redis fan-out; the answer comes back on this request's context.
+            limiter.tryAcquire(xToken + "|" + clientAddress(ctx)).onComplete(decided -> {
+                if (decided.succeeded() && decided.result() instanceof RateDecision.Limited limited) {
+                    ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
+                } else {
+                    authenticate(ctx, xToken, xHost);
+                }
+            });
+            return;
         }
+        authenticate(ctx, xToken, xHost);
+    }
+
+    private void authenticate(RoutingContext ctx, String xToken, String xHost) {
         // Most requests carry a connector token already read: answered here, no worker hop.
         Optional<AuthResult> known = connectors.authenticateFromMemory(xToken, xHost);
         if (known.isPresent()) {

@@ -8,7 +8,7 @@ import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ContextTokenVerifier;
 import dev.parley.server.auth.ContextVerdict;
 import dev.parley.server.auth.RateDecision;
-import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.limits.RateLimit;
 import dev.parley.server.session.ContextTarget;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.session.VerifiedContext;
@@ -41,11 +41,11 @@ final class ContextRoute {
     private final AccessTokens tokens;
     private final SessionRegistry sessions;
     private final ContextTokenVerifier verifier;
-    private final RateLimiter<String> limiter;
+    private final RateLimit limiter;
     private final Clock clock;
 
     ContextRoute(AccessTokens tokens, SessionRegistry sessions, ContextTokenVerifier verifier,
-                 RateLimiter<String> limiter, Clock clock) {
+                 RateLimit limiter, Clock clock) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.verifier = verifier;
@@ -58,10 +58,16 @@ final class ContextRoute {
         if (claims.isEmpty()) {
             return;
         }
-        if (limiter.tryAcquire(claims.get().tokenId()) instanceof RateDecision.Limited limited) {
-            ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
-            return;
-        }
+        limiter.tryAcquire(claims.get().tokenId()).onComplete(decided -> {
+            if (decided.succeeded() && decided.result() instanceof RateDecision.Limited limited) {
+                ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
+            } else {
+                submit(ctx, claims.get());
+            }
+        });
+    }
+
+    private void submit(RoutingContext ctx, AccessClaims claims) {
         Optional<String> token = token(ctx);
         if (token.isEmpty()) {
             ErrorResponses.send(ctx.response(), 400, MISSING_TOKEN);
@@ -75,7 +81,7 @@ final class ContextRoute {
             }
             // Another connector's session is "not found": its existence is none of this caller's business.
             Optional<ContextTarget> actor = found.result()
-                    .filter(a -> a.record().connectorId().equals(claims.get().connectorId()));
+                    .filter(a -> a.record().connectorId().equals(claims.connectorId()));
             if (actor.isEmpty() || actor.get().contextId() == null) {
                 ErrorResponses.send(ctx.response(), 404, ErrorMessages.SESSION_NOT_FOUND);
                 return;

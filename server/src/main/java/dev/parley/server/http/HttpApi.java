@@ -4,8 +4,8 @@ import dev.parley.protocol.codec.ClientEventDecoder;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.ConnectorAuthenticator;
 import dev.parley.server.auth.ContextTokenVerifier;
-import dev.parley.server.auth.HandshakeFailures;
-import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.limits.HandshakeThrottle;
+import dev.parley.server.limits.RateLimit;
 import dev.parley.server.health.NodeHealth;
 import dev.parley.server.http.desk.DeskRoutes;
 import dev.parley.server.session.SessionRegistry;
@@ -35,8 +35,8 @@ public final class HttpApi {
     private final Optional<ContextRoute> context;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
-                   ClientEventDecoder decoder, RateLimiter<String> tokenLimiter, RateLimiter<String> sessionLimiter,
-                   HandshakeFailures handshakeFailures, OutboundBudget outbound) {
+                   ClientEventDecoder decoder, RateLimit tokenLimiter, RateLimit sessionLimiter,
+                   HandshakeThrottle handshakeFailures, OutboundBudget outbound) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
                 new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), StaticAssets.withoutDemoConnector(),
                 Optional.empty(), Optional.empty(), NodeHealth.none(), Optional.empty());
@@ -84,7 +84,7 @@ public final class HttpApi {
      * rate limited per access token by {@code limiter} like session creation.
      */
     public HttpApi withVerifiedContext(AccessTokens tokens, SessionRegistry registry, ContextTokenVerifier verifier,
-                                       RateLimiter<String> limiter, Clock clock) {
+                                       RateLimit limiter, Clock clock) {
         return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health,
                 Optional.of(new ContextRoute(tokens, registry, verifier, limiter, clock)));
     }

@@ -8,7 +8,7 @@ import dev.parley.protocol.codec.Json;
 import dev.parley.server.auth.AccessClaims;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.RateDecision;
-import dev.parley.server.auth.RateLimiter;
+import dev.parley.server.limits.RateLimit;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.store.JournalFullException;
 import io.vertx.core.Future;
@@ -34,9 +34,9 @@ final class SessionsRoute {
 
     private final AccessTokens tokens;
     private final SessionRegistry sessions;
-    private final RateLimiter<String> limiter;
+    private final RateLimit limiter;
 
-    SessionsRoute(AccessTokens tokens, SessionRegistry sessions, RateLimiter<String> limiter) {
+    SessionsRoute(AccessTokens tokens, SessionRegistry sessions, RateLimit limiter) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.limiter = limiter;
@@ -62,16 +62,22 @@ final class SessionsRoute {
             ErrorResponses.send(ctx.response(), 401, ErrorMessages.INVALID_ACCESS_TOKEN);
             return;
         }
-        if (limiter.tryAcquire(claims.get().tokenId()) instanceof RateDecision.Limited limited) {
-            ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
-            return;
-        }
+        String connectorId = claims.get().connectorId();
+        limiter.tryAcquire(claims.get().tokenId()).onComplete(decided -> {
+            if (decided.succeeded() && decided.result() instanceof RateDecision.Limited limited) {
+                ErrorResponses.tooMany(ctx.response(), "Rate limit exceeded", limited.retryAfterSeconds());
+            } else {
+                create(ctx, connectorId);
+            }
+        });
+    }
+
+    private void create(RoutingContext ctx, String connectorId) {
         Optional<Options> options = parse(ctx.body().buffer());
         if (options.isEmpty()) {
             ErrorResponses.send(ctx.response(), 400, ErrorMessages.PARSE_ERROR);
             return;
         }
-        String connectorId = claims.get().connectorId();
         // No thread waits for the commit: the journal completes the stage, Vert.x brings the
         // outcome back to this request's event loop, and only then is the 200 sent (durable first).
         Future.fromCompletionStage(sessions.create(connectorId, options.get().platform(), options.get().streaming()),

@@ -6,6 +6,7 @@ import dev.parley.protocol.codec.Decoded;
 import dev.parley.server.auth.AccessClaims;
 import dev.parley.server.auth.AccessTokens;
 import dev.parley.server.auth.HandshakeFailures;
+import dev.parley.server.limits.HandshakeThrottle;
 import dev.parley.server.auth.RateDecision;
 import dev.parley.server.session.CloseCodes;
 import dev.parley.server.session.ConnectionSlot;
@@ -35,10 +36,10 @@ final class WebSocketRoute {
     private final AccessTokens tokens;
     private final SessionRegistry sessions;
     private final ClientEventDecoder decoder;
-    private final HandshakeFailures failures;
+    private final HandshakeThrottle failures;
     private final OutboundBudget outbound;
 
-    WebSocketRoute(AccessTokens tokens, SessionRegistry sessions, ClientEventDecoder decoder, HandshakeFailures failures,
+    WebSocketRoute(AccessTokens tokens, SessionRegistry sessions, ClientEventDecoder decoder, HandshakeThrottle failures,
                    OutboundBudget outbound) {
         this.tokens = tokens;
         this.sessions = sessions;
@@ -62,37 +63,41 @@ final class WebSocketRoute {
         Optional<AccessClaims> claims = tokens.verify(token);
         String address = addressOf(request);
         String tokenKey = HandshakeFailures.tokenKey(claims, token);
-        if (failures.check(address, tokenKey) instanceof RateDecision.Limited limited) {
-            ErrorResponses.tooMany(ctx.response(), ErrorMessages.WS_TOO_MANY_FAILURES, limited.retryAfterSeconds());
-            return;
-        }
-        if (claims.isEmpty()) {
-            failures.recordFailure(address, tokenKey);
-            ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED);
-            return;
-        }
-        long cursor = Cursor.parse(request.getParam("cursor"));
-        if (cursor < 0) {
-            LOG.warn("unreadable cursor {} for session {}: replaying from 0", request.getParam("cursor"), sessionId);
-            cursor = 0;
-        }
-        long replayAfter = cursor;
         request.pause();
         // The connection's own context, taken here on its event loop: the load may complete on a store
         // thread, where vertx.runOnContext would pick some other event loop, and the upgrade (Netty's
         // handshake, pipeline changes, the first frames) must run on the loop that owns the channel.
         // Off it, replays under load reached JDK clients corrupted (invalid UTF-8, rsv bits set).
         io.vertx.core.Context connectionContext = ctx.vertx().getOrCreateContext();
+        // The failure budgets may be shared by all nodes (Redis): their answer comes back on this context.
+        failures.check(address, tokenKey).onComplete(checked -> {
+            if (checked.succeeded() && checked.result() instanceof RateDecision.Limited limited) {
+                ErrorResponses.tooMany(ctx.response(), ErrorMessages.WS_TOO_MANY_FAILURES, limited.retryAfterSeconds());
+            } else if (claims.isEmpty()) {
+                refuse(ctx, address, tokenKey, 401, ErrorMessages.WS_AUTH_FAILED);
+            } else {
+                open(ctx, sessionId, claims.get(), address, tokenKey, connectionContext);
+            }
+        });
+    }
+
+    private void open(RoutingContext ctx, String sessionId, AccessClaims claims, String address, String tokenKey,
+                      io.vertx.core.Context connectionContext) {
+        HttpServerRequest request = ctx.request();
+        long cursor = Cursor.parse(request.getParam("cursor"));
+        if (cursor < 0) {
+            LOG.warn("unreadable cursor {} for session {}: replaying from 0", request.getParam("cursor"), sessionId);
+            cursor = 0;
+        }
+        long replayAfter = cursor;
         sessions.open(sessionId).whenComplete((found, failure) -> connectionContext.runOnContext(v -> {
             if (failure != null) {
                 LOG.error("cannot load session {}", sessionId, failure);
                 ErrorResponses.send(ctx.response(), 500, ErrorMessages.SESSION_UNAVAILABLE);
             } else if (found.isEmpty()) {
-                failures.recordFailure(address, tokenKey);
-                ErrorResponses.send(ctx.response(), 404, ErrorMessages.WS_SESSION_NOT_FOUND);
-            } else if (!found.get().record().connectorId().equals(claims.get().connectorId())) {
-                failures.recordFailure(address, tokenKey);
-                ErrorResponses.send(ctx.response(), 401, ErrorMessages.WS_AUTH_FAILED); // §13.18
+                refuse(ctx, address, tokenKey, 404, ErrorMessages.WS_SESSION_NOT_FOUND);
+            } else if (!found.get().record().connectorId().equals(claims.connectorId())) {
+                refuse(ctx, address, tokenKey, 401, ErrorMessages.WS_AUTH_FAILED); // §13.18
             } else {
                 // The limit counts the session's sockets on every node (issue 11).
                 sessions.reserveConnection(found.get()).whenComplete((slot, broken) -> connectionContext.runOnContext(w -> {
@@ -107,6 +112,11 @@ final class WebSocketRoute {
                 }));
             }
         }));
+    }
+
+    /** Answers a failed handshake once its failure is counted, so the client's next try sees it. */
+    private void refuse(RoutingContext ctx, String address, String tokenKey, int status, String message) {
+        failures.recordFailure(address, tokenKey).onComplete(counted -> ErrorResponses.send(ctx.response(), status, message));
     }
 
     private void upgrade(HttpServerRequest request, SessionEndpoint session, long cursor, ConnectionSlot slot) {

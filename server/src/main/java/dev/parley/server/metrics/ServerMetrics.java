@@ -1,6 +1,7 @@
 package dev.parley.server.metrics;
 
 import dev.parley.server.fanout.RedisFanOut;
+import dev.parley.server.limits.RedisLimits;
 import dev.parley.server.http.OutboundBudget;
 import dev.parley.server.session.ClusterCounters;
 import dev.parley.server.session.SessionRegistry;
@@ -70,6 +71,19 @@ public final class ServerMetrics {
                 .description("Whether the last self-ping came back in time").register(registry);
         Gauge.builder("parley.fanout.doorbell.lag.seconds", fanOut, f -> f.doorbellLag().toNanos() / 1e9)
                 .description("Round trip of the last self-ping through Redis").register(registry);
+    }
+
+    /** The limits shared by all nodes through Redis (issue 11): how often each node had to answer alone. */
+    public static void bindSharedLimits(MeterRegistry registry, RedisLimits limits) {
+        FunctionCounter.builder("parley.limits.shared.answered", limits, RedisLimits::answered)
+                .description("Limit checks Redis answered for all nodes").register(registry);
+        FunctionCounter.builder("parley.limits.shared.fallbacks", limits, RedisLimits::fallbacks)
+                .description("Limit checks this node answered with its own counts (Redis down, slow or busy)")
+                .register(registry);
+        FunctionCounter.builder("parley.limits.shared.failures", limits, RedisLimits::failures)
+                .description("Limit checks sent to Redis that failed or timed out").register(registry);
+        Gauge.builder("parley.limits.shared.healthy", limits, l -> l.healthy() ? 1 : 0)
+                .description("Whether the last limit check Redis was asked succeeded").register(registry);
     }
 
     /**

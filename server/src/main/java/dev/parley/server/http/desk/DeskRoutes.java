@@ -78,31 +78,44 @@ public final class DeskRoutes {
             return;
         }
         String address = ClientAddress.of(ctx.request());
-        // Throttled before any bcrypt work: a refused attempt costs a map lookup, nothing more.
-        if (guards.logins().begin(name, address) instanceof RateDecision.Limited limited) {
-            ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_LOGINS, limited.retryAfterSeconds());
-            return;
-        }
+        // Throttled before any bcrypt work: a refused attempt costs a lookup (local, or one Redis
+        // call when the counts are shared by all nodes), nothing more.
+        guards.logins().begin(name, address).onComplete(decided -> {
+            if (decided.failed()) {
+                LOG.error("desk log-in throttle failed", decided.cause());
+                ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+            } else if (decided.result() instanceof RateDecision.Limited limited) {
+                ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_LOGINS, limited.retryAfterSeconds());
+            } else {
+                checkPassword(ctx, name, password, address);
+            }
+        });
+    }
+
+    private void checkPassword(RoutingContext ctx, String name, String password, String address) {
         Optional<CompletableFuture<Optional<DeskAuthenticator.LoggedIn>>> checking =
                 guards.passwords().trySubmit(() -> auth.login(name, password));
         if (checking.isEmpty()) {
-            guards.logins().abandoned(name, address);
-            ctx.response().putHeader("Retry-After", "1");
-            ErrorResponses.send(ctx.response(), 503, DeskGuards.LOGIN_BUSY);
+            guards.logins().abandoned(name, address).onComplete(taken -> {
+                ctx.response().putHeader("Retry-After", "1");
+                ErrorResponses.send(ctx.response(), 503, DeskGuards.LOGIN_BUSY);
+            });
             return;
         }
         answer(ctx, checking.get(), loggedIn -> {
             if (loggedIn.isEmpty()) {
                 ErrorResponses.send(ctx.response(), 401, "invalid credentials");
             } else {
-                guards.logins().succeeded(name, address);
                 DeskAuthenticator.LoggedIn in = loggedIn.get();
                 ObjectNode answer = Json.MAPPER.createObjectNode()
                         .put("token", in.token())
                         .put("expires_in", in.expiresInSeconds());
                 answer.set("agent", DeskJson.agent(in.agent()));
-                ctx.response().putHeader("Cache-Control", "no-store");
-                json(ctx, 200, answer);
+                // Answered once the counts are cleared, so the agent's next log-in (on any node) sees it.
+                guards.logins().succeeded(name, address).onComplete(cleared -> {
+                    ctx.response().putHeader("Cache-Control", "no-store");
+                    json(ctx, 200, answer);
+                });
             }
         });
     }
@@ -178,19 +191,25 @@ public final class DeskRoutes {
             return;
         }
         String address = ClientAddress.of(ctx.request());
-        if (guards.badTokens().check(address) instanceof RateDecision.Limited limited) {
-            ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_BAD_TOKENS, limited.retryAfterSeconds());
-            return;
-        }
+        guards.badTokens().check(address).onComplete(checked -> {
+            if (checked.succeeded() && checked.result() instanceof RateDecision.Limited limited) {
+                ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_BAD_TOKENS, limited.retryAfterSeconds());
+            } else {
+                resolve(ctx, token.get(), address, route);
+            }
+        });
+    }
+
+    private void resolve(RoutingContext ctx, String token, String address, BiConsumer<RoutingContext, DeskAgent> route) {
         Future<Optional<DeskAgent>> found = ctx.vertx().executeBlocking(
-                () -> auth.agentIdOf(token.get()).flatMap(agents::find), false);
+                () -> auth.agentIdOf(token).flatMap(agents::find), false);
         found.onComplete(result -> {
             if (result.failed()) {
                 LOG.error("desk token check failed", result.cause());
                 ErrorResponses.send(ctx.response(), 500, "desk unavailable");
             } else if (result.result().isEmpty()) {
-                guards.badTokens().strike(address);
-                ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
+                guards.badTokens().strike(address)
+                        .onComplete(counted -> ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID));
             } else {
                 route.accept(ctx, result.result().get());
             }

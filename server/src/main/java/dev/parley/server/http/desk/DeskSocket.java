@@ -1,7 +1,7 @@
 package dev.parley.server.http.desk;
 
 import dev.parley.server.auth.RateDecision;
-import dev.parley.server.auth.Strikes;
+import dev.parley.server.limits.StrikeLimit;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.http.ErrorResponses;
@@ -33,7 +33,7 @@ final class DeskSocket {
     private final Desk desk;
     private final SessionRegistry sessions;
     /** Invalid desk tokens per client address, shared with the REST routes. */
-    private final Strikes<String> badTokens;
+    private final StrikeLimit badTokens;
     /** The node's outbound budget, shared with the user sockets. */
     private final OutboundBudget outbound;
     /** Open desk sockets, so a graceful stop can close them with 1012; touched from event loops and the stopping thread. */
@@ -42,7 +42,7 @@ final class DeskSocket {
     private volatile boolean closing;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
-               Strikes<String> badTokens, OutboundBudget outbound) {
+               StrikeLimit badTokens, OutboundBudget outbound) {
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
@@ -63,19 +63,26 @@ final class DeskSocket {
             return;
         }
         String address = ClientAddress.of(request);
-        if (badTokens.check(address) instanceof RateDecision.Limited limited) {
-            ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_BAD_TOKENS, limited.retryAfterSeconds());
-            return;
-        }
         request.pause();
-        ctx.vertx().executeBlocking(() -> auth.agentIdOf(token.get()).flatMap(agents::find), false)
+        badTokens.check(address).onComplete(checked -> {
+            if (checked.succeeded() && checked.result() instanceof RateDecision.Limited limited) {
+                ErrorResponses.tooMany(ctx.response(), DeskGuards.TOO_MANY_BAD_TOKENS, limited.retryAfterSeconds());
+            } else {
+                resolve(ctx, token.get(), address);
+            }
+        });
+    }
+
+    private void resolve(RoutingContext ctx, String token, String address) {
+        HttpServerRequest request = ctx.request();
+        ctx.vertx().executeBlocking(() -> auth.agentIdOf(token).flatMap(agents::find), false)
                 .onComplete(found -> {
                     if (found.failed()) {
                         LOG.error("desk token check failed", found.cause());
                         ErrorResponses.send(ctx.response(), 500, "desk unavailable");
                     } else if (found.result().isEmpty()) {
-                        badTokens.strike(address);
-                        ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID);
+                        badTokens.strike(address)
+                                .onComplete(counted -> ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID));
                     } else {
                         upgrade(request, found.result().get());
                     }
