@@ -112,7 +112,8 @@ public final class ParleyServer implements AutoCloseable {
     /** Set by closeAbruptly before close; read by the close steps on the same thread. */
     private volatile boolean abrupt;
 
-    private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock, Supplier<FanOut> fanOuts) {
+    private ParleyServer(ParleyConfig config, Clock clock, DataDirLock dataDirLock, Supplier<FanOut> fanOuts,
+                         RedisLimits.Settings limitsSettings) {
         own(dataDirLock);
         // store.kind: the data directory's SQLite file, or PostgreSQL (the data directory stays locked either way).
         NodeStore store = own(StoreFactory.open(config));
@@ -232,7 +233,7 @@ public final class ParleyServer implements AutoCloseable {
         // keeps the node's own count as its fallback while Redis does not answer (issue 11).
         NodeLimits limits = config.fanOut().isRedis()
                 ? NodeLimits.shared(config, deskConfig.login(), clock,
-                        own(RedisLimits.connect(config.fanOut().url(), RedisLimits.Settings.DEFAULTS)))
+                        own(RedisLimits.connect(config.fanOut().url(), limitsSettings)))
                 : NodeLimits.local(config, deskConfig.login(), clock);
         limits.redis().ifPresent(redis -> ServerMetrics.bindSharedLimits(meters, redis));
         scheduler.every(Duration.ofMinutes(1), limits::evictIdle);
@@ -349,11 +350,20 @@ public final class ParleyServer implements AutoCloseable {
      * of an in-process hub, or Redis with short timings); the node closes it when it stops.
      */
     public static ParleyServer start(ParleyConfig config, Clock clock, Supplier<FanOut> fanOuts) {
+        return start(config, clock, fanOuts, RedisLimits.Settings.DEFAULTS);
+    }
+
+    /**
+     * As above, with the timings of the limits shared through Redis when {@code fanout.kind} is redis
+     * (tests make them forgiving of a loaded machine, or short).
+     */
+    public static ParleyServer start(ParleyConfig config, Clock clock, Supplier<FanOut> fanOuts,
+                                     RedisLimits.Settings limitsSettings) {
         JwtSecret.requireSharedIfClustered(config); // before anything is opened
         // First of all: a second server on this directory is refused before it touches anything.
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         try {
-            return new ParleyServer(config, clock, lock, fanOuts);
+            return new ParleyServer(config, clock, lock, fanOuts, limitsSettings);
         } catch (RuntimeException | Error e) {
             // Whatever else a failed start left open, the directory must be free for the next try.
             try {

@@ -5,6 +5,7 @@ import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.fanout.FanOut;
 import dev.parley.server.fanout.InMemoryFanOut;
+import dev.parley.server.limits.RedisLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,9 +39,15 @@ public final class TestServer implements AutoCloseable {
 
     /** One node of several in this JVM: they share a store (in the tweak) and the fan-out's hub. */
     public static TestServer start(Path dataDir, UnaryOperator<ParleyConfig> tweak, Clock clock, FanOut fanOut) {
+        return start(dataDir, tweak, clock, fanOut, RedisLimits.Settings.DEFAULTS);
+    }
+
+    /** As above, with the timings of the limits shared through Redis (when the tweak sets a Redis fan-out). */
+    public static TestServer start(Path dataDir, UnaryOperator<ParleyConfig> tweak, Clock clock, FanOut fanOut,
+                                   RedisLimits.Settings limits) {
         ParleyConfig config = tweak.apply(ParleyConfig.DEFAULTS.withPort(0).withDataDir(dataDir)
                 .withStreamChunkDelay(Duration.ZERO));
-        return new TestServer(ParleyServer.start(config, clock, fanOut), config);
+        return new TestServer(ParleyServer.start(config, clock, () -> fanOut, limits), config);
     }
 
     public ParleyServer server() {
