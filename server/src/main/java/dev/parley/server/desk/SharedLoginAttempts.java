@@ -13,6 +13,13 @@ import java.util.List;
  * <p>The node's own {@link LoginThrottle} counts every attempt too and answers while Redis does not
  * (see {@code RedisLimits}): then a name can be tried at most the per-node limit on each node, never
  * without limit. Names are compared as the store looks them up (stripped, case-sensitive).
+ *
+ * <p>Why Redis and not PostgreSQL, though log-ins are few and security-relevant: a log-in is
+ * unauthenticated, and every attempt would write to the store that journals every conversation
+ * (an attacker could load it from any address); Redis counts expire by themselves where a table
+ * needs a purge; and the fallback's worst case during a Redis outage is bounded and small (the
+ * per-node limit on each node, e.g. 5 guesses per name and address per 15 minutes per node, each
+ * still behind bcrypt's bounded pool). Counts outlive a node's restart, not a Redis restart.
  */
 public final class SharedLoginAttempts implements LoginAttempts {
     private final SharedStrikes shared;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The request limits of issue 11 on two nodes with one PostgreSQL and a real Redis between them:
+ * The request limits of issue 11 on two or three nodes with one PostgreSQL and a real Redis between them:
  * a client spreading its requests over both spends one budget, as on one node. Redis is reached
  * through a {@link TcpProxy}, so a test can make it unreachable: each node then enforces the limit
  * on its own (traffic flows, nothing is unlimited) and the limit is shared again once Redis answers.
@@ -95,19 +95,21 @@ class SeveralNodesSharedLimitsOnRedisTest {
     }
 
     @Test
-    void sessionsCreatedWithOneAccessTokenOnTwoNodesSpendOneBudget() {
-        List<TestServer> nodes = twoNodesWithHttpBurst(4);
+    void sessionsCreatedWithOneAccessTokenOnThreeNodesSpendOneBudget() {
+        UnaryOperator<ParleyConfig> rates = c -> c.withRates(c.sessionMessageRate(), new RateLimit(0.001, 4));
+        List<TestServer> nodes = List.of(node("a", rates), node("b", rates), node("c", rates));
         String token = nodes.get(0).rest().accessToken();
 
         for (int i = 0; i < 4; i++) {
-            assertThat(createSession(nodes.get(i % 2), token).statusCode()).as("session %d", i + 1).isEqualTo(200);
+            assertThat(createSession(nodes.get(i % 3), token).statusCode()).as("session %d", i + 1).isEqualTo(200);
         }
 
-        HttpResponse<String> onA = createSession(nodes.get(0), token);
-        HttpResponse<String> onB = createSession(nodes.get(1), token);
-        assertThat(onA.statusCode()).as("the fifth, on A").isEqualTo(429);
-        assertThat(onB.statusCode()).as("and on B").isEqualTo(429);
-        assertThat(onB.headers().firstValue("Retry-After")).isPresent();
+        for (TestServer node : nodes) {
+            HttpResponse<String> refused = createSession(node, token);
+            assertThat(refused.statusCode()).as("the budget is spent on every node").isEqualTo(429);
+            assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()))
+                    .as("one token back after 1000 s").isBetween(990L, 1000L);
+        }
         assertThat(createSession(nodes.get(1), nodes.get(1).rest().accessToken()).statusCode())
                 .as("another access token has its own budget").isEqualTo(200);
     }
