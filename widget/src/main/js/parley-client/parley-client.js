@@ -657,10 +657,13 @@ export class Conversation extends Emitter {
 
   // ---- connecting ----------------------------------------------------------------------------------
 
-  /** @private */
+  /** @private deferred, so that listeners added right after `start()` hear the first state too */
   begin() {
-    this.emit('state', this.state);
-    this.connect();
+    Promise.resolve().then(() => {
+      if (this.finished) return;
+      this.emit('state', this.state);
+      this.connect();
+    });
   }
 
   /** @private token (when stale) → session (when none) → socket. */
@@ -746,12 +749,17 @@ export class Conversation extends Emitter {
         this.accept(ev);
       }
     };
-    ws.onerror = () => { /* onclose follows */ };
-    ws.onclose = () => {
-      if (gen !== this.generation || this.finished) return;
+    let gone = false;
+    const lost = () => {
+      if (gone || gen !== this.generation || this.finished) return;
+      gone = true;
       this.ws = null;
       this.dropped(opened);
     };
+    // Node 20's WebSocket reports a refused handshake with an error and no close event: treat an
+    // error before the open as the end of this socket. After the open, close always follows.
+    ws.onerror = () => { if (!opened) lost(); };
+    ws.onclose = lost;
   }
 
   /** @private the first replay batch of socket `gen` is in: the conversation is live again (§3.4). */
