@@ -988,7 +988,10 @@ export class Conversation extends Emitter {
   settle(m, status, tell) {
     this.clearMessageTimer(m);
     m.status = status;
-    if (status === DeliveryStatus.SENT) this.sentIds.add(m.clientEventId);
+    if (status === DeliveryStatus.SENT) {
+      this.sentIds.add(m.clientEventId); // to tell our own replayed echoes from other sockets', bounded
+      if (this.sentIds.size > ID_WINDOW) this.sentIds.delete(this.sentIds.values().next().value);
+    }
     if (tell) this.emit('delivery', m, status);
     m.resolve(status);
   }
