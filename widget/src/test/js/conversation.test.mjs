@@ -255,6 +255,33 @@ test('heartbeats go out at the advertised interval and are echoed', T, async () 
   client.close();
 });
 
+test('a socket that answers no heartbeat is presumed dead and replaced from the cursor', T, async () => {
+  const held = [];
+  const timers = {
+    setTimeout: (f, ms) => (ms === 30_000 ? (held.push(f), -held.length) : setTimeout(f, ms)),
+    clearTimeout: (t) => (typeof t === 'number' && t < 0 ? undefined : clearTimeout(t)),
+    now: () => Date.now()
+  };
+  const ws = recordingSockets();
+  const client = newClient({ WebSocket: ws.Class, timers, heartbeatTimeoutMs: 100 });
+  const chat = client.start();
+  const events = collect(chat, 'event');
+  await next(chat, 'message');
+  const cursor = chat.lastSequence;
+  ws.onSend = (f) => (f.includes('EVENT_TYPE_HEARTBEAT') ? 'swallow' : 'pass'); // a silent network
+
+  const back = next(chat, 'state', (s) => s === 'connected');
+  held[0]();
+  await back;
+  assert.equal(ws.sockets.length, 2);
+  assert.equal(ws.urls[1].searchParams.get('cursor'), String(cursor));
+  ws.onSend = () => 'pass';
+  const answer = next(chat, 'message', (m) => m.text.includes('Tuesday to Sunday'));
+  assert.equal(await chat.send(OPENING_HOURS).settled, 'sent');
+  await answer;
+  assertNoGapNoDouble(events);
+});
+
 test('the access token is renewed ahead of expiry and a reconnect uses the fresh one', T, async () => {
   const minted = [];
   let thirdMinted = null;

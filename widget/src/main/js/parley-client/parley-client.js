@@ -167,6 +167,8 @@
  * @property {number} [receiptTimeoutMs=5000]    wait for an echo; attempt n waits n times this
  * @property {number} [maxResends=3]
  * @property {number} [tokenRenewalMarginMs=300000]  renew the access token this long before it expires
+ * @property {number} [heartbeatTimeoutMs=10000]  no frame at all this long after a heartbeat (whose echo is due):
+ *                                               the socket is presumed dead (a silent network loss), closed and reconnected
  * @property {typeof WebSocket} [WebSocket]      a WebSocket class (default the global one; Node 20 needs `--experimental-websocket` or an injected one)
  * @property {typeof fetch} [fetch]              default the global `fetch`
  * @property {{setTimeout: Function, clearTimeout: Function, now: () => number}} [timers]  for tests; default the globals and `Date.now`
@@ -456,7 +458,7 @@ export class ParleyClient {
     this.options = Object.freeze(Object.assign({
       platform: 'web', streaming: false, reconnectInitialDelayMs: 1000, reconnectMaxDelayMs: 30000,
       reconnectJitter: 0.2, maxReconnectAttempts: undefined, receiptTimeoutMs: 5000, maxResends: 3,
-      tokenRenewalMarginMs: 300000, random: Math.random
+      tokenRenewalMarginMs: 300000, heartbeatTimeoutMs: 10000, random: Math.random
     }, options, {
       baseUrl: String(options.baseUrl).replace(/\/+$/, ''),
       host,
@@ -574,6 +576,8 @@ export class Conversation extends Emitter {
     /** @private */ this.failedAttempts = 0;
     /** @private */ this.reconnectTimer = null;
     /** @private */ this.heartbeatTimer = null;
+    /** @private */ this.livenessTimer = null;
+    /** @private ends the current socket */ this.socketLost = null;
     /** @private */ this.endRequested = false;
     /** @private */ this.finished = false;
     /** @private */ this.resolveClosed = null;
@@ -730,6 +734,7 @@ export class Conversation extends Emitter {
     ws.onopen = () => { opened = true; };
     ws.onmessage = (m) => {
       if (gen !== this.generation || this.finished) return;
+      this.clearTimer('livenessTimer'); // the socket is alive
       if (typeof m.data !== 'string') return;
       let ev;
       try { ev = JSON.parse(m.data); } catch (e) { return; }
@@ -760,6 +765,7 @@ export class Conversation extends Emitter {
     // error before the open as the end of this socket. After the open, close always follows.
     ws.onerror = () => { if (!opened) lost(); };
     ws.onclose = lost;
+    this.socketLost = lost;
   }
 
   /** @private the first replay batch of socket `gen` is in: the conversation is live again (§3.4). */
@@ -783,15 +789,33 @@ export class Conversation extends Emitter {
     this.heartbeatTimer = this.o.timers.setTimeout(() => {
       this.heartbeatTimer = null;
       if (this.finished || gen !== this.generation) return;
-      this.write({ type: T + 'HEARTBEAT', payload: {} });
+      if (this.write({ type: T + 'HEARTBEAT', payload: {} })) this.awaitEcho(gen);
       this.beat(gen);
     }, seconds * 1000);
+  }
+
+  /**
+   * @private A socket can die without a close event (a laptop asleep, a mobile network gone): when
+   * nothing comes back after a heartbeat, whose echo is due, it is closed and the conversation
+   * reconnects from the cursor.
+   */
+  awaitEcho(gen) {
+    this.clearTimer('livenessTimer');
+    this.livenessTimer = this.o.timers.setTimeout(() => {
+      this.livenessTimer = null;
+      if (this.finished || gen !== this.generation) return;
+      const ws = this.ws;
+      const lost = this.socketLost;
+      try { ws.close(); } catch (e) { /* already closing */ }
+      lost();
+    }, this.o.heartbeatTimeoutMs);
   }
 
   /** @private the socket closed (or never opened): pause receipts, reconnect after a back-off. */
   dropped(opened) {
     this.live = false;
     this.clearTimer('heartbeatTimer');
+    this.clearTimer('livenessTimer');
     for (const m of this.pending.values()) this.clearMessageTimer(m);
     if (!opened) {
       // A refused handshake looks the same as a network failure to a WebSocket: the token may have
@@ -1048,6 +1072,7 @@ export class Conversation extends Emitter {
     this.generation++;
     this.clearTimer('reconnectTimer');
     this.clearTimer('heartbeatTimer');
+    this.clearTimer('livenessTimer');
     this.clearTimer('tokenTimer');
     const ws = this.ws;
     this.ws = null;
