@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The web widget, the headless client module and the demo page, read from the classpath once at start-up and served from
- * memory. They are small, and a redeploy is the only way they change.
+ * The web widget, the headless client module and the demo page, read from the classpath once at
+ * start-up and served from memory. They are small, and a redeploy is the only way they change.
  */
 final class StaticAssets {
     private static final String BASE = "/dev/parley/widget/";
