@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The web widget and its demo page, read from the classpath once at start-up and served from
- * memory. They are small, and a redeploy is the only way they change.
+ * The web widget, the headless client module and the demo page, read from the classpath once at
+ * start-up and served from memory. They are small, and a redeploy is the only way they change.
  */
 final class StaticAssets {
     private static final String BASE = "/dev/parley/widget/";
@@ -30,6 +30,7 @@ final class StaticAssets {
 
     private final Buffer indexHtml;
     private final Buffer widgetJs = load("widget.js");
+    private final Buffer clientJs = load("parley-client.js");
 
     private StaticAssets(Buffer indexHtml) {
         this.indexHtml = indexHtml;
@@ -76,6 +77,16 @@ final class StaticAssets {
     /** No CSP and no framing rule here: the script runs inside other sites' pages, framed or not. */
     void widget(RoutingContext ctx) {
         serve(ctx, widgetJs, "application/javascript; charset=utf-8");
+    }
+
+    /**
+     * The headless client, an ES module. Browsers fetch cross-origin module scripts in CORS mode, so
+     * a page on another site can {@code import} it only with an allow-origin header; {@code *} is
+     * safe because the file is public and no credentials are involved.
+     */
+    void client(RoutingContext ctx) {
+        ctx.response().putHeader("Access-Control-Allow-Origin", "*");
+        serve(ctx, clientJs, "text/javascript; charset=utf-8");
     }
 
     private static void serve(RoutingContext ctx, Buffer body, String contentType) {

@@ -81,6 +81,20 @@ class WidgetAssetsAndCorsTest {
     }
 
     @Test
+    void theHeadlessClientModuleIsServedAsIsAndImportableFromAnyOrigin() throws Exception {
+        HttpResponse<String> js = server.rest().get("/parley-client.js");
+        assertThat(js.statusCode()).isEqualTo(200);
+        assertThat(js.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(js.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("max-age="));
+        assertThat(js.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        // Module scripts are fetched in CORS mode: without this header no other site could import it.
+        assertThat(js.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(js.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+        java.nio.file.Path source = java.nio.file.Path.of("..", "widget", "src", "main", "js", "parley-client", "parley-client.js");
+        assertThat(js.body()).isEqualTo(java.nio.file.Files.readString(source)).contains("export class ParleyClient");
+    }
+
+    @Test
     void preflightForTheRestEndpointsIsAnswered() throws Exception {
         for (String path : new String[] {"/api/v1/access-token", "/api/v1/sessions"}) {
             HttpRequest preflight = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
