@@ -113,6 +113,7 @@ public final class HttpApi {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(scrape.get())));
         router.get("/").handler(assets::index);
         router.get("/widget.js").handler(assets::widget);
+        router.get("/widget/assets/:name").handler(assets::asset);
         DeskPage.register(router);
         // §13.30: JSON errors for unknown paths and wrong methods too.
         router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), 404, "not found"));
