@@ -123,7 +123,7 @@
   function theme(value) {
     if (value == null || value === '') return null;
     const v = String(value).trim();
-    const ok = window.CSS && CSS.supports && CSS.supports('color', v) && !/var\(|env\(|attr\(/i.test(v);
+    const ok = window.CSS && window.CSS.supports && window.CSS.supports('color', v) && !/var\(|env\(|attr\(/i.test(v);
     const rgb = ok ? toRgb(v) : null;
     if (!rgb) {
       console.warn('Parley: data-primary-color "' + v + '" is not a CSS colour; the default colour is used');
@@ -256,7 +256,7 @@
 .plw-msg{max-width:85%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}
 .plw-agent{align-self:flex-start;background:var(--plw-bg);border:1px solid #e1e4e8}
 .plw-user{align-self:flex-end;background:var(--plw-primary);color:var(--plw-on-primary)}
-.plw-st{display:block;font-size:11px;opacity:.8;text-align:right;margin-top:2px}
+.plw-st{display:block;font-size:11px;opacity:.9;text-align:right;margin-top:2px}.plw-user .plw-time{opacity:1}
 .plw-user[data-status=failed]{background:#a33}
 .plw-retry{background:#fff;color:#a33;border-radius:6px;padding:1px 8px;margin-left:6px;font-size:12px}
 .plw-choices{display:flex;flex-wrap:wrap;gap:6px;justify-content:center;margin-top:6px}
@@ -1011,8 +1011,10 @@
     pruneSuggestions();
     store.clear();
     if (ws) { const s = ws; ws = null; s.close(1000); }
-    if (document.activeElement === input || !document.activeElement || document.activeElement === document.body) {
-      if (isOpen()) newBtn.focus();
+    // Focus that would be lost (in the disabled input, or on the confirmation that just closed) goes to "New chat".
+    const a = document.activeElement;
+    if (!a || a === document.body || a === input || confirmBar.contains(a)) {
+      if (isOpen() && SHOW_HEADER) newBtn.focus();
     }
     return tr({
       REASON_USER_END: 'You ended the chat.',
