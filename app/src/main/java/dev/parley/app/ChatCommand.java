@@ -98,7 +98,7 @@ public final class ChatCommand implements Callable<Integer> {
             return 2;
         }
         ParleyClient client = ParleyClient.create(server.clientOptions().build());
-        Screen screen = new Screen(out, terminal);
+        Screen screen = new Screen(out, terminal, server.url);
         Conversation conversation = session == null ? client.start(screen) : client.resume(session, cursor, screen);
         AtomicBoolean finished = new AtomicBoolean();
         Runnable shutdown = () -> {
@@ -203,9 +203,17 @@ public final class ChatCommand implements Callable<Integer> {
         private boolean transientShown;
         private boolean announcedSession;
 
-        Screen(PrintWriter out, boolean terminal) {
+        /** The server's base URL: a flow may name pictures by their path on the server (/widget/assets/…). */
+        private final String serverUrl;
+
+        Screen(PrintWriter out, boolean terminal, String serverUrl) {
             this.out = out;
             this.terminal = terminal;
+            this.serverUrl = serverUrl == null ? "" : serverUrl.replaceAll("/+$", "");
+        }
+
+        private String absolute(String url) {
+            return url != null && url.startsWith("/") && !url.startsWith("//") ? serverUrl + url : url;
         }
 
         boolean over() {
@@ -360,7 +368,7 @@ public final class ChatCommand implements Callable<Integer> {
 
         private void details(AgentMessage m) {
             for (Attachment a : m.attachments()) {
-                String url = a.contentUrl() != null ? a.contentUrl() : a.previewImageUrl();
+                String url = absolute(a.contentUrl() != null ? a.contentUrl() : a.previewImageUrl());
                 out.println("  [" + (a.title() == null ? "attachment" : a.title()) + "] " + (url == null ? "" : url));
             }
             if (!m.suggestions().isEmpty()) {

@@ -45,7 +45,7 @@ class ChatCommandTest {
 
         // The hours reply offers 1) Book a table 2) Show me the menu.
         type(keyboard, "2");
-        await().atMost(WAIT).until(() -> screen.toString().contains("[Tonight's menu] https://example.com/images/menu.jpg"));
+        await().atMost(WAIT).until(() -> screen.toString().contains("[Tonight's menu] " + server.baseUrl() + "/widget/assets/menu.svg"));
         assertThat(screen.toString()).contains("> Show me the menu", "Ada: Here's tonight's menu");
 
         type(keyboard, "/quit");

@@ -14,6 +14,20 @@
   const title = () => ds.title || tr('Chat with us');
   const KEY = 'parley:' + SERVER + ':' + TOKEN;
   const P = 'plw-';
+  // Presentation (the options of PolyAI's web chat). A present attribute without a value, or any value
+  // but "false", switches an option on.
+  const flag = (v, dflt) => (v == null ? dflt : v !== 'false');
+  // "floating": a launcher button and a panel over the page (default). "inline": the panel alone,
+  // always shown, filling the element named by data-target (a CSS selector), or else placed right
+  // after the script tag.
+  const INLINE_MODE = ds.renderMode === 'inline';
+  if (ds.renderMode && !INLINE_MODE && ds.renderMode !== 'floating') {
+    console.warn('Parley: data-render-mode "' + ds.renderMode + '" is not floating or inline; floating is used');
+  }
+  const AUTO_OPEN = flag(ds.autoOpen, false);
+  const SHOW_ICON = flag(ds.showIcon, true) && !INLINE_MODE; // the launcher button
+  const SHOW_HEADER = flag(ds.showHeader, true);
+  const THEME = theme(ds.primaryColor);
 
   // ---- the widget's own texts: English keys, translated for fr and de (EVENT_TYPE_LANGUAGE_CHANGED) ----
   const TEXTS = {
@@ -48,6 +62,7 @@
       'Waiting for an agent': "En attente d'un agent", 'You are number {n} in the queue': "Vous êtes numéro {n} dans la file",
       'You are in the queue': "Vous êtes dans la file d'attente", ' for {queue}': ' pour {queue}',
       'Live agent': 'Agent',
+      'Online': 'En ligne', 'Away': 'Absent', '1 unread message': '1 message non lu', '{n} unread messages': '{n} messages non lus',
       'A person needs to help you with this.': 'Une personne doit vous aider pour cela.',
       ' Please contact us through another channel': ' Merci de nous contacter par un autre canal',
       "Sorry, we couldn't connect you to an agent.": "Désolé, aucun agent n'a pu être joint.",
@@ -85,6 +100,7 @@
       'Waiting for an agent': 'Warten auf einen Mitarbeiter', 'You are number {n} in the queue': 'Sie sind Nummer {n} in der Warteschlange',
       'You are in the queue': 'Sie sind in der Warteschlange', ' for {queue}': ' für {queue}',
       'Live agent': 'Mitarbeiter',
+      'Online': 'Online', 'Away': 'Abwesend', '1 unread message': '1 ungelesene Nachricht', '{n} unread messages': '{n} ungelesene Nachrichten',
       'A person needs to help you with this.': 'Dabei muss Ihnen ein Mensch helfen.',
       ' Please contact us through another channel': ' Bitte kontaktieren Sie uns über einen anderen Kanal',
       "Sorry, we couldn't connect you to an agent.": 'Leider konnten wir Sie mit niemandem verbinden.',
@@ -101,6 +117,39 @@
     return vars ? text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : text;
   };
 
+  // data-primary-color: any CSS colour (checked by the browser's own parser); the text drawn on it is
+  // white or near-black, whichever contrasts more, and the accent used for text on white is the
+  // primary colour only when it is dark enough to read (WCAG AA, 4.5:1).
+  function theme(value) {
+    if (value == null || value === '') return null;
+    const v = String(value).trim();
+    const ok = window.CSS && window.CSS.supports && window.CSS.supports('color', v) && !/var\(|env\(|attr\(/i.test(v);
+    const rgb = ok ? toRgb(v) : null;
+    if (!rgb) {
+      console.warn('Parley: data-primary-color "' + v + '" is not a CSS colour; the default colour is used');
+      return null;
+    }
+    const l = luminance(rgb);
+    const onWhite = 1.05 / (l + 0.05);
+    const onDark = (l + 0.05) / (luminance([17, 17, 17]) + 0.05);
+    return { primary: v, onPrimary: onWhite >= onDark ? '#fff' : '#111', accent: onWhite >= 4.5 ? v : '#1b1f24' };
+  }
+  function toRgb(v) {
+    try {
+      const c = document.createElement('canvas').getContext('2d');
+      c.fillStyle = '#010203';
+      c.fillStyle = v;
+      const f = c.fillStyle; // #rrggbb, or rgba(r, g, b, a) when it has transparency
+      const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(f) || /^rgba?\((\d+), (\d+), (\d+)/.exec(f);
+      if (!m) return null;
+      return f[0] === '#' ? [1, 2, 3].map((i) => parseInt(m[i], 16)) : [1, 2, 3].map((i) => +m[i]);
+    } catch (e) { return null; }
+  }
+  function luminance(rgb) {
+    const [r, g, b] = rgb.map((x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
   // ---- small helpers ----
   const el = (tag, cls, text) => {
     const e = document.createElement(tag);
@@ -109,10 +158,12 @@
     return e;
   };
   const attr = (e, a) => { for (const k in a) e.setAttribute(k, a[k]); return e; };
+  // Images and cards: an absolute http(s) URL, or a path on the chat server itself ("/widget/assets/…",
+  // as the demo flow's are), resolved against the server, never against the embedding page.
   const safeUrl = (u) => {
     if (typeof u !== 'string' || !u) return null;
     try {
-      const url = new URL(u);
+      const url = /^\/(?![\/\\])/.test(u) ? new URL(u, SERVER + '/') : new URL(u);
       return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
     } catch (e) { return null; }
   };
@@ -186,37 +237,39 @@
 
   // ---- styles, injected once and scoped under .plw-root ----
   const CSS = `.plw-root,.plw-root *{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;letter-spacing:normal}
-.plw-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;color:#1b1f24}
+.plw-root{position:fixed;right:20px;bottom:20px;z-index:2147483000;color:var(--plw-text)}
+.plw-root{--plw-primary:var(--parley-primary,#2454d6);--plw-on-primary:var(--parley-on-primary,#fff);--plw-accent:var(--parley-accent,var(--plw-primary));--plw-bg:var(--parley-background,#fff);--plw-surface:var(--parley-surface,#f5f6f8);--plw-text:var(--parley-text,#1b1f24);--plw-radius:var(--parley-radius,14px)}
+.plw-root [hidden]{display:none!important}
 .plw-root button{cursor:pointer;border:0;margin:0}
 .plw-root :focus-visible{outline:3px solid #f0a500;outline-offset:2px}
-.plw-launch{width:56px;height:56px;border-radius:50%;background:#2454d6;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
+.plw-launch{position:relative;width:56px;height:56px;border-radius:50%;background:var(--plw-primary);color:var(--plw-on-primary);box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
 .plw-root img[hidden]{display:none}
-.plw-panel{position:absolute;right:0;bottom:70px;width:min(370px,calc(100vw - 40px));height:min(560px,calc(100vh - 110px));background:#fff;border-radius:14px;box-shadow:0 8px 30px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
+.plw-panel{position:absolute;right:0;bottom:70px;width:min(370px,calc(100vw - 40px));height:min(560px,calc(100vh - 110px));background:var(--plw-bg);border-radius:var(--plw-radius);box-shadow:0 8px 30px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
 .plw-panel[hidden]{display:none}
-.plw-head{display:flex;align-items:center;gap:10px;padding:10px 12px;background:#2454d6;color:#fff}
+.plw-head{display:flex;align-items:center;gap:10px;padding:10px 12px;background:var(--plw-primary);color:var(--plw-on-primary)}
 .plw-head img{width:34px;height:34px;border-radius:50%;object-fit:cover;background:#fff}
 .plw-who{flex:1;min-width:0}.plw-name{font-weight:600}.plw-sub{font-size:12px;opacity:.85}
-.plw-hbtn{background:transparent;color:#fff;border-radius:6px;padding:4px 8px;font-size:13px}
+.plw-hbtn{background:transparent;color:var(--plw-on-primary);border-radius:6px;padding:4px 8px;font-size:13px}
 .plw-hbtn:hover{background:rgba(255,255,255,.15)}
 .plw-status{padding:6px 12px;background:#fff6d6;font-size:13px}.plw-status:empty{display:none}
-.plw-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f5f6f8}
+.plw-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:var(--plw-surface)}
 .plw-msg{max-width:85%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}
-.plw-agent{align-self:flex-start;background:#fff;border:1px solid #e1e4e8}
-.plw-user{align-self:flex-end;background:#2454d6;color:#fff}
-.plw-st{display:block;font-size:11px;opacity:.8;text-align:right;margin-top:2px}
+.plw-agent{align-self:flex-start;background:var(--plw-bg);border:1px solid #e1e4e8}
+.plw-user{align-self:flex-end;background:var(--plw-primary);color:var(--plw-on-primary)}
+.plw-st{display:block;font-size:11px;opacity:.9;text-align:right;margin-top:2px}.plw-user .plw-time{opacity:1}
 .plw-user[data-status=failed]{background:#a33}
 .plw-retry{background:#fff;color:#a33;border-radius:6px;padding:1px 8px;margin-left:6px;font-size:12px}
 .plw-choices{display:flex;flex-wrap:wrap;gap:6px;justify-content:center;margin-top:6px}
-.plw-choose{background:#2454d6;color:#fff;border-radius:14px;padding:5px 12px}
+.plw-choose{background:var(--plw-primary);color:var(--plw-on-primary);border-radius:14px;padding:5px 12px}
 .plw-by{display:flex;align-items:center;gap:6px;margin-bottom:3px;font-size:12px;font-weight:600;color:#333}
-.plw-av{position:relative;flex:none;width:22px;height:22px;border-radius:50%;background:#d8def0;color:#2454d6;display:grid;place-items:center;font-size:11px;overflow:hidden}
+.plw-av{position:relative;flex:none;width:22px;height:22px;border-radius:50%;background:#d8def0;color:#1b1f24;display:grid;place-items:center;font-size:11px;overflow:hidden}
 .plw-av img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
-.plw-tag{font-size:10px;font-weight:700;color:#2454d6;border:1px solid #2454d6;border-radius:4px;padding:0 3px}
+.plw-tag{font-size:10px;font-weight:700;color:var(--plw-accent);border:1px solid var(--plw-accent);border-radius:4px;padding:0 3px}
 .plw-human{background:#eefaf1;border-color:#b9dfc3}.plw-human .plw-av{background:#c9ecd3;color:#1d6b33}
 .plw-cont{margin-top:-5px}.plw-cont>.plw-by{display:none}
 .plw-time{font-size:11px;opacity:.75}.plw-agent>.plw-time{display:block;margin-top:2px}
 .plw-txt ul,.plw-txt ol{margin:2px 0;padding-left:20px;white-space:normal}.plw-p{display:block}
-.plw-link{color:#1a44b8;text-decoration:underline}.plw-user .plw-link{color:#fff}
+.plw-link{color:#1a44b8;text-decoration:underline}.plw-user .plw-link{color:var(--plw-on-primary)}
 .plw-calls{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
 .plw-call{display:inline-block;background:#1d6b33;color:#fff;border-radius:14px;padding:4px 12px;text-decoration:none;white-space:nowrap}
 .plw-txt strong{font-weight:700}.plw-txt em{font-style:italic}
@@ -225,10 +278,10 @@
 .plw-err{color:#a00;background:#fdecec;border-radius:8px;padding:4px 10px}
 .plw-att{display:block;margin-top:8px;border:1px solid #e1e4e8;border-radius:10px;overflow:hidden;color:inherit;text-decoration:none;background:#fff}
 .plw-att img{display:block;width:100%;max-height:160px;object-fit:cover}
-.plw-att span{display:block;padding:6px 10px}.plw-cta{color:#2454d6;font-weight:600}
+.plw-att span{display:block;padding:6px 10px}.plw-cta{color:var(--plw-accent);font-weight:600}
 .plw-sugg{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}
-.plw-sugg button{background:#eef2ff;color:#2454d6;border:1px solid #2454d6;border-radius:14px;padding:4px 10px}
-.plw-typing{padding:0 12px 6px;font-size:12px;color:#555;background:#f5f6f8;min-height:18px}
+.plw-sugg button{background:var(--plw-bg);color:var(--plw-accent);border:1px solid var(--plw-accent);border-radius:14px;padding:4px 10px}
+.plw-typing{padding:0 12px 6px;font-size:12px;color:#4b5058;background:var(--plw-surface);min-height:18px}
 .plw-form{display:flex;gap:6px;padding:8px;border-top:1px solid #e1e4e8}
 .plw-form{align-items:flex-end}
 .plw-form textarea{flex:1;min-width:0;border:1px solid #c9ced6;border-radius:8px;padding:8px;resize:none;max-height:120px;overflow-y:auto}
@@ -242,8 +295,22 @@
 .plw-panel{position:fixed;inset:0;width:100vw;height:100vh;height:100dvh;border-radius:0;padding:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left)}
 .plw-root .plw-form textarea{font-size:16px}
 }
-.plw-send{background:#2454d6;color:#fff;border-radius:8px;padding:0 14px}
+.plw-send{background:var(--plw-primary);color:var(--plw-on-primary);border-radius:8px;padding:0 14px}
 .plw-root button:disabled,.plw-form textarea:disabled{opacity:.5;cursor:not-allowed}
+.plw-badge{position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#c21f1f;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;box-shadow:0 0 0 2px #fff}
+.plw-line{display:flex;align-items:center;gap:6px;min-width:0}.plw-line .plw-sub{min-width:0}
+.plw-presence{display:inline-flex;align-items:center;gap:4px;font-size:12px;white-space:nowrap}
+.plw-presence::before{content:"";width:8px;height:8px;border-radius:50%;background:#9aa1ab;box-shadow:0 0 0 2px rgba(255,255,255,.8)}
+.plw-presence[data-state=online]::before{background:#2ecc71}.plw-presence[data-state=away]::before{background:#f5b301}
+.plw-presence:empty{display:none}.plw-line .plw-sub:not(:empty)::before{content:"· "}
+.plw-presence:empty+.plw-sub::before{content:none}
+.plw-dots{display:inline-flex;gap:3px;margin-right:6px;vertical-align:middle}
+.plw-dots span{width:6px;height:6px;border-radius:50%;background:#4b5058;animation:plw-bounce 1.2s infinite ease-in-out}
+.plw-dots span:nth-child(2){animation-delay:.15s}.plw-dots span:nth-child(3){animation-delay:.3s}
+@keyframes plw-bounce{0%,60%,100%{opacity:.35;transform:translateY(0)}30%{opacity:1;transform:translateY(-3px)}}
+@media (prefers-reduced-motion:reduce){.plw-dots span{animation:none;opacity:.7}}
+.plw-root.plw-inline{position:relative;right:auto;bottom:auto;z-index:auto;width:100%;height:100%}
+.plw-root.plw-inline .plw-panel{position:relative;inset:auto;width:100%;height:100%;min-height:360px;border-radius:var(--plw-radius);box-shadow:none;border:1px solid #d5d9df;padding:0}
 .plw-sr{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
   if (!document.getElementById('plw-style')) {
     const st = attr(document.createElement('style'), { id: 'plw-style' });
@@ -253,7 +320,12 @@
 
   // ---- DOM ----
   const n = uid().slice(0, 8);
-  const root = el('div', 'root');
+  const root = el('div', INLINE_MODE ? 'root inline' : 'root');
+  if (THEME) {
+    root.style.setProperty('--parley-primary', THEME.primary);
+    root.style.setProperty('--parley-on-primary', THEME.onPrimary);
+    root.style.setProperty('--parley-accent', THEME.accent);
+  }
   const launcher = attr(el('button', 'launch'), {
     type: 'button', 'aria-label': tr('Open chat: {title}', { title: title() }), 'aria-expanded': 'false', 'aria-controls': P + 'panel-' + n
   });
@@ -263,21 +335,33 @@
     fill: 'currentColor', d: 'M6 3h12a3 3 0 0 1 3 3v8a3 3 0 0 1-3 3h-7l-5 4v-4H6a3 3 0 0 1-3-3V6a3 3 0 0 1 3-3z'
   }));
   launcher.appendChild(icon);
+  // Agent messages that arrived while the panel was closed; the number is in the launcher's label too.
+  const badge = attr(el('span', 'badge'), { 'aria-hidden': 'true' });
+  badge.hidden = true;
+  launcher.appendChild(badge);
+  launcher.hidden = !SHOW_ICON;
   // Images that cannot be loaded are hidden rather than shown broken.
   const hideOnError = (img) => { img.addEventListener('error', () => { img.hidden = true; }); return img; };
-  const panel = attr(el('div', 'panel'), { id: P + 'panel-' + n, role: 'dialog', 'aria-label': title() });
+  // Inline, the chat is a part of the page (a region), not a dialog over it.
+  const panel = attr(el('div', 'panel'), { id: P + 'panel-' + n, role: INLINE_MODE ? 'region' : 'dialog', 'aria-label': title() });
   panel.hidden = true;
   const head = el('div', 'head');
+  head.hidden = !SHOW_HEADER;
   const avatar = hideOnError(attr(el('img'), { alt: '' }));
   avatar.hidden = true;
   const who = el('div', 'who');
   const nameEl = el('div', 'name', title());
-  const subEl = el('div', 'sub', '');
-  who.append(nameEl, subEl);
+  const subEl = el('span', 'sub', '');
+  // Who can answer now: online (the AI agent, or a person who joined), away (nobody yet, or they left).
+  const presence = el('span', 'presence');
+  const line = el('div', 'line');
+  line.append(presence, subEl);
+  who.append(nameEl, line);
   const endBtn = attr(el('button', 'hbtn', tr('End chat')), { type: 'button' });
   const newBtn = attr(el('button', 'hbtn', tr('New chat')), { type: 'button' });
   newBtn.hidden = true;
   const closeBtn = attr(el('button', 'hbtn', '\u2715'), { type: 'button', 'aria-label': tr('Close chat') });
+  closeBtn.hidden = INLINE_MODE; // inline, nothing could bring it back
   head.append(avatar, who, endBtn, newBtn, closeBtn);
   const status = attr(el('div', 'status'), { role: 'status' });
   const log = attr(el('div', 'log'), { role: 'log', 'aria-live': 'polite', 'aria-label': tr('Conversation'), tabindex: '0' });
@@ -296,9 +380,31 @@
   const confirmNo = attr(el('button', '', tr('Keep chatting')), { type: 'button', 'data-confirm': 'keep' });
   confirmBar.append(confirmText, confirmYes, confirmNo);
   panel.append(head, confirmBar, status, log, typing, form);
-  root.append(panel, launcher);
-  const mount = () => document.body.appendChild(root);
-  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+  root.append(panel);
+  if (!INLINE_MODE) root.appendChild(launcher);
+  // Inline: into data-target when it names an element, else right after the script tag (in the body).
+  function mountPoint() {
+    if (!INLINE_MODE) return [document.body, null];
+    if (ds.target) {
+      let t = null;
+      try { t = document.querySelector(ds.target); } catch (e) { /* not a selector */ }
+      if (t) return [t, null];
+      console.warn('Parley: data-target "' + ds.target + '" names no element; the chat is placed after its script tag');
+    }
+    const parent = script.parentNode;
+    return parent && document.body && document.body.contains(parent) ? [parent, script.nextSibling] : [document.body, null];
+  }
+  let mounted = false;
+  function mount() {
+    if (destroyed || mounted) return;
+    mounted = true;
+    const [parent, before] = mountPoint();
+    parent.insertBefore(root, before && before.parentNode === parent ? before : null);
+    if (INLINE_MODE || (store.get().sid ? store.get().open : AUTO_OPEN)) open(false);
+    isReady = true;
+    emit('ready', api);
+    document.dispatchEvent(new CustomEvent('parley:ready', { detail: api }));
+  }
 
   // ---- state ----
   let ws = null;
@@ -329,36 +435,72 @@
   let typingSent = false;
   const messages = new Map(); // message_id -> { el, chunks: Map(index -> payload), seq }
   const pending = new Map();  // client_event_id -> { el, text, tries, timer, status }
+  let destroyed = false;
+  let isReady = false;        // mounted: the page API's onReady callbacks have run
+  let inBatch = false;        // handling the events of an EVENT_BATCH (history), for the page's callbacks
+  let unread = 0;             // agent messages since the panel was last open
+  let unreadFrom = 0;         // only events after this sequence count (a reload's replay is not news)
+  let returnFocus = null;     // where the keyboard was before the panel opened without a launcher
+  let contextId = null;       // SESSION_START's context_id, the subject of a site's signed context token
+  let contextHandler = null;  // the page's onContextRequired callback
 
   // ---- open / close ----
   const isOpen = () => !panel.hidden;
-  function open() {
-    if (isOpen()) return;
+  // focus: false when the page opens it by itself (auto-open, inline, a reload): the keyboard stays put.
+  function open(focus) {
+    if (destroyed || isOpen()) return;
+    const from = document.activeElement;
+    returnFocus = from && from !== document.body && !root.contains(from) ? from : null;
     panel.hidden = false;
     root.classList.add(P + 'open');
     launcher.setAttribute('aria-expanded', 'true');
-    launcher.setAttribute('aria-label', tr('Close chat: {title}', { title: title() }));
     store.set({ open: true });
-    (input.disabled ? closeBtn : input).focus();
+    setUnread(0);
+    if (focus !== false) (input.disabled ? firstButton() : input).focus();
     log.scrollTop = log.scrollHeight;
     if (!sid && !starting && !ended) start();
+    emit('open', {});
   }
   function close() {
-    if (!isOpen()) return;
+    if (destroyed || !isOpen()) return;
+    const had = root.contains(document.activeElement);
     panel.hidden = true;
     root.classList.remove(P + 'open');
     askEnd(false);
     launcher.setAttribute('aria-expanded', 'false');
-    launcher.setAttribute('aria-label', tr('Open chat: {title}', { title: title() }));
     store.set({ open: false });
-    launcher.focus();
+    labelLauncher();
+    // Back to the launcher, or (without one) to where the keyboard was before the chat opened.
+    if (!launcher.hidden && root.contains(launcher)) launcher.focus();
+    else if (had && returnFocus && document.contains(returnFocus)) returnFocus.focus();
+    emit('close', {});
+  }
+  const firstButton = () => [...panel.querySelectorAll('button')].find((b) => !b.disabled && b.offsetParent) || log;
+  function labelLauncher() {
+    const base = tr(isOpen() ? 'Close chat: {title}' : 'Open chat: {title}', { title: title() });
+    launcher.setAttribute('aria-label', unread && !isOpen()
+      ? base + ', ' + tr(unread === 1 ? '1 unread message' : '{n} unread messages', { n: unread }) : base);
+  }
+  function setUnread(count) {
+    if (count === unread) { labelLauncher(); return; }
+    unread = count;
+    badge.textContent = count > 99 ? '99+' : String(count);
+    badge.hidden = !count;
+    store.set({ unread: count });
+    labelLauncher();
+    emit('unread', { count });
+  }
+  // Presence in the header: 'online', 'away' or '' (not shown: before anyone joined, after the end).
+  function setPresence(state) {
+    presence.dataset.state = state;
+    presence.textContent = state ? tr(state === 'online' ? 'Online' : 'Away') : '';
+    panel.dataset.presence = state;
   }
   launcher.addEventListener('click', () => (isOpen() ? close() : open()));
   closeBtn.addEventListener('click', close);
   root.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || !isOpen()) return;
-    e.preventDefault();
-    if (!confirmBar.hidden) { askEnd(false); endBtn.focus(); } else close();
+    if (!confirmBar.hidden) { e.preventDefault(); askEnd(false); endBtn.focus(); } else if (!INLINE_MODE) { e.preventDefault(); close(); }
   });
 
   // ---- REST ----
@@ -406,6 +548,7 @@
 
   // ---- WebSocket ----
   function connect() {
+    if (destroyed) return;
     clearTimeout(rcTimer);
     gotBatch = false;
     const url = SERVER.replace(/^http/, 'ws') + '/ws?session_id=' + encodeURIComponent(sid)
@@ -419,7 +562,8 @@
       if (ev.type === 'EVENT_TYPE_EVENT_BATCH') {
         const list = ((ev.payload && ev.payload.events) || []).slice()
           .sort((a, b) => (a.sequence || 0) - (b.sequence || 0));
-        list.forEach(handle);
+        inBatch = true;
+        try { list.forEach(handle); } finally { inBatch = false; }
         if (!gotBatch) afterFirstBatch();
       } else {
         handle(ev);
@@ -452,10 +596,46 @@
     attempts = 0;
     newBtn.hidden = true;
     setStatus('');
-    if (!joined) { joined = true; send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {}); }
+    if (!joined) { joined = true; joinAfterContext(); }
     clearInterval(hbTimer);
     hbTimer = setInterval(() => send('EVENT_TYPE_HEARTBEAT', {}), hbSeconds * 1000);
     pending.forEach((p, cid) => { if (p.status === 'sending') transmit(cid); });
+  }
+  // With an onContextRequired hook, the join (and so the greeting, the agent's first turn) waits for
+  // the page's signed context, at most 5 s: verified context fails open, it never holds the chat up.
+  function joinAfterContext() {
+    const join = () => { if (!send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {})) joined = false; };
+    if (!contextHandler || !contextId || store.get().ctx === sid) { join(); return; }
+    let done = false;
+    const go = () => { if (!done) { done = true; join(); } };
+    const wait = setTimeout(go, 5000);
+    submitContext().finally(() => { clearTimeout(wait); go(); });
+  }
+  // Asks the page for a token naming this conversation's context_id and submits it (PROTOCOL.md's five
+  // client events stay as they are: the token goes over REST, answered directly).
+  async function submitContext() {
+    const forSid = sid;
+    const forCtx = contextId;
+    let jwt;
+    try {
+      jwt = await contextHandler({ contextId: forCtx, sessionId: forSid });
+    } catch (e) {
+      console.warn('Parley: the onContextRequired callback failed', e);
+      emit('context', { verified: false, error: String((e && e.message) || e) });
+      return false;
+    }
+    if (!jwt || destroyed || sid !== forSid) return false;
+    try {
+      const res = await post('/api/v1/sessions/' + encodeURIComponent(forSid) + '/context',
+        { Authorization: 'Bearer ' + token }, { token: String(jwt) });
+      store.set({ ctx: forSid });
+      emit('context', { verified: res.verified === true, contextId: res.context_id, keys: res.keys || [] });
+      return true;
+    } catch (e) {
+      console.warn('Parley: the verified context was refused: ' + e.message);
+      emit('context', { verified: false, error: e.message, status: e.status });
+      return false;
+    }
   }
   function scheduleReconnect(fn) {
     if (ended) return;
@@ -600,6 +780,9 @@
     lang = START_LANG; // a new session starts in the page's language
     applyTexts();
     setAgent('', '');
+    setPresence('');
+    contextId = null;
+    unreadFrom = 0;
     aiName = aiAvatar = '';
     input.focus();
     start(false);
@@ -608,11 +791,20 @@
   // ---- rendering ----
   const scroll = () => { log.scrollTop = log.scrollHeight; };
   const setStatus = (t) => { status.textContent = t; };
-  const showTyping = (who) => { typing.textContent = who ? tr('{name} is typing…', { name: who }) : ''; };
+  // Three bouncing dots (still under prefers-reduced-motion) and the sentence, which screen readers get.
+  const showTyping = (who) => {
+    if (!who) { typing.replaceChildren(); delete typing.dataset.who; return; }
+    if (typing.dataset.who === who) return; // restarting would make the dots jump
+    typing.dataset.who = who;
+    const dots = attr(el('span', 'dots'), { 'aria-hidden': 'true' });
+    dots.append(el('span'), el('span'), el('span'));
+    typing.replaceChildren(dots, el('span', 'tw', tr('{name} is typing…', { name: who })));
+  };
   // Re-labels the fixed parts of the widget; notes already in the log keep the language they came in.
   function applyTexts() {
     root.lang = lang;
-    launcher.setAttribute('aria-label', tr(isOpen() ? 'Close chat: {title}' : 'Open chat: {title}', { title: title() }));
+    labelLauncher();
+    if (presence.dataset.state) setPresence(presence.dataset.state);
     panel.setAttribute('aria-label', title());
     if (!agentName) nameEl.textContent = title();
     endBtn.textContent = tr('End chat');
@@ -738,6 +930,11 @@
     }
     const t = stamp(m.ts);
     if (t) m.el.appendChild(t);
+    if (done && !m.told) {
+      m.told = true;
+      if (!isOpen() && m.seq > unreadFrom) setUnread(unread + 1);
+      emit('message', { id, text, from: { kind: m.from.kind, name: m.from.name || '' }, timestamp: m.ts || null, replayed: inBatch });
+    }
     place(m.el, m.seq);
     regroup();
     pruneSuggestions();
@@ -771,6 +968,7 @@
     liveAgent = false;
     showTyping('');
     setAgent('', '', '');
+    setPresence('away');
     updateInput();
     if (choice) choice.remove();
     if (ended) { choice = null; return; }
@@ -803,6 +1001,7 @@
     clearTimeout(rcTimer);
     showTyping('');
     setStatus('');
+    setPresence('');
     endBtn.hidden = true;
     askEnd(false);
     newBtn.hidden = false;
@@ -812,8 +1011,10 @@
     pruneSuggestions();
     store.clear();
     if (ws) { const s = ws; ws = null; s.close(1000); }
-    if (document.activeElement === input || !document.activeElement || document.activeElement === document.body) {
-      if (isOpen()) newBtn.focus();
+    // Focus that would be lost (in the disabled input, or on the confirmation that just closed) goes to "New chat".
+    const a = document.activeElement;
+    if (!a || a === document.body || a === input || confirmBar.contains(a)) {
+      if (isOpen() && SHOW_HEADER) newBtn.focus();
     }
     return tr({
       REASON_USER_END: 'You ended the chat.',
@@ -842,6 +1043,8 @@
   // end_conversation: SESSION_END follows; the input closes now so nothing is typed into the gap.
   function closing() { closingNow = true; updateInput(); pruneSuggestions(); }
 
+  const handoff = (stage, detail) => emit('handoff', Object.assign({ stage, replayed: inBatch }, detail));
+
   const HANDOFF_REASONS = {
     COMPLEX_QUERY: 'Your question needs a specialist.',
     AGENT_DECISION: 'The assistant thinks a person should help you.',
@@ -864,6 +1067,7 @@
         const c = p.capabilities || {};
         if (c.heartbeat_interval_seconds > 0) hbSeconds = c.heartbeat_interval_seconds;
         if (c.max_reconnect_attempts > 0) maxAttempts = c.max_reconnect_attempts;
+        if (typeof p.context_id === 'string') contextId = p.context_id;
         break;
       }
       case 'EVENT_TYPE_REQUEST_POLY_AGENT_JOIN': joined = true; break;
@@ -872,6 +1076,7 @@
         aiName = p.agent_name || aiName;
         aiAvatar = p.agent_avatar_url || aiAvatar;
         setAgent(p.agent_name, p.agent_avatar_url);
+        setPresence('online');
         unstrand();
         break;
       case 'EVENT_TYPE_POLY_AGENT_THINKING': showTyping(agentName || tr('The assistant')); break;
@@ -921,29 +1126,39 @@
         scroll();
         break;
       }
-      case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF': note(tr('Connecting you to a person…'), false, at); break;
+      case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF':
+        note(tr('Connecting you to a person…'), false, at);
+        handoff('requested', { reason: p.reason || null, queue: p.queue_name || null });
+        break;
       case 'EVENT_TYPE_POLY_AGENT_LEFT':
         note(tr('{name} has left the chat.', { name: aiName || tr('The assistant') }), false, at);
         showTyping('');
-        if (!liveAgent) setAgent('', '', subEl.textContent);
+        if (!liveAgent) { setAgent('', '', subEl.textContent); setPresence('away'); }
         break;
       case 'EVENT_TYPE_HANDOFF_ACCEPTED':
         // Accepted by a queue is not answered by a person: no promise of "shortly" (nobody may be on duty).
         note(tr('You are waiting for a person to take the chat.'), false, at);
         setAgent('', '', tr('Waiting for an agent'));
+        setPresence('away');
+        handoff('accepted', {});
         break;
       case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS':
         // Also how a transfer or requeue ends the live phase (no LIVE_AGENT_LEFT): nobody speaks now.
         liveAgent = false;
         showTyping('');
         setAgent('', '', queueText(p));
+        setPresence('away');
+        handoff('queued', { position: p.position_in_queue == null ? null : p.position_in_queue, queue: p.queue_name || null,
+          estimatedWaitSeconds: p.estimated_wait_seconds == null ? null : p.estimated_wait_seconds });
         break;
       case 'EVENT_TYPE_LIVE_AGENT_JOINED': {
         const a = p.agent || {};
         liveAgent = true;
         unstrand();
         setAgent(a.name || tr('An agent'), a.avatar_url, tr('Live agent'));
+        setPresence('online');
         note(tr('{name} has joined the chat.', { name: a.name || tr('An agent') }), false, at);
+        handoff('agent_joined', { agent: { name: a.name || '' } });
         break;
       }
       case 'EVENT_TYPE_LIVE_AGENT_LEFT':
@@ -951,19 +1166,24 @@
         showTyping('');
         note(tr('{name} has left the chat.', { name: p.agent_name || agentName || tr('The agent') }), false, at);
         setAgent('', '', '');
+        setPresence('away');
+        handoff('agent_left', { agent: { name: p.agent_name || '' } });
         break;
       case 'EVENT_TYPE_CLIENT_HANDOFF_REQUIRED':
         note(tr(HANDOFF_REASONS[p.reason] || 'A person needs to help you with this.')
           + tr(' Please contact us through another channel') + (p.queue_name ? ' (' + p.queue_name + ')' : '') + '.', true, at);
         strand(at);
+        handoff('client_required', { reason: p.reason || null, queue: p.queue_name || null });
         break;
       case 'EVENT_TYPE_HANDOFF_FAILED':
         note(tr("Sorry, we couldn't connect you to an agent."), true, at);
         strand(at);
+        handoff('failed', {});
         break;
       case 'EVENT_TYPE_HANDOFF_TIMEOUT':
         note(tr('No agent became available in time.'), true, at);
         strand(at);
+        handoff('timeout', {});
         break;
       case 'EVENT_TYPE_SYSTEM_MESSAGE': {
         const err = p.level === 'SYSTEM_MESSAGE_LEVEL_ERROR';
@@ -975,20 +1195,89 @@
       case 'EVENT_TYPE_LANGUAGE_CHANGED': if (p.language_code) { lang = p.language_code; applyTexts(); } break;
       // Live only (never replayed): the session ends as abandoned in p.seconds_remaining unless the user acts.
       case 'EVENT_TYPE_SESSION_IDLE_WARNING': note(tr('Are you still there? This chat will close soon due to inactivity.'), false, at); break;
-      case 'EVENT_TYPE_SESSION_END': note(finish(p.reason), false, at); break;
+      case 'EVENT_TYPE_SESSION_END': {
+        // Without the header, "New chat" comes with the closing note.
+        const d = SHOW_HEADER ? note(finish(p.reason), false, at) : note(finish(p.reason), false, at, tr('New chat'), () => newBtn.click());
+        const at0 = document.activeElement;
+        if (!SHOW_HEADER && isOpen() && (!at0 || at0 === document.body || at0 === input)) d.querySelector('button').focus();
+        emit('ended', { reason: p.reason || null, replayed: inBatch });
+        break;
+      }
       default: break; // heartbeat echoes, user end-session echo, unknown types
     }
   }
 
-  // ---- public API and resume after reload ----
+  // ---- page API ----
+  // window.Parley: open(), close(), send(text), end(), destroy({ end }), onReady(cb),
+  // onContextRequired(cb), on(name, cb) / off(name, cb) for 'message', 'handoff', 'ended', 'open',
+  // 'close', 'unread', 'context' and 'ready'. A failing callback is logged and never breaks the chat.
+  const listeners = {};
+  function on(name, cb) {
+    if (typeof cb !== 'function') return api;
+    (listeners[name] = listeners[name] || []).push(cb);
+    if (name === 'ready' && isReady) queueMicrotask(() => call(cb, api, name));
+    return api;
+  }
+  function off(name, cb) {
+    const l = listeners[name];
+    if (l && l.indexOf(cb) >= 0) l.splice(l.indexOf(cb), 1);
+    return api;
+  }
+  function call(cb, detail, name) {
+    try { cb(detail); } catch (e) { console.error('Parley: a "' + name + '" callback failed', e); }
+  }
+  function emit(name, detail) {
+    if (destroyed && name !== 'close') return;
+    (listeners[name] || []).slice().forEach((cb) => call(cb, detail, name));
+  }
+  // The hook for verified context: cb({ contextId, sessionId }) returns (or resolves to) the site's
+  // signed token for that context_id, or nothing to skip. Asked once per conversation, before the
+  // join of a new one; registered later, it is asked at once.
+  function onContextRequired(cb) {
+    contextHandler = typeof cb === 'function' ? cb : null;
+    if (contextHandler && contextId && sid && joined && !ended && store.get().ctx !== sid) submitContext();
+    return api;
+  }
+  // Takes the chat out of the page: socket closed, timers stopped, DOM and styles removed, window.Parley
+  // gone, so the script can be embedded again. The conversation itself goes on (a new embed in this tab
+  // resumes it) unless { end: true } ends it.
+  function destroy(opts) {
+    if (destroyed) return;
+    if (opts && opts.end && !ended) send('EVENT_TYPE_USER_END_SESSION', {});
+    if (opts && opts.end) store.clear();
+    destroyed = true;
+    ended = true; // nothing reconnects or resends from now on
+    clearInterval(hbTimer);
+    clearTimeout(rcTimer);
+    clearTimeout(typingTimer);
+    pending.forEach((p) => clearTimeout(p.timer));
+    if (ws) { const s = ws; ws = null; s.close(1000); }
+    document.removeEventListener('DOMContentLoaded', mount);
+    root.remove();
+    const st = document.getElementById('plw-style');
+    if (st) st.remove();
+    for (const k in listeners) delete listeners[k];
+    if (window.Parley === api) delete window.Parley;
+  }
   // end() is the page's own decision, so it does not ask the user to confirm.
-  window.Parley = Object.freeze({ open, close, send: sendText, end: () => { if (!ended) endNow(); } });
+  const api = Object.freeze({
+    open: () => open(), close, send: sendText, end: () => { if (!ended) endNow(); }, destroy,
+    isOpen, onReady: (cb) => on('ready', cb), onContextRequired, on, off
+  });
+  window.Parley = api;
+
+  // ---- resume after reload, then into the page ----
   const saved = store.get();
   if (saved.sid) {
     // Resume: a fresh token (memory only) and a full replay from cursor 0 redraws the conversation.
     sid = saved.sid;
     resuming = true;
+    unreadFrom = saved.seq || 0;
+    unread = saved.unread || 0;
+    badge.textContent = String(unread);
+    badge.hidden = !unread;
     start(true);
-    if (saved.open) (document.body ? open : () => document.addEventListener('DOMContentLoaded', open))();
   }
+  labelLauncher();
+  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 })();

@@ -114,6 +114,7 @@ public final class HttpApi {
         router.get("/").handler(assets::index);
         router.get("/widget.js").handler(assets::widget);
         router.get("/parley-client.js").handler(assets::client);
+        router.get("/widget/assets/:name").handler(assets::asset);
         DeskPage.register(router);
         // §13.30: JSON errors for unknown paths and wrong methods too.
         router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), 404, "not found"));

@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The web widget, the headless client module and the demo page, read from the classpath once at
@@ -28,9 +32,18 @@ final class StaticAssets {
     private static final String SHIPPED_CONNECTOR = "data-connector-token=\"parley-demo-token\" data-host=\"localhost\"";
     private static final String SHIPPED_TAG_START = "<script src=\"/widget.js\" " + SHIPPED_CONNECTOR;
 
+    /**
+     * Images the demo flow points at ({@code /widget/assets/NAME}): a fixed list, so no request path
+     * ever reaches the classpath lookup. SVG opened on its own is a document, hence the strict CSP.
+     */
+    static final List<String> ASSET_NAMES = List.of("ada.svg", "booking-preview.svg", "menu-preview.svg", "menu.svg");
+    static final String ASSET_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
     private final Buffer indexHtml;
     private final Buffer widgetJs = load("widget.js");
     private final Buffer clientJs = load("parley-client.js");
+    private final Map<String, Buffer> assets = ASSET_NAMES.stream()
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), name -> load("assets/" + name)));
 
     private StaticAssets(Buffer indexHtml) {
         this.indexHtml = indexHtml;
@@ -87,6 +100,17 @@ final class StaticAssets {
     void client(RoutingContext ctx) {
         ctx.response().putHeader("Access-Control-Allow-Origin", "*");
         serve(ctx, clientJs, "text/javascript; charset=utf-8");
+    }
+
+    /** Readable from any origin (an embedding page shows them in the widget); unknown names are 404. */
+    void asset(RoutingContext ctx) {
+        Buffer body = assets.get(ctx.pathParam("name"));
+        if (body == null) {
+            ctx.next();
+            return;
+        }
+        ctx.response().putHeader("Content-Security-Policy", ASSET_CSP);
+        serve(ctx, body, "image/svg+xml");
     }
 
     private static void serve(RoutingContext ctx, Buffer body, String contentType) {

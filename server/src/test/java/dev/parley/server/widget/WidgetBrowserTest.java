@@ -112,7 +112,9 @@ class WidgetBrowserTest {
             greeting.waitFor();
             assertThat(greeting.textContent()).contains("Harbour Kitchen");
             assertThat(page.textContent(".plw-name")).isEqualTo("Ada");
-            assertThat(page.getAttribute(".plw-head img", "src")).isEqualTo("https://example.com/avatars/ada.png");
+            // The demo's avatar ships with the server: a path in the flow, resolved against the chat server.
+            assertThat(page.getAttribute(".plw-head img", "src")).isEqualTo("http://127.0.0.1:" + port + "/widget/assets/ada.svg");
+            page.waitForFunction("() => document.querySelector('.plw-head img').naturalWidth > 0");
 
             // A typed message is echoed (sent) and answered.
             page.fill(INPUT, "What are your opening hours?");
@@ -140,7 +142,7 @@ class WidgetBrowserTest {
             page.waitForSelector(".plw-user[data-status=sent]:has-text('Show me the menu')",
                     new Page.WaitForSelectorOptions().setTimeout(RECOVER_MS));
             waitForAgentText("tonight's menu");
-            page.waitForSelector("a.plw-att[href='https://example.com/images/menu.jpg'] img",
+            page.waitForSelector("a.plw-att[href='http://127.0.0.1:" + port + "/widget/assets/menu.svg'] img",
                     new Page.WaitForSelectorOptions().setState(WaitForSelectorState.ATTACHED));
             page.waitForSelector(".plw-status", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.HIDDEN));
             List<String> before = bubbleIds();

@@ -49,7 +49,8 @@ final class FlowReader {
     static Flow read(JsonNode root) {
         Section flow = Section.of(root, Where.of(ROOT), FLOW_KEYS);
         Section agent = flow.section("agent", AGENT_KEYS);
-        AgentProfile profile = new AgentProfile(agent.text("name"), url(agent, "avatar_url"));
+        // No avatar is fine: clients then show the agent's initial.
+        AgentProfile profile = new AgentProfile(agent.text("name"), agent.has("avatar_url") ? url(agent, "avatar_url") : null);
         Reply greeting = reply(flow.get("greeting"), Where.of("greeting"));
         List<Intent> intents = intents(flow);
         Reply fallback = reply(flow.get("fallback"), Where.of("fallback"));
@@ -214,7 +215,11 @@ final class FlowReader {
         return texts;
     }
 
-    /** Clients open these links in a browser, so only web URLs with a host make sense. */
+    /**
+     * Clients open these links in a browser, so only web URLs with a host make sense, or a path on
+     * the chat server itself ({@code /widget/assets/ada.svg}, as the demo flow's images are), which
+     * the web widget resolves against the server it talks to.
+     */
     private static String url(Section section, String key) {
         String url = section.text(key);
         try {
@@ -223,10 +228,14 @@ final class FlowReader {
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
                 return url;
             }
+            if (uri.getScheme() == null && uri.getRawAuthority() == null && url.startsWith("/") && !url.startsWith("//")
+                    && !url.contains("\\")) {
+                return url;
+            }
         } catch (URISyntaxException e) {
             // Reported below like any other unusable URL.
         }
-        throw section.at(key).error("must be an http or https URL, got \"" + url + "\"");
+        throw section.at(key).error("must be an http or https URL or a path on this server (/…), got \"" + url + "\"");
     }
 
     /** Enum values are spelled exactly as on the wire, so a flow reads like the protocol. */

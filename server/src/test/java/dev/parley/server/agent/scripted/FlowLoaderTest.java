@@ -39,7 +39,8 @@ class FlowLoaderTest {
         Flow demo = FlowLoader.demo();
 
         assertThat(demo.agent().name()).isEqualTo("Ada");
-        assertThat(demo.agent().avatarUrl()).startsWith("https://");
+        // The demo's pictures ship with the server (StaticAssets), not on a third-party host.
+        assertThat(demo.agent().avatarUrl()).isEqualTo("/widget/assets/ada.svg");
         assertThat(demo.greeting().suggestions()).hasSize(3);
         assertThat(demo.fallback().suggestions()).isNotEmpty();
     }
@@ -261,12 +262,12 @@ class FlowLoaderTest {
         assertRejected(withIntents("  - {name: menu, keywords: [menu], reply: {text: Menu., attachments: "
                         + "[{title: Menu, content_url: 'ftp://example.com/m.jpg', "
                         + "content_type: ATTACHMENT_CONTENT_TYPE_IMAGE}]}}"),
-                "intent \"menu\": reply.attachments[0].content_url: must be an http or https URL, "
+                "intent \"menu\": reply.attachments[0].content_url: must be an http or https URL or a path on this server (/…), "
                         + "got \"ftp://example.com/m.jpg\"");
         assertRejected(withIntents("  - {name: menu, keywords: [menu], reply: {text: Menu., attachments: "
                         + "[{title: Menu, content_url: 'https://example.com/m.jpg', preview_image_url: thumb.png, "
                         + "content_type: ATTACHMENT_CONTENT_TYPE_IMAGE}]}}"),
-                "intent \"menu\": reply.attachments[0].preview_image_url: must be an http or https URL, "
+                "intent \"menu\": reply.attachments[0].preview_image_url: must be an http or https URL or a path on this server (/…), "
                         + "got \"thumb.png\"");
     }
 
@@ -280,6 +281,27 @@ class FlowLoaderTest {
     @Test
     void theAvatarUrlMustBeHttpOrHttps() {
         assertRejected(HEAD.replace("https://example.com/ada.png", "javascript:alert(1)"),
-                "agent.avatar_url: must be an http or https URL, got \"javascript:alert(1)\"");
+                "agent.avatar_url: must be an http or https URL or a path on this server (/…), got \"javascript:alert(1)\"");
+    }
+
+    @Test
+    void aFlowWithoutAnAvatarIsAccepted() {
+        Flow flow = FlowLoader.parse(withIntents("  - {name: hours, keywords: [hours], reply: {text: Nine to five.}}")
+                .replace("  avatar_url: https://example.com/ada.png\n", ""));
+
+        assertThat(flow.agent().name()).isEqualTo("Ada");
+        assertThat(flow.agent().avatarUrl()).isNull();
+    }
+
+    @Test
+    void urlsMayBePathsOnThisServerButNotOtherHostsWithoutAScheme() {
+        Flow flow = FlowLoader.parse(HEAD.replace("https://example.com/ada.png", "/widget/assets/ada.svg")
+                + "intents: []\n");
+        assertThat(flow.agent().avatarUrl()).isEqualTo("/widget/assets/ada.svg");
+
+        for (String url : List.of("//evil.example/a.png", "/\\\\evil.example/a.png", "ada.svg")) {
+            assertThatThrownBy(() -> FlowLoader.parse(HEAD.replace("https://example.com/ada.png", "'" + url + "'")))
+                    .isInstanceOf(FlowException.class).hasMessageContaining("agent.avatar_url: must be");
+        }
     }
 }

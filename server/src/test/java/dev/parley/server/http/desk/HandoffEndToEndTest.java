@@ -183,7 +183,7 @@ class HandoffEndToEndTest {
         // Additive extensions the official SDKs read (issue 12 item 2).
         JsonNode aiReply = payload(handoff.get(2));
         assertThat(aiReply.path("agent_name").asText()).isEqualTo("Ada");
-        assertThat(aiReply.path("avatar_url").asText()).isEqualTo("https://example.com/avatars/ada.png");
+        assertThat(aiReply.path("avatar_url").asText()).isEqualTo("/widget/assets/ada.svg");
         assertThat(aiReply.has("chat_call_actions")).as("no call button unless offered").isFalse();
         assertThat(aiReply.has("end_conversation")).as("not a closing message").isFalse();
         assertThat(payload(handoff.get(4)).path("reason").asText()).isEqualTo("Handing you over to a human agent.");
