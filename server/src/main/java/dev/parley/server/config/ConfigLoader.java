@@ -36,6 +36,7 @@ public final class ConfigLoader {
     public static final String ENV_STORE_USER = "PARLEY_STORE_USER";
     public static final String ENV_STORE_PASSWORD_FILE = "PARLEY_STORE_PASSWORD_FILE";
     public static final String ENV_STORE_POOL_SIZE = "PARLEY_STORE_POOL_SIZE";
+    public static final String ENV_STORE_MIGRATE_ON_START = "PARLEY_STORE_MIGRATE_ON_START";
     public static final String ENV_FANOUT_KIND = "PARLEY_FANOUT_KIND";
     public static final String ENV_FANOUT_URL = "PARLEY_FANOUT_URL";
 
@@ -106,6 +107,7 @@ public final class ConfigLoader {
         ifSet(env, ENV_STORE_USER, v -> s.store = s.store.withUser(v));
         ifSet(env, ENV_STORE_PASSWORD_FILE, v -> s.store = s.store.withPasswordSources(null, Path.of(v)));
         ifSet(env, ENV_STORE_POOL_SIZE, v -> s.store = s.store.withPoolSize(integer(v, ENV_STORE_POOL_SIZE)));
+        ifSet(env, ENV_STORE_MIGRATE_ON_START, v -> s.store = s.store.withMigrateOnStart(bool(v, ENV_STORE_MIGRATE_ON_START)));
         ifSet(env, ENV_FANOUT_KIND, v -> s.fanOut = s.fanOut.withKind(FanOutConfig.Kind.parse(v).orElseThrow(() ->
                 new ConfigException(ENV_FANOUT_KIND + " must be memory or redis, got '" + v + "'"))));
         ifSet(env, ENV_FANOUT_URL, v -> s.fanOut = s.fanOut.withUrl(v.strip()));

@@ -63,7 +63,7 @@ class ConfigLoaderStoreTest {
                 "PARLEY_JWT_SECRET_FILE", jwt.toString()));
 
         assertThat(config.store()).isEqualTo(new StoreConfig(StoreConfig.Kind.POSTGRES, "jdbc:postgresql://localhost/parley",
-                "app", null, password, new Secret("pw-2"), 3));
+                "app", null, password, new Secret("pw-2"), 3, true));
         assertThat(config.jwtSecret()).isEqualTo(SECRET.getBytes(StandardCharsets.UTF_8));
     }
 
