@@ -128,8 +128,9 @@ public final class StoreImporter {
             if (!SecretCheck.fingerprint(serverSecret).equals(header.path("secret_check").asText(""))) {
                 throw new TransferException("the export was made under another server secret than this target's:"
                         + " its connector tokens and context keys would stop working. Run the import (and the nodes)"
-                        + " with the source's secret: PARLEY_JWT_SECRET_FILE=<source data dir>/jwt.secret,"
-                        + " or the same PARLEY_JWT_SECRET");
+                        + " with the source's secret: PARLEY_JWT_SECRET_BASE64_FILE=<source data dir>/jwt.secret"
+                        + " (a copy of it) when the source was an embedded store, else the same PARLEY_JWT_SECRET"
+                        + " or PARLEY_JWT_SECRET_FILE");
             }
             return header.path("source").asText("?");
         }
