@@ -15,6 +15,8 @@ final class WordWrapper {
     private final StringBuilder word = new StringBuilder();
     private int column;
     private boolean space;
+    /** Nothing written on this line yet (after the prefix or the indent): no gap, no break before a word. */
+    private boolean fresh = true;
 
     /**
      * @param startColumn where the cursor is (after a prefix such as {@code "Ada: "})
@@ -40,6 +42,7 @@ final class WordWrapper {
                 out.print(" ".repeat(indent));
                 column = indent;
                 space = false;
+                fresh = true;
             } else if (Character.isWhitespace(c)) {
                 flushWord();
                 space = true;
@@ -58,8 +61,8 @@ final class WordWrapper {
         if (word.length() == 0) {
             return;
         }
-        boolean gap = space && column > indent;
-        if (column + (gap ? 1 : 0) + word.length() > width && column > indent) {
+        boolean gap = space && !fresh;
+        if (!fresh && column + (gap ? 1 : 0) + word.length() > width) {
             out.println();
             out.print(" ".repeat(indent));
             column = indent;
@@ -73,5 +76,6 @@ final class WordWrapper {
         column += word.length();
         word.setLength(0);
         space = false;
+        fresh = false;
     }
 }
