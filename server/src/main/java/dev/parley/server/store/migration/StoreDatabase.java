@@ -35,8 +35,8 @@ public final class StoreDatabase implements AutoCloseable {
         }
         HikariConfig hikari = PostgresStore.poolConfig(store);
         hikari.setPoolName("parley-admin");
-        // One command, one connection at a time.
-        hikari.setMaximumPoolSize(2);
+        // One command: its own connection, and the few Flyway takes beside it.
+        hikari.setMaximumPoolSize(4);
         hikari.setMinimumIdle(0);
         // An export streams a whole journal through one statement; the node's cut-off for dead links would end it.
         hikari.addDataSourceProperty("socketTimeout", "0");

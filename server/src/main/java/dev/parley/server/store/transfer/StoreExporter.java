@@ -33,10 +33,13 @@ public final class StoreExporter {
      */
     public Summary export(StoreDatabase db, byte[] serverSecret, Instant now, OutputStream out) {
         SchemaMigrations schema = db.schema();
-        if (!schema.pending().isEmpty()) {
-            throw new TransferException("the schema of " + db.where() + " is behind (pending " + schema.pending()
+        var pending = schema.pending();
+        if (!pending.isEmpty()) {
+            throw new TransferException("the schema of " + db.where() + " is behind (pending " + pending
                     + "): run `parley admin migrate` first");
         }
+        // Read before the export's own connection is taken: Flyway uses connections of its own.
+        String schemaVersion = schema.currentVersion();
         Dialect dialect = Dialect.of(db.kind());
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection c = db.dataSource().getConnection();
@@ -47,7 +50,7 @@ public final class StoreExporter {
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);
             }
-            header(json, db, schema.currentVersion(), serverSecret, now);
+            header(json, db, schemaVersion, serverSecret, now);
             for (Table table : Table.ALL) {
                 counts.put(table.name(), rows(c, dialect, table, json));
             }
@@ -65,7 +68,7 @@ public final class StoreExporter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the export: " + e.getMessage(), e);
         }
-        return new Summary(schema.currentVersion(), counts);
+        return new Summary(schemaVersion, counts);
     }
 
     private static void header(JsonGenerator json, StoreDatabase db, String schemaVersion, byte[] secret, Instant now)

@@ -116,6 +116,14 @@ class EmbeddedToPostgresTest {
         assertThat(pgCli.run("admin", "connector", "context-key", "list", connectorId).out()).contains("site-1");
         assertThat(pgCli.run("admin", "agent", "list").out()).contains("Bob").contains("Sarah");
 
+        // Everything arrived as it was: an export of PostgreSQL holds the same rows, byte for byte.
+        Path fromPostgres = dir.resolve("from-postgres.jsonl");
+        AdminCli.Result pgExport = pgCli.run("admin", "export", "--out", fromPostgres.toString());
+        assertThat(pgExport.code()).as(pgExport.err()).isZero();
+        List<String> pgLines = Files.readAllLines(fromPostgres, StandardCharsets.UTF_8);
+        assertThat(pgLines.get(0)).contains("\"source\":\"postgres\"");
+        assertThat(pgLines.subList(1, pgLines.size())).containsExactlyElementsOf(lines.subList(1, lines.size()));
+
         byte[] secret = JwtSecret.loadOrCreate(embedded);
         try (TestServer pg = TestServer.start(dir.resolve("pg-node"), c -> c.withStore(db.storeConfig()).withJwtSecret(secret))) {
             String demoAccess = pg.rest().accessToken();
