@@ -57,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("error: --sessions and --messages must be at least 1, --rate and --duration positive, --warmup not negative");
             return 2;
         }
+        var unreachable = Reachability.problem(server.url);
+        if (unreachable.isPresent()) {
+            err.println("error: " + unreachable.get());
+            return 1;
+        }
         LoadRun.Config config = new LoadRun.Config(server.url, server.token, server.host, sessions, messages, rate, server.streaming,
                 warmup, duration);
         LoadRun.Outcome outcome;

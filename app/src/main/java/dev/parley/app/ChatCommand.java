@@ -1,13 +1,5 @@
 package dev.parley.app;
 
-import java.util.concurrent.TimeoutException;
-
-import java.util.concurrent.ExecutionException;
-
-import java.util.concurrent.CompletableFuture;
-
-import java.util.ArrayList;
-
 import dev.parley.client.AgentMessage;
 import dev.parley.client.ConnectionState;
 import dev.parley.client.Conversation;
@@ -31,7 +23,11 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,26 +60,41 @@ public final class ChatCommand implements Callable<Integer> {
     private final BufferedReader in;
     private final PrintWriter out;
     private final boolean installShutdownHook;
-    /** Output is a terminal: transient lines are redrawn in place with ANSI codes. */
+    /** Output is a terminal: a prompt, and transient lines redrawn in place with ANSI codes. */
     private final boolean terminal;
+    /** Columns to wrap at: {@code COLUMNS}, else 80 on a terminal, else 0 (no wrapping). */
+    private final int width;
+    private final PrintWriter err;
 
     /** For the real terminal: stdin, stdout in the console's charset, and a Ctrl-C hook. */
     public ChatCommand() {
         this(new BufferedReader(new InputStreamReader(System.in, consoleCharset())),
                 new PrintWriter(new OutputStreamWriter(System.out, consoleCharset()), true), true,
-                System.console() != null);
+                System.console() != null, System.getenv("COLUMNS"),
+                new PrintWriter(new OutputStreamWriter(System.err, consoleCharset()), true));
     }
 
     /** For tests: scripted input, captured output, no shutdown hook. */
     public ChatCommand(BufferedReader in, PrintWriter out) {
-        this(in, out, false, false);
+        this(in, out, false, false, null, out);
     }
 
-    private ChatCommand(BufferedReader in, PrintWriter out, boolean installShutdownHook, boolean terminal) {
+    private ChatCommand(BufferedReader in, PrintWriter out, boolean installShutdownHook, boolean terminal,
+                        String columns, PrintWriter err) {
         this.terminal = terminal;
         this.in = in;
         this.out = out;
+        this.err = err;
         this.installShutdownHook = installShutdownHook;
+        this.width = width(columns, terminal);
+    }
+
+    static int width(String columns, boolean terminal) {
+        if (columns != null && columns.strip().matches("\\d{1,4}")) {
+            int n = Integer.parseInt(columns.strip());
+            return n >= 20 ? n - 1 : 0; // one short: some terminals wrap a line that fills the last column
+        }
+        return terminal ? 79 : 0;
     }
 
     private static Charset consoleCharset() {
@@ -97,8 +108,14 @@ public final class ChatCommand implements Callable<Integer> {
             out.flush();
             return 2;
         }
+        var unreachable = Reachability.problem(server.url);
+        if (unreachable.isPresent()) {
+            err.println("error: " + unreachable.get());
+            err.flush();
+            return 1;
+        }
         ParleyClient client = ParleyClient.create(server.clientOptions().build());
-        Screen screen = new Screen(out, terminal, server.url);
+        Screen screen = new Screen(out, terminal, width, server.url);
         Conversation conversation = session == null ? client.start(screen) : client.resume(session, cursor, screen);
         AtomicBoolean finished = new AtomicBoolean();
         Runnable shutdown = () -> {
@@ -152,8 +169,13 @@ public final class ChatCommand implements Callable<Integer> {
 
     private void readLines(Conversation conversation, Screen screen, List<CompletableFuture<?>> unsettled)
             throws IOException {
-        String line;
-        while (!screen.over() && (line = in.readLine()) != null) {
+        while (!screen.over()) {
+            screen.awaitingInput();
+            String line = in.readLine();
+            screen.lineEntered();
+            if (line == null) {
+                return; // Ctrl-D
+            }
             String text = line.strip();
             if (screen.over()) {
                 break;
@@ -183,15 +205,24 @@ public final class ChatCommand implements Callable<Integer> {
 
     /**
      * Renders the conversation. Called on the SDK's conversation thread (and the read loop's
-     * thread for a few lines), so every write holds the monitor.
+     * thread for a few lines), so every write holds the monitor. On a terminal a prompt waits at
+     * the bottom: anything printed first wipes it and then draws it again, so status lines and
+     * replies never share its line. Elsewhere (a pipe, a file) there is no prompt and no ANSI code.
      */
     static final class Screen implements ConversationListener {
+        private static final String PROMPT = "> ";
+        /** Carriage return and erase-line: redraws the current line in place (terminals only). */
+        private static final String WIPE = "\r\033[2K";
+
         private final PrintWriter out;
         private final boolean terminal;
+        /** Columns to wrap at, 0 for none. */
+        private final int width;
         private String lastTransient;
         private final CountDownLatch ended = new CountDownLatch(1);
         private volatile boolean over;
         private volatile boolean failed;
+        private volatile boolean endRequested;
         private String agentName = "Agent";
         private String liveAgentName = "Agent";
         /** The suggestions last shown, numbered from 1. */
@@ -199,16 +230,21 @@ public final class ChatCommand implements Callable<Integer> {
         /** Text of the streamed message printed so far on the current line, or null. */
         private String partialId;
         private String partialText = "";
+        private WordWrapper partialWrapper;
         /** A transient line ("Ada is typing…") is on screen. */
         private boolean transientShown;
         private boolean announcedSession;
+        /** The read loop waits for a line: show the prompt whenever the screen is quiet. */
+        private boolean awaitingInput;
+        private boolean promptShown;
 
         /** The server's base URL: a flow may name pictures by their path on the server (/widget/assets/…). */
         private final String serverUrl;
 
-        Screen(PrintWriter out, boolean terminal, String serverUrl) {
+        Screen(PrintWriter out, boolean terminal, int width, String serverUrl) {
             this.out = out;
             this.terminal = terminal;
+            this.width = width;
             this.serverUrl = serverUrl == null ? "" : serverUrl.replaceAll("/+$", "");
         }
 
@@ -232,13 +268,27 @@ public final class ChatCommand implements Callable<Integer> {
             return n >= 1 && n <= suggestions.size() ? suggestions.get(n - 1).messageText() : null;
         }
 
+        /** The read loop is about to wait for the user's next line. */
+        synchronized void awaitingInput() {
+            awaitingInput = true;
+            showPrompt();
+        }
+
+        /** The user pressed Enter: the terminal moved to a new line by itself. */
+        synchronized void lineEntered() {
+            awaitingInput = false;
+            promptShown = false;
+        }
+
         synchronized void line(String text) {
             settleLine();
-            out.println(text);
-            out.flush();
+            wrapped("", text);
+            out.println();
+            quiet();
         }
 
         void awaitEnd(long seconds) {
+            endRequested = true;
             try {
                 ended.await(seconds, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -247,26 +297,62 @@ public final class ChatCommand implements Callable<Integer> {
         }
 
         synchronized void quitting(Conversation c) {
+            awaitingInput = false;
             if (c.sessionId() != null && !over) {
                 line("Bye. Resume with: parley chat --session " + c.sessionId() + " --cursor " + c.lastSequence());
+            } else {
+                settleLine();
+                out.flush();
             }
         }
 
-        /** Ends whatever is on the current line: a streamed message in progress or a transient notice. */
+        /** Ends whatever is on the current line: the prompt, a streamed message in progress or a transient notice. */
         private void settleLine() {
+            wipePrompt();
             if (partialId != null) {
+                partialWrapper.finish();
                 out.println();
                 partialId = null;
                 partialText = "";
+                partialWrapper = null;
             }
             clearTransient();
+        }
+
+        private void wipePrompt() {
+            if (promptShown) {
+                out.print(WIPE);
+                promptShown = false;
+            }
+        }
+
+        private void showPrompt() {
+            if (terminal && awaitingInput && !promptShown && !transientShown && partialId == null && !over) {
+                out.print(PROMPT);
+                promptShown = true;
+            }
+            out.flush();
+        }
+
+        /** After a complete line: flush, and put the prompt back. */
+        private void quiet() {
+            showPrompt();
+            out.flush();
+        }
+
+        /** Prints {@code prefix + text} wrapped at word boundaries, continuation lines under the text. */
+        private void wrapped(String prefix, String text) {
+            out.print(prefix);
+            WordWrapper wrapper = new WordWrapper(out, width, prefix.length(), width > 0 ? Math.max(2, prefix.length()) : 0);
+            wrapper.append(text);
+            wrapper.finish();
         }
 
         private void clearTransient() {
             lastTransient = null;
             if (transientShown) {
                 if (terminal) {
-                    out.print("\r\033[2K");
+                    out.print(WIPE);
                 }
                 transientShown = false;
             }
@@ -285,6 +371,7 @@ public final class ChatCommand implements Callable<Integer> {
                 lastTransient = text;
                 return;
             }
+            wipePrompt();
             clearTransient();
             out.print(text);
             out.flush();
@@ -332,17 +419,16 @@ public final class ChatCommand implements Callable<Integer> {
 
         @Override
         public synchronized void onPartialMessage(Conversation c, String messageId, String textSoFar) {
-            if (!messageId.equals(partialId)) {
+            if (!messageId.equals(partialId) || !textSoFar.startsWith(partialText)) {
+                // A new message, or one whose text was rewritten: start its line afresh.
                 settleLine();
                 partialId = messageId;
                 partialText = "";
-                out.print(agentName + ": ");
+                String prefix = agentName + ": ";
+                out.print(prefix);
+                partialWrapper = new WordWrapper(out, width, prefix.length(), width > 0 ? prefix.length() : 0);
             }
-            if (textSoFar.startsWith(partialText)) {
-                out.print(textSoFar.substring(partialText.length()));
-            } else {
-                out.print((terminal ? "\r\033[2K" : System.lineSeparator()) + agentName + ": " + textSoFar);
-            }
+            partialWrapper.append(textSoFar.substring(partialText.length()));
             partialText = textSoFar;
             out.flush();
         }
@@ -351,19 +437,25 @@ public final class ChatCommand implements Callable<Integer> {
         public synchronized void onAgentMessage(Conversation c, AgentMessage m) {
             clearTransient();
             if (m.messageId() != null && m.messageId().equals(partialId) && m.text().startsWith(partialText)) {
-                out.println(m.text().substring(partialText.length()));
+                partialWrapper.append(m.text().substring(partialText.length()));
+                partialWrapper.finish();
+                out.println();
                 partialId = null;
                 partialText = "";
+                partialWrapper = null;
             } else {
-                if (partialId != null) {
-                    out.print(terminal ? "\r\033[2K" : System.lineSeparator()); // the final text replaces the partial line
+                if (partialId != null && terminal) {
+                    out.print(WIPE); // the final text replaces the partial line
                     partialId = null;
                     partialText = "";
+                    partialWrapper = null;
                 }
-                out.println(agentName + ": " + m.text());
+                settleLine();
+                wrapped(agentName + ": ", m.text());
+                out.println();
             }
             details(m);
-            out.flush();
+            quiet();
         }
 
         private void details(AgentMessage m) {
@@ -439,16 +531,17 @@ public final class ChatCommand implements Callable<Integer> {
                 transientLine(liveAgentName + " is typing…");
             } else {
                 clearTransient();
-                out.flush();
+                quiet();
             }
         }
 
         @Override
         public synchronized void onLiveAgentMessage(Conversation c, AgentMessage m) {
             settleLine();
-            out.println(liveAgentName + ": " + m.text());
+            wrapped(liveAgentName + ": ", m.text());
+            out.println();
             details(m);
-            out.flush();
+            quiet();
         }
 
         @Override
@@ -466,9 +559,14 @@ public final class ChatCommand implements Callable<Integer> {
             line("* Language: " + languageCode);
         }
 
+        /**
+         * On a terminal the user's line is already on screen (the terminal echoed it): a delivery
+         * adds nothing, only a failure is worth a line. Elsewhere the line was never shown, so it
+         * appears once, when the server has stored it.
+         */
         @Override
         public synchronized void onDeliveryStatus(Conversation c, OutgoingMessage m, DeliveryStatus status) {
-            if (status == DeliveryStatus.SENT) {
+            if (status == DeliveryStatus.SENT && !terminal) {
                 line("  ✓ " + m.text());
             } else if (status == DeliveryStatus.FAILED) {
                 line("  ✗ " + m.text() + " (not delivered)");
@@ -477,16 +575,18 @@ public final class ChatCommand implements Callable<Integer> {
 
         @Override
         public synchronized void onSessionEnded(Conversation c, EndReason reason) {
-            line("* Session ended: " + (reason == null ? "unknown" : reason.name().replace("REASON_", "")) + " (press Enter to leave)");
             over = true;
+            // After /end the read loop leaves by itself; otherwise it waits in readLine for the user.
+            line("* Session ended: " + (reason == null ? "unknown" : reason.name().replace("REASON_", ""))
+                    + (endRequested ? "" : " (press Enter to leave)"));
             ended.countDown();
         }
 
         @Override
         public synchronized void onFailure(Conversation c, ConversationLostException error) {
-            line("error: " + error.getMessage());
             failed = true;
             over = true;
+            line("error: " + error.getMessage());
             ended.countDown();
         }
     }

@@ -7,7 +7,10 @@ import dev.parley.server.agent.InterruptibleAgent;
 import dev.parley.server.agent.MeteredAgent;
 import dev.parley.server.agent.llm.LlmAgent;
 import dev.parley.server.agent.llm.LlmSettings;
+import dev.parley.server.agent.scripted.Flow;
+import dev.parley.server.agent.scripted.FlowException;
 import dev.parley.server.agent.scripted.FlowLoader;
+import dev.parley.server.agent.scripted.Intent;
 import dev.parley.server.agent.scripted.ScriptedAgent;
 import dev.parley.server.agent.webhook.WebhookAgent;
 import dev.parley.server.agent.webhook.WebhookSettings;
@@ -15,11 +18,13 @@ import dev.parley.server.config.AgentsConfig;
 import dev.parley.server.config.AgentsConfig.Kind;
 import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.desk.QueueSettings;
 import dev.parley.server.time.Scheduler;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,9 +63,8 @@ final class AgentFactory {
     private Agent create(Kind kind) {
         AgentsConfig agents = config.agents();
         return switch (kind) {
-            case SCRIPTED -> new MeteredAgent(new ScriptedAgent(
-                    config.flowFile() == null ? FlowLoader.demo() : FlowLoader.load(config.flowFile()),
-                    scheduler, config.streamChunkDelay()), "scripted", metrics);
+            case SCRIPTED -> new MeteredAgent(new ScriptedAgent(flow(), scheduler, config.streamChunkDelay()),
+                    "scripted", metrics);
             case WEBHOOK -> {
                 AgentsConfig.Webhook w = agents.webhook().orElseThrow();
                 yield new WebhookAgent(new WebhookSettings(w.url(), w.secret().value(), w.timeout(), w.maxRetries(),
@@ -68,6 +72,29 @@ final class AgentFactory {
             }
             case LLM -> llm(agents.llm().orElseThrow());
         };
+    }
+
+    /**
+     * The scripted agent's flow, whose handoffs must name queues of the desk: a handoff to a queue
+     * that does not exist would otherwise fail only when a user first asks for a person.
+     *
+     * @throws FlowException naming the intent and the key
+     */
+    private Flow flow() {
+        Flow flow = config.flowFile() == null ? FlowLoader.demo() : FlowLoader.load(config.flowFile());
+        if (!config.desk().enabled()) {
+            return flow; // client-managed handoff: the queue name is only passed on to the client
+        }
+        List<String> queues = config.desk().queues().stream().map(QueueSettings::name).toList();
+        String file = config.flowFile() == null ? "the built-in demo flow" : config.flowFile().toString();
+        for (Intent intent : flow.intents()) {
+            String queue = intent.handoff() == null ? null : intent.handoff().queueName();
+            if (queue != null && !queues.contains(queue)) {
+                throw new FlowException(file + ": intent \"" + intent.name() + "\": handoff.queue: '" + queue
+                        + "' is not a queue of the desk (desk.queues: " + String.join(", ", queues) + ")");
+            }
+        }
+        return flow;
     }
 
     // ---- LLM agent: plug-in point ---------------------------------------------------------------

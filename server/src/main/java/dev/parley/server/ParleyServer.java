@@ -296,10 +296,36 @@ public final class ParleyServer implements AutoCloseable {
             this.port = listen(vertx, loops, serverOptions, onConnection, gate);
         } catch (Exception e) {
             close();
-            throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
+            if (addressInUse(e)) {
+                throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port()
+                        + ": address already in use; choose another port with --port PORT or PARLEY_PORT"
+                        + " (port: in parley.yaml; 0 takes any free port)", e);
+            }
+            throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
+                    + rootMessage(e), e);
         }
-        LOG.info("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port,
+        // The command line prints the address once; this is for logs only.
+        LOG.debug("Parley listening on http://{}:{} (data in {})", config.bindAddress(), port,
                 config.store().isPostgres() ? config.store().url() : config.dataDir().toAbsolutePath());
+    }
+
+    private static boolean addressInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // Netty's native transport reports it as an IOException with this text, the JDK as a BindException.
+            if (t instanceof java.net.BindException
+                    || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
     }
 
     /**

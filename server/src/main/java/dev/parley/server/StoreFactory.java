@@ -16,7 +16,7 @@ public final class StoreFactory {
 
     public static NodeStore open(ParleyConfig config) {
         return switch (config.store().kind()) {
-            case SQLITE -> SqliteStore.open(config.dataDir());
+            case SQLITE -> SqliteStore.open(config.dataDir(), config.store().migrateOnStart());
             case POSTGRES -> PostgresStore.open(config.store());
         };
     }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /** A server under test in its own JVM; its stdout is read until it says which port it listens on. */
 final class ServerProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on (?:[0-9.]+:)?(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (?:http://)?(?:[0-9.]+:)?(\\d+)");
 
     final String name;
     final int port;

@@ -39,7 +39,8 @@ public final class JwtSecret {
     public static void requireSharedIfClustered(ParleyConfig config) {
         if (config.jwtSecret() == null && config.store().isPostgres()) {
             throw new IllegalStateException("store.kind postgres needs a secret shared by all nodes:"
-                    + " set PARLEY_JWT_SECRET or PARLEY_JWT_SECRET_FILE");
+                    + " set PARLEY_JWT_SECRET or PARLEY_JWT_SECRET_FILE (or PARLEY_JWT_SECRET_BASE64_FILE, a copy of an"
+                    + " embedded node's <data_dir>/jwt.secret)");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.server.cli;
 
+import dev.parley.server.agent.scripted.FlowException;
 import dev.parley.server.config.ConfigException;
 import dev.parley.server.config.ConfigLoader;
 import java.security.SecureRandom;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code parley} executable. Exit codes: 0 success, 1 not found or failure, 2 usage or
- * configuration error.
+ * configuration error (a bad flow file included).
  */
 @Command(name = "parley", mixinStandardHelpOptions = true, version = "parley 0.1.0",
         description = "Self-hostable real-time messaging server.",
@@ -32,7 +33,8 @@ public final class ParleyCommand {
         CommandLine cli = new CommandLine(new ParleyCommand(), new ContextFactory(context));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
-            return e instanceof ConfigException ? USAGE : FAILURE;
+            // A bad flow file is a configuration error like any other: the same exit code.
+            return e instanceof ConfigException || e instanceof FlowException ? USAGE : FAILURE;
         });
         return cli;
     }

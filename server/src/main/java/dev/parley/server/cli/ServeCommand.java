@@ -62,9 +62,17 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ParleyConfig cfg = context.configLoader().load(context.env(), overrides());
         ParleyServer server = ParleyServer.start(cfg);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "parley-shutdown"));
         var out = spec.commandLine().getOut();
-        out.println("Parley listening on " + cfg.bindAddress() + ":" + server.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Ctrl-C or SIGTERM: the graceful stop can take a few seconds, so say what is happening.
+            out.println("Parley stopping (closing sockets, finishing writes)…");
+            out.flush();
+            server.close();
+            out.println("Parley stopped.");
+            out.flush();
+        }, "parley-shutdown"));
+        out.println("Parley listening on http://" + cfg.bindAddress() + ":" + server.port() + " (data in "
+                + (cfg.store().isPostgres() ? cfg.store().url() : cfg.dataDir().toAbsolutePath()) + ")");
         if (cfg.demoConnectorToken() != null) {
             out.println("Demo connector: X-Token " + cfg.demoConnectorToken() + ", X-Host " + cfg.demoConnectorHost());
             if (server.desk().isPresent() && cfg.desk().demoAgentName() != null) {

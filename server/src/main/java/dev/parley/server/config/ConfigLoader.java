@@ -31,11 +31,14 @@ public final class ConfigLoader {
     public static final String ENV_JWT_SECRET = "PARLEY_JWT_SECRET";
     public static final String ENV_DESK_ENABLED = "PARLEY_DESK_ENABLED";
     public static final String ENV_JWT_SECRET_FILE = "PARLEY_JWT_SECRET_FILE";
+    /** A file holding the secret as URL-safe base64, as {@code <data_dir>/jwt.secret} does. */
+    public static final String ENV_JWT_SECRET_BASE64_FILE = "PARLEY_JWT_SECRET_BASE64_FILE";
     public static final String ENV_STORE_KIND = "PARLEY_STORE_KIND";
     public static final String ENV_STORE_URL = "PARLEY_STORE_URL";
     public static final String ENV_STORE_USER = "PARLEY_STORE_USER";
     public static final String ENV_STORE_PASSWORD_FILE = "PARLEY_STORE_PASSWORD_FILE";
     public static final String ENV_STORE_POOL_SIZE = "PARLEY_STORE_POOL_SIZE";
+    public static final String ENV_STORE_MIGRATE_ON_START = "PARLEY_STORE_MIGRATE_ON_START";
     public static final String ENV_FANOUT_KIND = "PARLEY_FANOUT_KIND";
     public static final String ENV_FANOUT_URL = "PARLEY_FANOUT_URL";
 
@@ -96,16 +99,20 @@ public final class ConfigLoader {
         // Used as raw UTF-8 bytes: any string of 32+ bytes works, e.g. `openssl rand -base64 32`.
         ifSet(env, ENV_JWT_SECRET, v -> s.jwtSecret = v.getBytes(StandardCharsets.UTF_8));
         ifSet(env, ENV_DESK_ENABLED, v -> s.deskEnabled(bool(v, ENV_DESK_ENABLED)));
-        if (isSet(env.get(ENV_JWT_SECRET)) && isSet(env.get(ENV_JWT_SECRET_FILE))) {
-            throw new ConfigException("set " + ENV_JWT_SECRET + " or " + ENV_JWT_SECRET_FILE + ", not both");
+        if (java.util.stream.Stream.of(ENV_JWT_SECRET, ENV_JWT_SECRET_FILE, ENV_JWT_SECRET_BASE64_FILE)
+                .filter(name -> isSet(env.get(name))).count() > 1) {
+            throw new ConfigException("set one of " + ENV_JWT_SECRET + ", " + ENV_JWT_SECRET_FILE + " or "
+                    + ENV_JWT_SECRET_BASE64_FILE + ", not several");
         }
         ifSet(env, ENV_JWT_SECRET_FILE, v -> s.jwtSecretFromFile(Path.of(v)));
+        ifSet(env, ENV_JWT_SECRET_BASE64_FILE, v -> s.jwtSecretFromBase64File(Path.of(v)));
         ifSet(env, ENV_STORE_KIND, v -> s.store = s.store.withKind(StoreConfig.Kind.parse(v).orElseThrow(() ->
                 new ConfigException(ENV_STORE_KIND + " must be sqlite or postgres, got '" + v + "'"))));
         ifSet(env, ENV_STORE_URL, v -> s.store = s.store.withUrl(v));
         ifSet(env, ENV_STORE_USER, v -> s.store = s.store.withUser(v));
         ifSet(env, ENV_STORE_PASSWORD_FILE, v -> s.store = s.store.withPasswordSources(null, Path.of(v)));
         ifSet(env, ENV_STORE_POOL_SIZE, v -> s.store = s.store.withPoolSize(integer(v, ENV_STORE_POOL_SIZE)));
+        ifSet(env, ENV_STORE_MIGRATE_ON_START, v -> s.store = s.store.withMigrateOnStart(bool(v, ENV_STORE_MIGRATE_ON_START)));
         ifSet(env, ENV_FANOUT_KIND, v -> s.fanOut = s.fanOut.withKind(FanOutConfig.Kind.parse(v).orElseThrow(() ->
                 new ConfigException(ENV_FANOUT_KIND + " must be memory or redis, got '" + v + "'"))));
         ifSet(env, ENV_FANOUT_URL, v -> s.fanOut = s.fanOut.withUrl(v.strip()));

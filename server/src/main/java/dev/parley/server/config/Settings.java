@@ -167,6 +167,20 @@ final class Settings {
         jwtSecret = readFile(file, ConfigLoader.ENV_JWT_SECRET_FILE).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * A secret kept as URL-safe base64, the format of {@code <data_dir>/jwt.secret}: a copy of an
+     * embedded node's secret lets PostgreSQL nodes keep its connector tokens and context keys
+     * (the hashes are keyed with the secret's bytes, which {@link #jwtSecretFromFile} would not reproduce).
+     */
+    void jwtSecretFromBase64File(Path file) {
+        String text = readFile(file, ConfigLoader.ENV_JWT_SECRET_BASE64_FILE);
+        try {
+            jwtSecret = java.util.Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ConfigLoader.ENV_JWT_SECRET_BASE64_FILE + ": " + file + " is not URL-safe base64");
+        }
+    }
+
     private void validateDesk() {
         positive(desk.requeueGrace(), "desk.requeue_grace_seconds");
         positive(desk.statusPeriod(), "desk.status_period_seconds");

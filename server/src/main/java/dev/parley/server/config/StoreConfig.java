@@ -15,12 +15,15 @@ import java.util.Optional;
  * @param passwordFile file holding the password ({@code store.password_file})
  * @param password     what {@code passwordEnv} or {@code passwordFile} held, {@code null} when neither is set
  * @param poolSize     connections the node keeps open to PostgreSQL at most
+ * @param migrateOnStart whether opening the store applies pending Flyway migrations
+ *                     ({@code store.migrate_on_start}, default true); when false a store whose
+ *                     schema is behind is refused, and {@code parley admin migrate} brings it up to date
  */
 public record StoreConfig(Kind kind, String url, String user, String passwordEnv, Path passwordFile,
-                          Secret password, int poolSize) {
+                          Secret password, int poolSize, boolean migrateOnStart) {
 
     public static final int DEFAULT_POOL_SIZE = 10;
-    public static final StoreConfig DEFAULTS = new StoreConfig(Kind.SQLITE, null, null, null, null, null, DEFAULT_POOL_SIZE);
+    public static final StoreConfig DEFAULTS = new StoreConfig(Kind.SQLITE, null, null, null, null, null, DEFAULT_POOL_SIZE, true);
 
     /** The store kinds, spelt in YAML and {@code PARLEY_STORE_KIND} as {@link #yamlName()}. */
     public enum Kind {
@@ -43,7 +46,7 @@ public record StoreConfig(Kind kind, String url, String user, String passwordEnv
 
     /** A PostgreSQL store with its password already in hand (tests, embedders). */
     public static StoreConfig postgres(String url, String user, Secret password, int poolSize) {
-        return new StoreConfig(Kind.POSTGRES, url, user, null, null, password, poolSize);
+        return new StoreConfig(Kind.POSTGRES, url, user, null, null, password, poolSize, true);
     }
 
     public boolean isPostgres() {
@@ -51,26 +54,30 @@ public record StoreConfig(Kind kind, String url, String user, String passwordEnv
     }
 
     StoreConfig withKind(Kind value) {
-        return new StoreConfig(value, url, user, passwordEnv, passwordFile, password, poolSize);
+        return new StoreConfig(value, url, user, passwordEnv, passwordFile, password, poolSize, migrateOnStart);
     }
 
     StoreConfig withUrl(String value) {
-        return new StoreConfig(kind, value, user, passwordEnv, passwordFile, password, poolSize);
+        return new StoreConfig(kind, value, user, passwordEnv, passwordFile, password, poolSize, migrateOnStart);
     }
 
     StoreConfig withUser(String value) {
-        return new StoreConfig(kind, url, value, passwordEnv, passwordFile, password, poolSize);
+        return new StoreConfig(kind, url, value, passwordEnv, passwordFile, password, poolSize, migrateOnStart);
     }
 
     StoreConfig withPasswordSources(String env, Path file) {
-        return new StoreConfig(kind, url, user, env, file, password, poolSize);
+        return new StoreConfig(kind, url, user, env, file, password, poolSize, migrateOnStart);
     }
 
     StoreConfig withPassword(Secret value) {
-        return new StoreConfig(kind, url, user, passwordEnv, passwordFile, value, poolSize);
+        return new StoreConfig(kind, url, user, passwordEnv, passwordFile, value, poolSize, migrateOnStart);
     }
 
     StoreConfig withPoolSize(int value) {
-        return new StoreConfig(kind, url, user, passwordEnv, passwordFile, password, value);
+        return new StoreConfig(kind, url, user, passwordEnv, passwordFile, password, value, migrateOnStart);
+    }
+
+    public StoreConfig withMigrateOnStart(boolean value) {
+        return new StoreConfig(kind, url, user, passwordEnv, passwordFile, password, poolSize, value);
     }
 }

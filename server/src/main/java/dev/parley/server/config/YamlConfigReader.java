@@ -99,7 +99,7 @@ final class YamlConfigReader {
     private void store(JsonNode node, Settings s) {
         inlineSecret(node, "store.", "password", "password_env", "password_file");
         mapping(node, "store.", Set.of("kind", "url", "user", "password_env", "password_file", "pool_size",
-                "lease_ttl_seconds", "lease_renew_seconds"));
+                "lease_ttl_seconds", "lease_renew_seconds", "migrate_on_start"));
         StoreConfig c = s.store;
         if (has(node, "kind")) {
             String name = text(node.get("kind"), "store.kind");
@@ -112,6 +112,9 @@ final class YamlConfigReader {
             c = c.withPasswordSources(optional(node, "password_env", "store."), optionalPath(node, "password_file", "store."));
         }
         if (has(node, "pool_size")) c = c.withPoolSize(integer(node.get("pool_size"), "store.pool_size"));
+        if (has(node, "migrate_on_start")) {
+            c = c.withMigrateOnStart(bool(node.get("migrate_on_start"), "store.migrate_on_start"));
+        }
         if (has(node, "lease_ttl_seconds")) {
             s.leases = new ParleyConfig.Leases(duration(node, "lease_ttl_seconds"), s.leases.renewPeriod());
         }

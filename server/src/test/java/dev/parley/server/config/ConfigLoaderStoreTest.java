@@ -63,7 +63,7 @@ class ConfigLoaderStoreTest {
                 "PARLEY_JWT_SECRET_FILE", jwt.toString()));
 
         assertThat(config.store()).isEqualTo(new StoreConfig(StoreConfig.Kind.POSTGRES, "jdbc:postgresql://localhost/parley",
-                "app", null, password, new Secret("pw-2"), 3));
+                "app", null, password, new Secret("pw-2"), 3, true));
         assertThat(config.jwtSecret()).isEqualTo(SECRET.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -96,5 +96,31 @@ class ConfigLoaderStoreTest {
                 .hasMessageContaining("store.url");
         assertThatThrownBy(() -> load("store: {kind: postgres, url: 'jdbc:postgresql://h/db', pool: 3}\n", env))
                 .hasMessageContaining("unknown key 'store.pool'");
+    }
+
+    @Test
+    void startUpMigrationIsOnUnlessTheFileOrTheEnvironmentTurnsItOff() throws IOException {
+        assertThat(load("", Map.of()).store().migrateOnStart()).isTrue();
+        assertThat(load("store: {migrate_on_start: false}\n", Map.of()).store().migrateOnStart()).isFalse();
+        assertThat(load("store: {migrate_on_start: false}\n", Map.of("PARLEY_STORE_MIGRATE_ON_START", "true"))
+                .store().migrateOnStart()).as("the environment wins over the file").isTrue();
+        assertThat(load("", Map.of("PARLEY_STORE_MIGRATE_ON_START", "false")).store().migrateOnStart()).isFalse();
+        assertThatThrownBy(() -> load("", Map.of("PARLEY_STORE_MIGRATE_ON_START", "no")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_STORE_MIGRATE_ON_START");
+        assertThatThrownBy(() -> load("store: {migrate_on_start: 1}\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.migrate_on_start");
+    }
+
+    @Test
+    void aBase64SecretFileGivesTheSameBytesAsTheDataDirectorysSecret() throws IOException {
+        Path dataDir = dir.resolve("data");
+        byte[] embedded = dev.parley.server.auth.JwtSecret.loadOrCreate(dataDir);
+
+        ParleyConfig config = load("", Map.of("PARLEY_JWT_SECRET_BASE64_FILE", dataDir.resolve("jwt.secret").toString()));
+
+        assertThat(config.jwtSecret()).isEqualTo(embedded);
+        assertThatThrownBy(() -> load("", Map.of("PARLEY_JWT_SECRET_BASE64_FILE", dataDir.resolve("jwt.secret").toString(),
+                "PARLEY_JWT_SECRET", SECRET)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not several");
     }
 }

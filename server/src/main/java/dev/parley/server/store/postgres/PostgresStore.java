@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.flywaydb.core.Flyway;
+import dev.parley.server.store.migration.SchemaMigrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,20 +87,17 @@ public final class PostgresStore implements NodeStore {
             throw new StoreException("cannot connect to " + config.url() + ": " + rootMessage(e), e);
         }
         try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/postgresql")
-                    .load()
-                    .migrate();
+            SchemaMigrations.of(pool, StoreConfig.Kind.POSTGRES, config.url()).onOpen(config.migrateOnStart());
         } catch (RuntimeException e) {
             pool.close();
-            throw new StoreException("schema migration of " + config.url() + " failed: " + e.getMessage(), e);
+            throw e;
         }
         LOG.info("store opened on {} (pool of {})", config.url(), config.poolSize());
         return new PostgresStore(pool);
     }
 
-    private static HikariConfig poolConfig(StoreConfig config) {
+    /** The pool settings of a node; admin commands use them with a smaller pool. */
+    public static HikariConfig poolConfig(StoreConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("parley-postgres");
         hikari.setJdbcUrl(config.url());

@@ -30,10 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteDataSource;
+import dev.parley.server.config.StoreConfig;
+import dev.parley.server.store.migration.SchemaMigrations;
 
 /**
  * The journal, sessions, connectors and the live-agent desk in one embedded SQLite file, {@code <dataDir>/parley.db}.
@@ -72,9 +73,17 @@ public final class SqliteStore implements NodeStore {
 
     /** Opens (creating if needed) the store in {@code dataDir} and brings its schema up to date. */
     public static SqliteStore open(Path dataDir) {
+        return open(dataDir, true);
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dataDir}; with {@code migrate} it brings the
+     * schema up to date, without it refuses a schema that is behind ({@code store.migrate_on_start}).
+     */
+    public static SqliteStore open(Path dataDir, boolean migrate) {
         Path dbFile = ownerOnlyFiles(dataDir);
         SQLiteDataSource dataSource = SqliteDataSources.forFile(dbFile);
-        migrate(dataSource);
+        SchemaMigrations.of(dataSource, StoreConfig.Kind.SQLITE, dbFile.toString()).onOpen(migrate);
         WriterConnection writer;
         try {
             writer = new WriterConnection(dataSource);
@@ -117,16 +126,17 @@ public final class SqliteStore implements NodeStore {
         }
     }
 
-    private static void migrate(SQLiteDataSource dataSource) {
-        try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
-            throw new StoreException("schema migration failed: " + e.getMessage(), e);
-        }
+    /**
+     * The connection settings of the database file in {@code dataDir} (created 0600 if missing), for
+     * what works on the file without a store: schema migrations, export and import.
+     */
+    public static SQLiteDataSource dataSource(Path dataDir) {
+        return SqliteDataSources.forFile(ownerOnlyFiles(dataDir));
+    }
+
+    /** The database file of {@code dataDir}. */
+    public static Path databaseFile(Path dataDir) {
+        return dataDir.resolve(DB_FILE);
     }
 
     private static HikariDataSource readPool(SQLiteDataSource dataSource) {

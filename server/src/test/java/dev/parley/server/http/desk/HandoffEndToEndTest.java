@@ -1,9 +1,11 @@
 package dev.parley.server.http.desk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.ParleyServer;
+import dev.parley.server.agent.scripted.FlowException;
 import dev.parley.server.config.DeskConfig;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.Passwords;
@@ -437,17 +439,11 @@ class HandoffEndToEndTest {
     // ---- 8. failure ----------------------------------------------------------------------------
 
     @Test
-    void aHandoffToAQueueThatIsNotConfiguredFailsAndTheSessionStaysUsable() {
-        start(desk().withQueues(List.of(QueueSettings.auto("sales", Duration.ofMinutes(10)))), null);
-        WsClient user = greetedUser();
-        List<JsonNode> frames = askForHuman(user, "EVENT_TYPE_HANDOFF_FAILED");
-        assertThat(types(frames)).containsSubsequence("EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF",
-                "EVENT_TYPE_POLY_AGENT_LEFT", "EVENT_TYPE_HANDOFF_FAILED");
-        assertThat(types(frames)).doesNotContain("EVENT_TYPE_HANDOFF_ACCEPTED");
-        assertThat(payload(last(frames)).path("reason").asText())
-                .isEqualTo("No human agent can take the conversation right now.");
-        user.assertNoMoreEvents();
-        assertTheAiGreetsAgain(user);
+    void aFlowHandingOffToAQueueThatIsNotConfiguredIsRefusedAtStartUpNamingTheKey() {
+        // Issue 13: found at start-up, not when the first user asks for a person.
+        assertThatThrownBy(() -> start(desk().withQueues(List.of(QueueSettings.auto("sales", Duration.ofMinutes(10)))), null))
+                .isInstanceOf(FlowException.class)
+                .hasMessageContaining("intent \"human\": handoff.queue: 'support' is not a queue of the desk (desk.queues: sales)");
     }
 
     @Test
