@@ -221,6 +221,42 @@ public abstract class OperatorStoreContractTest {
         assertThat(operators.retentionDays()).isEmpty();
     }
 
+    @Test
+    void the_retention_sweep_erases_what_ended_too_long_ago_with_an_audit_and_is_idempotent() {
+        createSession("s-old", CONNECTOR_ID, T0);
+        createSession("s-recent", CONNECTOR_ID, T0);
+        createSession("s-open", CONNECTOR_ID, T0);
+        createSession("s-other", "conn-2", T0); // its connector keeps everything
+        Instant now = T0.plus(java.time.Duration.ofDays(40));
+        store.append(List.of(endAt("s-old", T0.plusSeconds(10)), endAt("s-recent", now.minus(java.time.Duration.ofDays(5))),
+                endAt("s-other", T0.plusSeconds(10))));
+        operators.setRetentionDays(CONNECTOR_ID, 30);
+        Set<String> dropped = new HashSet<>();
+        dev.parley.server.operator.LiveSessions live = new dev.parley.server.operator.LiveSessions() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> endForErasure(String sessionId) {
+                throw new AssertionError("the sweep never ends open sessions");
+            }
+
+            @Override
+            public void dropErased(Set<String> sessionIds) {
+                dropped.addAll(sessionIds);
+            }
+        };
+        var sweep = new dev.parley.server.operator.RetentionSweep(operators, live,
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+
+        assertThat(sweep.run()).isEqualTo(1);
+        assertThat(sweep.run()).as("a second node, or the next period, finds nothing").isZero();
+
+        assertThat(store.findSession("s-old")).isEmpty();
+        assertThat(operators.findErasure("s-old")).contains(new ErasureRecord("s-old", CONNECTOR_ID, now, "retention"));
+        assertThat(store.findSession("s-recent")).isPresent();
+        assertThat(store.findSession("s-open")).isPresent();
+        assertThat(store.findSession("s-other")).isPresent();
+        assertThat(dropped).containsExactly("s-old");
+    }
+
     private static StoredEvent endAt(String id, Instant at) {
         StoredEvent end = sessionEnd(id, 2, "REASON_USER_END");
         String json = end.json().replace(end.timestamp().toString(), at.toString());

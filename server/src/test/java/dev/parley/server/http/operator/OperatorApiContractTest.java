@@ -112,7 +112,6 @@ abstract class OperatorApiContractTest {
         while (refused < 10 && get("/api/v1/operator/sessions", "pok_guess" + refused).statusCode() == 401) {
             refused++;
         }
-        assertThat(refused).as("locked out by the tenth failure at the latest").isLessThanOrEqualTo(10);
 
         HttpResponse<String> throttled = get("/api/v1/operator/sessions", key);
 
