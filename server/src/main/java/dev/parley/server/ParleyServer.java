@@ -34,6 +34,16 @@ import dev.parley.server.desk.Passwords;
 import dev.parley.server.http.HttpApi;
 import dev.parley.server.limits.NodeLimits;
 import dev.parley.server.limits.RedisLimits;
+import dev.parley.server.http.operator.OperatorRoutes;
+import dev.parley.server.operator.Erasure;
+import dev.parley.server.operator.ErasureWatch;
+import dev.parley.server.operator.LiveSessions;
+import dev.parley.server.operator.OperatorKeyHasher;
+import dev.parley.server.operator.OperatorKeys;
+import dev.parley.server.operator.RetentionSweep;
+import dev.parley.server.operator.Transcripts;
+import dev.parley.server.store.OperatorStore;
+import dev.parley.server.auth.Strikes;
 import dev.parley.server.http.desk.DeskGuards;
 import dev.parley.server.http.HttpReadTimeouts;
 import dev.parley.server.http.StopGate;
@@ -87,6 +97,10 @@ public final class ParleyServer implements AutoCloseable {
     public static final String DEMO_CONNECTOR_ID = "con_demo";
     /** Stable id of the demo live agent created with the demo connector. */
     public static final String DEMO_AGENT_ID = "agt_demo";
+    /** Most rate-limit buckets kept per limiter; beyond that the least recently used is dropped. */
+    private static final int RATE_KEYS = 100_000;
+    /** Wrong or missing operator API keys an address may send per minute before a minute's lockout (429). */
+    private static final int OPERATOR_KEY_FAILURES = 10;
     /** How long a graceful stop waits for sessions to finish their queued work and close their sockets. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -162,9 +176,12 @@ public final class ParleyServer implements AutoCloseable {
         DeskConfig deskConfig = config.desk();
         DeferredConversationControl deskToSessions = new DeferredConversationControl();
         Optional<Desk> theDesk = Optional.empty();
+        // The desk's serial thread, when there is a desk: erasure waits for it to handle a session's end.
+        Optional<ExecutorService> deskThread = Optional.empty();
         if (deskConfig.enabled()) {
             ExecutorService deskExecutor = Executors.newSingleThreadExecutor(named("parley-desk"));
             own(() -> shutdown(deskExecutor));
+            deskThread = Optional.of(deskExecutor);
             theDesk = Optional.of(new Desk(deskConfig.queues(), store, deskToSessions, clock, deskExecutor,
                     deskConfig.requeueGrace(), deskConfig.statusPeriod()));
         }
@@ -255,6 +272,7 @@ public final class ParleyServer implements AutoCloseable {
                 .withHealth(health)
                 .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
                         ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), limits.sessions(), clock);
+        api = api.withOperatorApi(operatorApi(store, registry, jwtSecret, clock, scheduler, workers, deskThread));
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }
@@ -326,6 +344,44 @@ public final class ParleyServer implements AutoCloseable {
             root = root.getCause();
         }
         return String.valueOf(root.getMessage());
+    }
+
+    /**
+     * The operator API (issue 14): keys re-read every second (a key issued or revoked by the CLI
+     * counts within about that long), erasures elsewhere noticed as often, the retention sweep every
+     * quarter of an hour on every node (idempotent, see {@link RetentionSweep}). Store work runs on
+     * the workers, never on the timer thread.
+     */
+    private static OperatorRoutes operatorApi(NodeStore store, SessionRegistry registry, byte[] jwtSecret, Clock clock,
+                                              Scheduler scheduler, ExecutorService workers,
+                                              Optional<ExecutorService> deskThread) {
+        OperatorStore operators = store.operators();
+        LiveSessions live = new LiveSessions() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> endForErasure(String sessionId) {
+                return registry.endForErasure(sessionId);
+            }
+
+            @Override
+            public void dropErased(java.util.Set<String> sessionIds) {
+                registry.dropErased(sessionIds);
+            }
+        };
+        OperatorKeys keys = new OperatorKeys(operators, OperatorKeyHasher.fromServerSecret(jwtSecret), clock);
+        keys.refresh(); // before the node listens
+        scheduler.every(OperatorKeys.POLL_PERIOD, () -> execute(workers, keys::refresh));
+        ErasureWatch watch = new ErasureWatch(operators, live, clock);
+        scheduler.every(ErasureWatch.POLL_PERIOD, () -> execute(workers, watch::poll));
+        RetentionSweep retention = new RetentionSweep(operators, live, clock);
+        scheduler.every(RetentionSweep.PERIOD, () -> execute(workers, retention::run));
+        Strikes<String> failures = new Strikes<>(OPERATOR_KEY_FAILURES, Duration.ofMinutes(1), Duration.ofMinutes(1),
+                RATE_KEYS, clock);
+        scheduler.every(Duration.ofMinutes(1), failures::evictIdle);
+        java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> deskDrained = () -> deskThread
+                .<java.util.concurrent.CompletionStage<Void>>map(t -> java.util.concurrent.CompletableFuture.runAsync(() -> { }, t))
+                .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
+        return new OperatorRoutes(keys, failures, operators, store, new Transcripts(operators, store, store),
+                new Erasure(operators, live, deskDrained, clock, workers));
     }
 
     /**

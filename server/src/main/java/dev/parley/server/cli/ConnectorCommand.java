@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code parley admin connector create|list|revoke|context-key}. Tokens are printed once and stored only as hashes. */
 @Command(name = "connector", mixinStandardHelpOptions = true, description = "Manage connectors.",
         subcommands = {ConnectorCommand.Create.class, ConnectorCommand.ListAll.class, ConnectorCommand.Revoke.class,
-                ContextKeyCommand.class})
+                ContextKeyCommand.class, RetentionCommand.class})
 final class ConnectorCommand {
 
     /** Shared by the subcommands: the data directory and access to the store in it. */

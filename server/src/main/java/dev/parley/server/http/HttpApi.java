@@ -8,6 +8,7 @@ import dev.parley.server.limits.HandshakeThrottle;
 import dev.parley.server.limits.RateLimit;
 import dev.parley.server.health.NodeHealth;
 import dev.parley.server.http.desk.DeskRoutes;
+import dev.parley.server.http.operator.OperatorRoutes;
 import dev.parley.server.session.SessionRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -33,18 +34,20 @@ public final class HttpApi {
     private final NodeHealth health;
     /** {@code POST /api/v1/sessions/:session_id/context}; absent means no such route. */
     private final Optional<ContextRoute> context;
+    /** The operator API ({@code /api/v1/operator/*}, issue 14); absent means no such routes. */
+    private final Optional<OperatorRoutes> operator;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimit tokenLimiter, RateLimit sessionLimiter,
                    HandshakeThrottle handshakeFailures, OutboundBudget outbound) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
                 new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), StaticAssets.withoutDemoConnector(),
-                Optional.empty(), Optional.empty(), NodeHealth.none(), Optional.empty());
+                Optional.empty(), Optional.empty(), NodeHealth.none(), Optional.empty(), Optional.empty());
     }
 
     private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket, StaticAssets assets,
                     Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics, NodeHealth health,
-                    Optional<ContextRoute> context) {
+                    Optional<ContextRoute> context, Optional<OperatorRoutes> operator) {
         this.accessToken = accessToken;
         this.sessions = sessions;
         this.webSocket = webSocket;
@@ -53,16 +56,17 @@ public final class HttpApi {
         this.metrics = metrics;
         this.health = health;
         this.context = context;
+        this.operator = operator;
     }
 
     /** The same API whose demo page {@code /} chats through the demo connector the node runs. */
     public HttpApi withDemoConnector(String token, String host) {
-        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics, health, context);
+        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics, health, context, operator);
     }
 
     /** The same API plus the live-agent desk ({@code /desk/api/*}, {@code /desk/ws}). */
     public HttpApi withDesk(DeskRoutes routes) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics, health, context);
+        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics, health, context, operator);
     }
 
     /**
@@ -71,12 +75,12 @@ public final class HttpApi {
      * {@code /metrics} at the proxy.
      */
     public HttpApi withMetrics(Supplier<String> scrape) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape), health, context);
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape), health, context, operator);
     }
 
     /** The same API whose {@code /healthz} and {@code /readyz} report these dependencies. */
     public HttpApi withHealth(NodeHealth value) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, value, context);
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, value, context, operator);
     }
 
     /**
@@ -86,7 +90,12 @@ public final class HttpApi {
     public HttpApi withVerifiedContext(AccessTokens tokens, SessionRegistry registry, ContextTokenVerifier verifier,
                                        RateLimit limiter, Clock clock) {
         return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health,
-                Optional.of(new ContextRoute(tokens, registry, verifier, limiter, clock)));
+                Optional.of(new ContextRoute(tokens, registry, verifier, limiter, clock)), operator);
+    }
+
+    /** The same API plus the operator API ({@code /api/v1/operator/*}, docs/operator-openapi.yaml). */
+    public HttpApi withOperatorApi(OperatorRoutes routes) {
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health, context, Optional.of(routes));
     }
 
     /** A graceful stop: the desk's sockets are closed with 1012 (user sockets are closed by their sessions). */
@@ -102,6 +111,8 @@ public final class HttpApi {
                 .handler(sessions::handle);
         context.ifPresent(route -> router.post("/api/v1/sessions/:session_id/context")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(route::handle));
+        // Operator API, when enabled: GET /api/v1/operator/sessions[/:id[/events|/transcript]], DELETE /api/v1/operator/sessions/:id.
+        operator.ifPresent(o -> o.mount(router));
         router.get("/ws").handler(webSocket::handle);
         // Live-agent desk, when enabled: POST /desk/api/login, GET /desk/api/me, GET /desk/api/queues,
         // POST /desk/api/claim, GET /desk/api/conversations/:id/transcript, PUT /desk/api/presence, GET /desk/ws.

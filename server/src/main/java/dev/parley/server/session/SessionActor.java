@@ -714,6 +714,52 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
         List.copyOf(attached).forEach(c -> c.close(CloseCodes.SERVICE_RESTART, RESTARTING));
     }
 
+    // ---- erasure (issue 14) --------------------------------------------------------------------
+
+    /** The close reason of sockets whose conversation an operator erased. */
+    public static final String ERASED = "session erased";
+
+    /**
+     * An operator erases the conversation on this node: if it is still open it ends first
+     * ({@code SESSION_END} journaled and delivered, sockets closed with 1000, the desk told), then
+     * the actor stops for good ({@link #stopErased}), so nothing more is journaled for it while
+     * its content is deleted. Completes when that is done, also when the end could not be
+     * journaled (the erasure deletes everything anyway).
+     */
+    public CompletionStage<Void> endForErasure() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.submit(() -> run(outbox -> {
+            if (!state.ended()) {
+                endSession(outbox, EndReason.REASON_NATURAL_END);
+            }
+        }).whenComplete((ok, failure) -> {
+            stopNow();
+            done.complete(null);
+        }));
+        return done;
+    }
+
+    /**
+     * The conversation was erased (here after {@link #endForErasure}, or elsewhere: another node,
+     * the admin CLI): every later task is dropped and the sockets still open close with 1008, a
+     * code the clients do not reconnect on. Its content is gone from the store, so none is kept here.
+     */
+    public void stopErased() {
+        stopped = true;
+        queue.submit(this::stopNow);
+    }
+
+    private void stopNow() {
+        stopped = true;
+        agent.stop();
+        List.copyOf(lastFrameAt.keySet()).forEach(c -> c.close(CloseCodes.POLICY_VIOLATION, ERASED));
+        lastFrameAt.clear();
+        List.copyOf(observers).forEach(c -> c.close(CloseCodes.POLICY_VIOLATION, ERASED));
+        observers.clear();
+        stopReplays();
+        restartClosed.complete(null);
+    }
+
     // ---- used by AgentConversation (always from inside a queue task) -------------------------
 
     void submitInternal(Consumer<Outbox> work) {

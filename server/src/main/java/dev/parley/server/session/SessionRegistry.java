@@ -439,6 +439,40 @@ public final class SessionRegistry {
     }
 
     /**
+     * An operator erases an open session (issue 14): its actor ends it ({@code SESSION_END}, sockets
+     * closed) and stops for good, on this node if it owns the session or can take its lease. A
+     * session owned by another node is left to that node, which drops it when it sees the erasure
+     * ({@link #dropErased}); its next append is refused anyway. Never blocks the caller.
+     */
+    public CompletionStage<Void> endForErasure(String sessionId) {
+        return find(sessionId).handle((actor, failure) -> {
+            if (failure != null || actor.isEmpty()) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return actor.get().endForErasure();
+        }).thenCompose(stage -> stage);
+    }
+
+    /**
+     * These sessions were erased (here, on another node, or by the admin CLI): whatever this node
+     * holds of them goes — the actor stops and closes its sockets, a follower's sockets are closed,
+     * the dormant entry is forgotten — and a later connect finds no session (404).
+     */
+    public void dropErased(Set<String> sessionIds) {
+        for (String id : sessionIds) {
+            dormant.remove(id);
+            CompletableFuture<Optional<SessionActor>> actor = live.remove(id);
+            if (actor != null) { // also one still loading: it stops once loaded
+                actor.thenAccept(found -> found.ifPresent(SessionActor::stopErased));
+            }
+            CompletableFuture<Optional<SessionFollower>> follower = followers.remove(id);
+            if (follower != null) {
+                follower.thenAccept(found -> found.ifPresent(SessionFollower::retire));
+            }
+        }
+    }
+
+    /**
      * The node is stopping: every live session closes its sockets with 1012 once its queued tasks
      * and its running agent turn are done, or at {@link #endRestartGrace} ({@link SessionActor#closeForRestart}). Dormant sessions need nothing: their
      * inactivity window starts afresh on the next node.

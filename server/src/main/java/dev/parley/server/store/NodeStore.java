@@ -16,6 +16,14 @@ public interface NodeStore extends EventStore, SessionStore, ConnectorStore, Des
         return SessionLeases.singleNode(nodeId);
     }
 
+    /**
+     * The operator APIs' view of this store (issue 14): API keys, the conversation listing, erasure
+     * and retention. Stores without one (test doubles) refuse.
+     */
+    default OperatorStore operators() {
+        throw new UnsupportedOperationException("this store has no operator APIs");
+    }
+
     /** Closes the connections; a failure is a {@link StoreException}. */
     @Override
     void close();

@@ -22,7 +22,7 @@ class CoreIsFrameworkFreeTest {
             "import javax.sql", "import com.zaxxer", "import org.flywaydb", "import io.lettuce");
 
     @ParameterizedTest
-    @ValueSource(strings = {"session", "agent", "auth", "config", "time", "desk"})
+    @ValueSource(strings = {"session", "agent", "auth", "config", "time", "desk", "operator"})
     void corePackageImportsNoFrameworkType(String pkg) throws IOException {
         assertThat(offendingLines(MAIN.resolve(pkg), true)).isEmpty();
     }

@@ -10,11 +10,11 @@ import java.net.UnknownHostException;
  * forwarding headers are trusted). IPv6 is cut to its /64, since one host usually owns a whole /64
  * and could otherwise pick a fresh address for every attempt.
  */
-final class ClientAddress {
+public final class ClientAddress {
     private ClientAddress() {
     }
 
-    static String of(HttpServerRequest request) {
+    public static String of(HttpServerRequest request) {
         SocketAddress remote = request.remoteAddress();
         String host = remote == null ? null : remote.hostAddress();
         if (host == null || host.isEmpty()) {

@@ -73,6 +73,11 @@ public final class PostgresStore implements NodeStore {
         this.jdbc = new Jdbc(pool);
     }
 
+    @Override
+    public dev.parley.server.store.OperatorStore operators() {
+        return new PostgresOperatorStore(jdbc);
+    }
+
     /**
      * Connects, brings the schema up to date and returns the store. Several nodes starting at once
      * are safe: Flyway serialises their migrations with a PostgreSQL advisory lock.

@@ -65,10 +65,17 @@ public final class SqliteStore implements NodeStore {
 
     private final HikariDataSource readers;
     private final WriterConnection writer;
+    private final SqliteOperatorStore operators;
 
     private SqliteStore(HikariDataSource readers, WriterConnection writer) {
         this.readers = readers;
         this.writer = writer;
+        this.operators = new SqliteOperatorStore(readers, writer);
+    }
+
+    @Override
+    public dev.parley.server.store.OperatorStore operators() {
+        return operators;
     }
 
     /** Opens (creating if needed) the store in {@code dataDir} and brings its schema up to date. */

@@ -1,0 +1,149 @@
+package dev.parley.server.operator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.protocol.codec.Json;
+import dev.parley.protocol.codec.Timestamps;
+import dev.parley.server.store.ContextStore;
+import dev.parley.server.store.EventStore;
+import dev.parley.server.store.OperatorStore;
+import dev.parley.server.store.SessionSummary;
+import dev.parley.server.store.StoredContext;
+import dev.parley.server.store.StoredEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A conversation's transcript as JSON (its metadata, readable lines, and every stored event as it
+ * was sent), plain text, or a printable HTML page in which everything that came from a user, an
+ * agent or a site is escaped. Blocks on the store.
+ */
+public final class Transcripts {
+    private static final int PAGE = 1000;
+
+    private final OperatorStore operators;
+    private final EventStore events;
+    private final ContextStore contexts;
+
+    public Transcripts(OperatorStore operators, EventStore events, ContextStore contexts) {
+        this.operators = operators;
+        this.events = events;
+        this.contexts = contexts;
+    }
+
+    /** The transcript of the session in {@code format}; empty when there is no such session. */
+    public Optional<String> export(String sessionId, TranscriptFormat format) {
+        Optional<SessionSummary> summary = operators.findSessionSummary(sessionId);
+        if (summary.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StoredEvent> all = readAll(sessionId);
+        TranscriptLines lines = new TranscriptLines();
+        all.forEach(lines::add);
+        return Optional.of(switch (format) {
+            case JSON -> json(summary.get(), lines.lines(), all, contexts.findSessionContext(sessionId));
+            case TEXT -> text(summary.get(), lines.lines());
+            case HTML -> html(summary.get(), lines.lines());
+        });
+    }
+
+    private List<StoredEvent> readAll(String sessionId) {
+        List<StoredEvent> all = new java.util.ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<StoredEvent> page = events.readAfter(sessionId, after, PAGE);
+            all.addAll(page);
+            if (page.size() < PAGE) {
+                return all;
+            }
+            after = page.get(page.size() - 1).sequence();
+        }
+    }
+
+    private static String json(SessionSummary summary, List<TranscriptLine> lines, List<StoredEvent> all,
+                               Optional<StoredContext> context) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.set("session", ConversationJson.summary(summary));
+        ArrayNode messages = root.putArray("lines");
+        for (TranscriptLine line : lines) {
+            ObjectNode l = messages.addObject();
+            l.put("sequence", line.sequence()).put("timestamp", line.timestamp()).put("speaker", line.speaker())
+                    .put("name", line.name()).put("text", line.text());
+        }
+        ArrayNode raw = root.putArray("events");
+        try {
+            for (StoredEvent e : all) {
+                raw.add(Json.MAPPER.readTree(e.json()));
+            }
+            if (context.isPresent()) {
+                ObjectNode ctx = root.putObject("verified_context");
+                ctx.set("values", Json.MAPPER.readTree(context.get().json()));
+                ctx.put("key_id", context.get().keyId()).put("verified_at", Timestamps.format(context.get().verifiedAt()));
+            } else {
+                root.putNull("verified_context");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return root.toString();
+    }
+
+    private static String text(SessionSummary summary, List<TranscriptLine> lines) {
+        StringBuilder out = new StringBuilder();
+        out.append("Conversation ").append(summary.session().id()).append('\n')
+                .append("Connector: ").append(summary.session().connectorId()).append('\n')
+                .append("Started: ").append(Timestamps.format(summary.session().createdAt())).append('\n');
+        if (summary.session().ended()) {
+            out.append("Ended: ").append(Timestamps.format(summary.session().endedAt()))
+                    .append(" (").append(summary.session().endReason()).append(")\n");
+        }
+        out.append('\n');
+        for (TranscriptLine line : lines) {
+            out.append('[').append(line.timestamp()).append("] ").append(who(line)).append(": ")
+                    // Continuation lines indented, so a message cannot fake a line of its own.
+                    .append(line.text().replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\n    "))
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String html(SessionSummary summary, List<TranscriptLine> lines) {
+        StringBuilder out = new StringBuilder(4096);
+        String id = Html.escape(summary.session().id());
+        out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<title>Conversation ").append(id).append("</title>")
+                .append("<style>body{font:14px/1.45 system-ui,sans-serif;max-width:48rem;margin:2rem auto;color:#111}")
+                .append("dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}")
+                .append("ol{list-style:none;padding:0}li{margin:.5rem 0;page-break-inside:avoid}")
+                .append(".who{font-weight:600}.ts{color:#666;font-size:12px}.event{color:#555;font-style:italic}")
+                .append(".text{white-space:pre-wrap;overflow-wrap:anywhere}@media print{body{margin:0}}</style>")
+                .append("</head><body><h1>Conversation ").append(id).append("</h1><dl>")
+                .append("<dt>Connector</dt><dd>").append(Html.escape(summary.session().connectorId())).append("</dd>")
+                .append("<dt>Started</dt><dd>").append(Timestamps.format(summary.session().createdAt())).append("</dd>");
+        if (summary.session().ended()) {
+            out.append("<dt>Ended</dt><dd>").append(Timestamps.format(summary.session().endedAt()))
+                    .append(" (").append(Html.escape(String.valueOf(summary.session().endReason()))).append(")</dd>");
+        }
+        out.append("</dl><ol>");
+        for (TranscriptLine line : lines) {
+            out.append("<li class=\"").append("event".equals(line.speaker()) ? "event" : "message").append("\">")
+                    .append("<span class=\"ts\">").append(Html.escape(line.timestamp())).append("</span> ")
+                    .append("<span class=\"who\">").append(Html.escape(who(line))).append("</span>: ")
+                    .append("<span class=\"text\">").append(Html.escape(line.text())).append("</span></li>");
+        }
+        return out.append("</ol></body></html>\n").toString();
+    }
+
+    private static String who(TranscriptLine line) {
+        String role = switch (line.speaker()) {
+            case "user" -> "User";
+            case "ai_agent" -> "AI agent";
+            case "live_agent" -> "Live agent";
+            case "system" -> "System";
+            default -> "Event";
+        };
+        return line.name() == null || line.name().isBlank() ? role : role + " (" + line.name() + ")";
+    }
+}

@@ -1,0 +1,200 @@
+package dev.parley.server.store.postgres;
+
+import static dev.parley.server.store.postgres.Jdbc.instant;
+import static dev.parley.server.store.postgres.Jdbc.setInstant;
+
+import dev.parley.protocol.EndReason;
+import dev.parley.server.store.ApiKey;
+import dev.parley.server.store.ErasureRecord;
+import dev.parley.server.store.OperatorStore;
+import dev.parley.server.store.SessionListingSql;
+import dev.parley.server.store.SessionQuery;
+import dev.parley.server.store.SessionRecord;
+import dev.parley.server.store.SessionSummary;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link OperatorStore} on PostgreSQL, through the store's pool. */
+final class PostgresOperatorStore implements OperatorStore {
+    private static final String KEY_COLUMNS = "id, name, key_hash, created_at, revoked_at";
+
+    private final Jdbc jdbc;
+
+    PostgresOperatorStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    // ---- API keys ------------------------------------------------------------------------------
+
+    @Override
+    public void createApiKey(ApiKey key) {
+        jdbc.update("create of API key " + key.id(), "INSERT INTO operator_api_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, key.id());
+                    ps.setString(2, key.name());
+                    ps.setString(3, key.keyHash());
+                    setInstant(ps, 4, key.createdAt());
+                    setInstant(ps, 5, key.revokedAt());
+                });
+    }
+
+    @Override
+    public List<ApiKey> listApiKeys() {
+        return jdbc.query("listApiKeys", "SELECT " + KEY_COLUMNS + " FROM operator_api_keys ORDER BY created_at, id",
+                ps -> { }, PostgresOperatorStore::apiKey);
+    }
+
+    @Override
+    public boolean revokeApiKey(String id, Instant at) {
+        return jdbc.update("revoke of API key " + id,
+                "UPDATE operator_api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", ps -> {
+                    setInstant(ps, 1, at);
+                    ps.setString(2, id);
+                }) == 1;
+    }
+
+    @Override
+    public Map<String, ApiKey> activeApiKeysByHash(Instant asOf) {
+        Map<String, ApiKey> byHash = new LinkedHashMap<>();
+        jdbc.query("activeApiKeys", "SELECT " + KEY_COLUMNS + " FROM operator_api_keys WHERE revoked_at IS NULL OR revoked_at > ?",
+                ps -> setInstant(ps, 1, asOf), PostgresOperatorStore::apiKey)
+                .forEach(k -> byHash.put(k.keyHash(), k));
+        return byHash;
+    }
+
+    // ---- conversations -------------------------------------------------------------------------
+
+    @Override
+    public List<SessionSummary> listSessions(SessionQuery q) {
+        SessionListingSql listing = SessionListingSql.of(q);
+        return jdbc.query("listSessions", listing.sql(), ps -> {
+            int i = 1;
+            for (Object p : listing.parameters()) {
+                if (p instanceof Instant at) {
+                    setInstant(ps, i++, at);
+                } else if (p instanceof Integer n) {
+                    ps.setInt(i++, n);
+                } else {
+                    ps.setString(i++, (String) p);
+                }
+            }
+        }, PostgresOperatorStore::summary);
+    }
+
+    @Override
+    public Optional<SessionSummary> findSessionSummary(String sessionId) {
+        return jdbc.first("findSessionSummary", SessionListingSql.SELECT + " WHERE s.id = ?",
+                ps -> ps.setString(1, sessionId), PostgresOperatorStore::summary);
+    }
+
+    // ---- erasure -------------------------------------------------------------------------------
+
+    /**
+     * The session row is locked first: an append in flight (it updates that row first) is waited
+     * for, so its events are committed and deleted here, and an append after this finds no row and
+     * is refused. Then every table that references the session, then the row, then the audit.
+     */
+    @Override
+    public boolean erase(ErasureRecord audit) {
+        String id = audit.sessionId();
+        return jdbc.inTransaction("erasure of session " + id, c -> {
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM sessions WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, id);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            for (String table : List.of("events", "session_contexts", "handoffs", "session_connections")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO erased_sessions (session_id, connector_id,"
+                    + " erased_at, erased_by) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING")) {
+                ps.setString(1, id);
+                ps.setString(2, audit.connectorId());
+                setInstant(ps, 3, audit.erasedAt());
+                ps.setString(4, audit.erasedBy());
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<ErasureRecord> findErasure(String sessionId) {
+        return jdbc.first("findErasure", "SELECT session_id, connector_id, erased_at, erased_by FROM erased_sessions"
+                + " WHERE session_id = ?", ps -> ps.setString(1, sessionId),
+                rs -> new ErasureRecord(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getString(4)));
+    }
+
+    @Override
+    public Set<String> erasedSince(Instant since) {
+        return Set.copyOf(jdbc.query("erasedSince", "SELECT session_id FROM erased_sessions WHERE erased_at >= ?",
+                ps -> setInstant(ps, 1, since), rs -> rs.getString(1)));
+    }
+
+    // ---- retention -----------------------------------------------------------------------------
+
+    @Override
+    public boolean setRetentionDays(String connectorId, Integer days) {
+        return jdbc.update("retention of connector " + connectorId, "UPDATE connectors SET retention_days = ? WHERE id = ?",
+                ps -> {
+                    if (days == null) {
+                        ps.setNull(1, Types.INTEGER);
+                    } else {
+                        ps.setInt(1, days);
+                    }
+                    ps.setString(2, connectorId);
+                }) == 1;
+    }
+
+    @Override
+    public Map<String, Integer> retentionDays() {
+        Map<String, Integer> days = new LinkedHashMap<>();
+        jdbc.query("retentionDays", "SELECT id, retention_days FROM connectors WHERE retention_days IS NOT NULL ORDER BY id",
+                ps -> { }, rs -> Map.entry(rs.getString(1), rs.getInt(2)))
+                .forEach(e -> days.put(e.getKey(), e.getValue()));
+        return days;
+    }
+
+    @Override
+    public List<String> endedBefore(String connectorId, Instant cutoff, int limit) {
+        return jdbc.query("endedBefore", "SELECT id FROM sessions WHERE connector_id = ? AND ended_at < ? ORDER BY ended_at LIMIT ?",
+                ps -> {
+                    ps.setString(1, connectorId);
+                    setInstant(ps, 2, cutoff);
+                    ps.setInt(3, limit);
+                }, rs -> rs.getString(1));
+    }
+
+    // ---- rows ----------------------------------------------------------------------------------
+
+    private static SessionSummary summary(ResultSet rs) throws SQLException {
+        String reason = rs.getString(7);
+        SessionRecord record = new SessionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                instant(rs, 5), instant(rs, 6), reason == null ? null : EndReason.valueOf(reason));
+        String queue = rs.getString(10);
+        return new SessionSummary(record, instant(rs, 8), rs.getInt(9) != 0,
+                queue == null ? null : new SessionSummary.Handoff(queue, rs.getString(11), rs.getString(12)));
+    }
+
+    private static ApiKey apiKey(ResultSet rs) throws SQLException {
+        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5));
+    }
+}
