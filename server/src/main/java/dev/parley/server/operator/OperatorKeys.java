@@ -61,6 +61,25 @@ public final class OperatorKeys {
         return Optional.ofNullable(active.get(hasher.hash(presented)));
     }
 
+    /** Whether {@code presented} has the shape of an operator key (worth a store read when unknown). */
+    public boolean looksLikeKey(String presented) {
+        return presented != null && presented.startsWith(KEY_PREFIX) && presented.length() <= 128;
+    }
+
+    /**
+     * A key issued since the last refresh is usable at once: an unknown key of the right shape
+     * makes the node re-read the keys before refusing it. Blocks on the store; callers run it on a
+     * worker, and only after the address's failure budget was checked, so guesses cannot turn it
+     * into a flood of reads.
+     */
+    public Optional<ApiKey> lookUp(String presented) {
+        if (!looksLikeKey(presented)) {
+            return Optional.empty();
+        }
+        refresh();
+        return authenticate(presented);
+    }
+
     /** Re-reads the keys in force. Blocks on the store; call from the scheduler, once before the node listens. */
     public void refresh() {
         active = Map.copyOf(store.activeApiKeysByHash(clock.instant()));

@@ -9,7 +9,6 @@ import dev.parley.server.auth.RateLimiter;
 import dev.parley.server.auth.Strikes;
 import dev.parley.server.desk.LoginLimits;
 import dev.parley.server.desk.LoginThrottle;
-import dev.parley.server.desk.SharedLoginAttempts;
 import dev.parley.server.testing.RedisServer;
 import dev.parley.server.testing.TcpProxy;
 import io.vertx.core.Context;

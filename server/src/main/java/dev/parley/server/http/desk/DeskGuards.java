@@ -1,6 +1,6 @@
 package dev.parley.server.http.desk;
 
-import dev.parley.server.desk.LoginAttempts;
+import dev.parley.server.limits.LoginAttempts;
 import dev.parley.server.desk.PasswordPool;
 import dev.parley.server.limits.StrikeLimit;
 

@@ -8,6 +8,7 @@ import dev.parley.server.operator.OperatorKeys;
 import dev.parley.server.store.ApiKey;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code Authorization: Bearer <operator API key>} on every operator route. Keys are checked
@@ -29,26 +30,46 @@ final class OperatorAuth {
         this.failures = failures;
     }
 
-    /** The caller's key, or empty after answering 401 or 429. */
-    Optional<ApiKey> authenticate(RoutingContext ctx) {
+    /**
+     * Hands the caller's key to {@code then}, or answers 401 or 429. A key unknown to this node's
+     * snapshot but of the right shape is looked up in the store first (on a worker; the answer
+     * continues on the request's own context), so a key issued a moment ago works at once and a
+     * client never spends strikes waiting for the next refresh.
+     */
+    void authenticate(RoutingContext ctx, Consumer<ApiKey> then) {
         String address = ClientAddress.of(ctx.request());
         if (failures.check(address) instanceof RateDecision.Limited limited) {
             ErrorResponses.tooMany(ctx.response(), TOO_MANY, limited.retryAfterSeconds());
-            return Optional.empty();
+            return;
         }
         String authorization = ctx.request().getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 || authorization.substring(7).isBlank()) {
             failures.strike(address);
             refuse(ctx, MISSING);
-            return Optional.empty();
+            return;
         }
-        Optional<ApiKey> key = keys.authenticate(authorization.substring(7).trim());
-        if (key.isEmpty()) {
+        String presented = authorization.substring(7).trim();
+        Optional<ApiKey> known = keys.authenticate(presented);
+        if (known.isPresent()) {
+            then.accept(known.get());
+            return;
+        }
+        if (!keys.looksLikeKey(presented)) {
             failures.strike(address);
             refuse(ctx, INVALID);
+            return;
         }
-        return key;
+        ctx.vertx().executeBlocking(() -> keys.lookUp(presented), false).onComplete(result -> {
+            if (result.succeeded() && result.result().isPresent()) {
+                then.accept(result.result().get());
+            } else if (result.failed()) {
+                ErrorResponses.send(ctx.response(), 503, "store unavailable; try again");
+            } else {
+                failures.strike(address);
+                refuse(ctx, INVALID);
+            }
+        });
     }
 
     private static void refuse(RoutingContext ctx, String message) {

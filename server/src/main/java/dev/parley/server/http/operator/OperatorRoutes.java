@@ -75,11 +75,10 @@ public final class OperatorRoutes {
     private void authenticate(RoutingContext ctx) {
         // Content of conversations: never cached by a proxy or a browser.
         ctx.response().putHeader("Cache-Control", "no-store");
-        Optional<ApiKey> key = auth.authenticate(ctx);
-        if (key.isPresent()) {
-            ctx.put(ApiKey.class.getName(), key.get());
+        auth.authenticate(ctx, key -> {
+            ctx.put(ApiKey.class.getName(), key);
             ctx.next();
-        }
+        });
     }
 
     // ---- GET /sessions -------------------------------------------------------------------------

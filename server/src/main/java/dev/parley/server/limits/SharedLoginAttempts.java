@@ -1,7 +1,8 @@
-package dev.parley.server.desk;
+package dev.parley.server.limits;
 
 import dev.parley.server.auth.RateDecision;
-import dev.parley.server.limits.SharedStrikes;
+import dev.parley.server.desk.LoginLimits;
+import dev.parley.server.desk.LoginThrottle;
 import io.vertx.core.Future;
 import java.util.List;
 

@@ -1,6 +1,7 @@
-package dev.parley.server.desk;
+package dev.parley.server.limits;
 
 import dev.parley.server.auth.RateDecision;
+import dev.parley.server.desk.LoginThrottle;
 import io.vertx.core.Future;
 
 /**
@@ -22,7 +23,7 @@ public interface LoginAttempts {
     void evictIdle();
 
     /** One node's counts: answered on the caller's thread, already complete. */
-    static LoginAttempts local(LoginThrottle throttle) {
+    public static LoginAttempts local(LoginThrottle throttle) {
         return new LoginAttempts() {
             @Override
             public Future<RateDecision> begin(String name, String address) {
