@@ -16,9 +16,6 @@ import org.slf4j.LoggerFactory;
 final class SerialQueue {
     private static final Logger LOG = LoggerFactory.getLogger(SerialQueue.class);
 
-    /** Tasks run back to back on one thread before the queue yields it (see {@link #runNext}). */
-    private static final int IN_PLACE_RUN = 64;
-
     private final Executor executor;
     private final int externalCapacity;
     /** Guarded by {@code this}. */
@@ -64,45 +61,27 @@ final class SerialQueue {
         return true;
     }
 
-    /**
-     * Runs queued tasks. A task whose stage is already complete when it returns (the usual
-     * synchronous one) is followed by the next task right here, saving a thread hop per task; one
-     * still running resumes the queue on the executor when it completes. After
-     * {@link #IN_PLACE_RUN} tasks in a row the run moves to the back of the executor, so one busy
-     * session does not hold a worker while others wait.
-     */
     private void runNext() {
-        for (int ran = 0; ran < IN_PLACE_RUN; ran++) {
-            Supplier<? extends CompletionStage<?>> task;
-            synchronized (this) {
-                task = tasks.poll();
-                if (task == null) {
-                    running = false;
-                    return;
-                }
-            }
-            CompletionStage<?> stage;
-            try {
-                stage = task.get();
-            } catch (RuntimeException | Error e) {
-                LOG.error("session task failed", e);
-                continue;
-            }
-            if (!(stage instanceof CompletableFuture<?> done) || !done.isDone()) {
-                stage.whenComplete((ignored, failure) -> {
-                    logFailure(failure);
-                    executor.execute(this::runNext);
-                });
+        Supplier<? extends CompletionStage<?>> task;
+        synchronized (this) {
+            task = tasks.poll();
+            if (task == null) {
+                running = false;
                 return;
             }
-            done.whenComplete((ignored, failure) -> logFailure(failure)); // complete: runs inline
         }
-        executor.execute(this::runNext);
-    }
-
-    private static void logFailure(Throwable failure) {
-        if (failure != null) {
-            LOG.error("session task failed", failure);
+        CompletionStage<?> stage;
+        try {
+            stage = task.get();
+        } catch (RuntimeException | Error e) {
+            LOG.error("session task failed", e);
+            stage = CompletableFuture.completedFuture(null);
         }
+        stage.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("session task failed", failure);
+            }
+            executor.execute(this::runNext);
+        });
     }
 }
