@@ -322,13 +322,16 @@ public final class SessionRegistry {
     public CompletionStage<Optional<SessionActor>> find(String sessionId) {
         CompletableFuture<Optional<SessionActor>> future = live.computeIfAbsent(sessionId,
                 id -> CompletableFuture.supplyAsync(() -> activate(id), services.executor()));
-        // A failed load (the store down, the lease held elsewhere) is not remembered: the next find tries again.
-        future.whenComplete((found, failure) -> {
+        // A failed load (the store down, the lease held elsewhere) is not remembered: the next find
+        // tries again. Removed before the caller's stage fails, so a retry made as soon as it sees the
+        // failure never gets the stale one (a separate whenComplete could run after the caller's stage).
+        return future.handle((found, failure) -> {
             if (failure != null) {
                 live.remove(sessionId, future);
+                return CompletableFuture.<Optional<SessionActor>>failedFuture(failure);
             }
-        });
-        return future.thenCompose(found -> {
+            return CompletableFuture.completedFuture(found);
+        }).thenCompose(stage -> stage).thenCompose(found -> {
             if (closing && found.isPresent()) {
                 // Activated while the node stops (a handshake already past the gate): queue the stop
                 // before the caller can attach, so its socket too is closed with 1012.

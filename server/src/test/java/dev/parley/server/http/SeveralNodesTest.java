@@ -143,15 +143,21 @@ class SeveralNodesTest {
         onB.join(); // forwarded to the owner
         onB.nextOfType("EVENT_TYPE_POLY_AGENT_JOINED");
         onB.say("hello from b", "c-b");
-        JsonNode echo = onB.nextOfType("EVENT_TYPE_USER_MESSAGE");
+        JsonNode echo = echoOf(onB, "c-b");
         onB.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
         onA.say("hello from a", "c-a");
-        onA.nextOfType("EVENT_TYPE_USER_MESSAGE");
-        onA.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        // A's socket still holds the join, c-b's echo and its reply, unread: wait for c-a's own echo
+        // and the reply after it, so the resend below reaches the owner once that reply is stored.
+        JsonNode echoOfA = echoOf(onA, "c-a");
+        JsonNode replyToA = onA.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        assertThat(replyToA.path("sequence").asLong()).isGreaterThan(echoOfA.path("sequence").asLong());
         onB.say("hello from b", "c-b"); // a resend: the original echo, to B's socket alone
 
-        onB.nextOfType("EVENT_TYPE_USER_MESSAGE"); // c-a's echo, live
-        onB.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        // Live on B: c-a's echo and its reply, stored before the resend was sent, so B's follower
+        // sends them before the owner's answer (it reads the journal before passing an answer on).
+        assertThat(onB.nextOfType("EVENT_TYPE_USER_MESSAGE").path("id").asText()).isEqualTo(echoOfA.path("id").asText());
+        assertThat(onB.nextOfType("EVENT_TYPE_POLY_AGENT_MESSAGE").path("id").asText())
+                .isEqualTo(replyToA.path("id").asText());
         JsonNode resent = onB.nextOfType("EVENT_TYPE_USER_MESSAGE");
         long head = headOf(onA.sessionId());
         List<JsonNode> seenOnA = storedUpTo(onA.reconnect(a.baseUrl(), "0"), head);
@@ -241,6 +247,19 @@ class SeveralNodesTest {
             }
         }
         return stored;
+    }
+
+    /**
+     * Skips frames until the echo of {@code clientEventId}. Every socket of a session gets every
+     * stored event, so echoes of other sockets' messages may be waiting before it.
+     */
+    private static JsonNode echoOf(WsClient ws, String clientEventId) {
+        while (true) {
+            JsonNode echo = ws.nextOfType("EVENT_TYPE_USER_MESSAGE");
+            if (echo.path("metadata").path("custom").path("client_event_id").asText().equals(clientEventId)) {
+                return echo;
+            }
+        }
     }
 
     private static List<String> ids(List<JsonNode> events) {
