@@ -16,7 +16,9 @@ import java.util.Optional;
  *   <li>on {@code parley.node.<owner>}: {@code {"kind":"frame","session","origin","conn","frame"}},
  *       a client frame a follower's socket sent;</li>
  *   <li>on {@code parley.node.<origin>}: {@code {"kind":"answer"|"close","session","conn",...}},
- *       what the owner meant for that one socket (errors, refusals, a duplicate's original echo).</li>
+ *       what the owner meant for that one socket (errors, refusals, a duplicate's original echo);</li>
+ *   <li>on {@code parley.node.<owner>}: {@code {"kind":"desk","session","frame":<DeskToSession JSON>}},
+ *       what the desk leader or an agent's desk on another node tells the session.</li>
  * </ul>
  */
 final class FanOutMessages {
@@ -39,6 +41,8 @@ final class FanOutMessages {
         static final String FRAME = "frame";
         static final String ANSWER = "answer";
         static final String CLOSE = "close";
+        /** A desk command for the session's actor ({@link DeskToSession} in {@code frame}). */
+        static final String DESK = "desk";
     }
 
     private FanOutMessages() {

@@ -70,7 +70,7 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
     private static final int REPLAY_PAGE = 500;
     static final String RESTARTING = "server restarting";
     /** The close reason of a deposed actor's sockets (1012): the session is driven by another node now. */
-    static final String MOVED = "session moved to another node, reconnect";
+    public static final String MOVED = "session moved to another node, reconnect";
 
     private final SessionRecord record;
     private final SessionServices services;
@@ -477,6 +477,7 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
      * history is paged with back-pressure as for a user socket ({@link #attach}): the desk joins the
      * observers as catching up, live events skip it until {@link #finishReplay} hands it over.
      */
+    @Override
     public void attachObserver(Connection desk, long cursor) {
         queue.submit(() -> {
             if (stopped) {
@@ -499,6 +500,7 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
         });
     }
 
+    @Override
     public void detachObserver(Connection desk) {
         queue.submit(() -> {
             observers.remove(desk);

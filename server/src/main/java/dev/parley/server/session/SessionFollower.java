@@ -213,6 +213,21 @@ public final class SessionFollower implements SessionEndpoint {
         });
     }
 
+    /**
+     * A desk follows like a socket, past the connection limit (a desk is not one of the user's
+     * sockets); it keeps this follower alive while it follows.
+     */
+    @Override
+    public void attachObserver(Connection desk, long cursor) {
+        reserved.incrementAndGet();
+        attach(desk, cursor);
+    }
+
+    @Override
+    public void detachObserver(Connection desk) {
+        detach(desk);
+    }
+
     /** A client frame: to the owner, which answers the socket alone through {@link #answer}. */
     public void forward(Connection from, String frame) {
         String to = owner;
