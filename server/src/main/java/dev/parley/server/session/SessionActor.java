@@ -412,6 +412,9 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
             if (state.handoff() == HandoffPhase.LIVE) { // §13.27: only a live agent cares
                 String frame = UserTypingFrame.encode(typing.state(), now());
                 observers.forEach(o -> outbox.sendTo(o, frame));
+                if (contextSharedWithOtherNodes) {
+                    outbox.toObserversElsewhere(frame); // a desk may follow from another node (issue 11)
+                }
             }
             return;
         }
@@ -840,8 +843,9 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
                 }
             }
         }
-        if (!outbox.toStore().isEmpty() || !transients.isEmpty()) {
-            doorbell.ring(record.id(), state.head(), outbox.toStore().size(), transients); // committed: followers may read it now
+        if (!outbox.toStore().isEmpty() || !transients.isEmpty() || !outbox.observersElsewhere().isEmpty()) {
+            doorbell.ring(record.id(), state.head(), outbox.toStore().size(), transients,
+                    outbox.observersElsewhere()); // committed: followers may read it now
         }
         outbox.afterDelivery().forEach(Runnable::run);
     }

@@ -44,6 +44,8 @@ public final class SessionFollower implements SessionEndpoint {
     private final Supplier<Instant> now;
     private final int maxConnections;
     private final AtomicInteger reserved = new AtomicInteger();
+    /** The desks among the sockets: they alone get a user's typing. */
+    private final java.util.Set<Connection> observers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The node whose lease is live, as last seen; null while unknown (frames are then refused). */
     private volatile String owner;
     /** Set once the session moved here or ended: later sockets are closed at once. */
@@ -220,11 +222,13 @@ public final class SessionFollower implements SessionEndpoint {
     @Override
     public void attachObserver(Connection desk, long cursor) {
         reserved.incrementAndGet();
+        observers.add(desk);
         attach(desk, cursor);
     }
 
     @Override
     public void detachObserver(Connection desk) {
+        observers.remove(desk);
         detach(desk);
     }
 
@@ -288,6 +292,8 @@ public final class SessionFollower implements SessionEndpoint {
             }
             // Transient frames after the stored ones of the same delivery, as on the owner.
             doorbell.transientFrames().forEach(f -> positions.keySet().forEach(c -> c.send(f)));
+            doorbell.observerFrames().forEach(f -> positions.keySet().stream().filter(observers::contains)
+                    .forEach(c -> c.send(f)));
         });
     }
 

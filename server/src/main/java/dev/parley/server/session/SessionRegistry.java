@@ -82,8 +82,8 @@ public final class SessionRegistry {
         this.decoder = decoder;
         this.inbound = new SerialQueue(services.executor(), 0);
         if (leases.multiNode()) {
-            this.doorbell = (id, head, stored, transients) ->
-                    fanOut.publish(FanOutMessages.sessionTopic(id), FanOutMessages.doorbell(head, stored, transients));
+            this.doorbell = (id, head, stored, transients, forDesks) -> fanOut.publish(FanOutMessages.sessionTopic(id),
+                    FanOutMessages.doorbell(head, stored, transients, forDesks));
             fanOut.subscribe(FanOutMessages.nodeTopic(leases.nodeId()),
                     message -> FanOutMessages.readToNode(message).ifPresent(m -> inbound.submit(() -> toThisNode(m))));
             // Messages may have been lost: every follower reads the store (the owner's side needs nothing,

@@ -177,8 +177,7 @@ class DeskAcrossNodesTest {
         DeskClient sarah = agent(a, "Sarah");
         DeskClient tom = agent(b, "Tom");
         WsClient user = greetedUser(b);
-        JsonNode status = payload(Frames.readUntil(user, f -> Frames.type(f).equals(QUEUE_STATUS)).stream()
-                .reduce((x, y) -> y).orElseThrow());
+        JsonNode status = payload(askForHuman(user, QUEUE_STATUS).stream().reduce((x, y) -> y).orElseThrow());
         assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
         user.assertNoMoreEvents();
 
@@ -225,6 +224,7 @@ class DeskAcrossNodesTest {
         sarah.next(deskEvent("EVENT_TYPE_EVENT_BATCH")); // the history, read on A from the store
 
         user.say("My booking for tonight is wrong");
+        user.nextOfType("EVENT_TYPE_USER_MESSAGE"); // the echo
         JsonNode seen = sarah.next(m -> deskEvent("EVENT_TYPE_USER_MESSAGE").test(m)
                 && m.path("event").path("payload").path("text").asText().equals("My booking for tonight is wrong"));
         assertThat(seen.path("session_id").asText()).isEqualTo(user.sessionId());
@@ -266,7 +266,8 @@ class DeskAcrossNodesTest {
             sarah.send(DeskClient.command("desk.send").put("session_id", user.sessionId()).put("text", "answer " + i));
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(payload(users.get(i).next("EVENT_TYPE_LIVE_AGENT_MESSAGE")).path("text").asText()).isEqualTo("answer " + i);
+            assertThat(payload(users.get(i).nextOfType("EVENT_TYPE_LIVE_AGENT_MESSAGE")).path("text").asText())
+                    .isEqualTo("answer " + i);
         }
         // A fourth is beyond her capacity of three: it waits.
         WsClient fourth = greetedUser(a);
