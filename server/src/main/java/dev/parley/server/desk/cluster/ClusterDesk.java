@@ -116,9 +116,10 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
     /**
      * Renews this node's lease or takes it once it expired (a new term: a new Desk, reloaded from
      * the store); learns who leads otherwise, registers this node's sockets with a new leader and
-     * tells the leader this node is alive.
+     * tells the leader this node is alive. Synchronized: a slow renewal and the next one never
+     * overlap (two terms started at once).
      */
-    public void renew() {
+    public synchronized void renew() {
         Optional<DeskLeadership.Term> now;
         try {
             now = leadership.claim();
@@ -173,7 +174,7 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
     }
 
     /** A graceful stop: the lease is given up, so another node leads at once. Blocks. */
-    public void release() {
+    public synchronized void release() {
         if (local != null) {
             local = null;
             try {
