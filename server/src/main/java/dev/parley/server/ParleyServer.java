@@ -26,6 +26,10 @@ import dev.parley.server.health.NodeHealth;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskLogin;
+import dev.parley.server.desk.DeskPort;
+import dev.parley.server.desk.DeskStore;
+import dev.parley.server.desk.cluster.ClusterDesk;
+import dev.parley.server.store.DeskLeadership;
 import dev.parley.server.desk.DeskTokens;
 import dev.parley.server.desk.LiveAgentDesk;
 import dev.parley.server.desk.LoginLimits;
@@ -117,7 +121,11 @@ public final class ParleyServer implements AutoCloseable {
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final SessionRegistry registry;
+    /** The Desk on one node; on several nodes the desk is {@link #clusterDesk}, whose Desk runs on the leader only. */
     private final Optional<Desk> desk;
+    private final Optional<ClusterDesk> clusterDesk;
+    /** What desk sockets and routes talk to: the Desk, or the cluster desk. */
+    private final Optional<DeskPort> deskPort;
     private final Optional<DeskLogin> deskLogin;
     private final int port;
     /** The cross-node doorbell ({@code fanout.kind}); closed after the sessions, before the store. */
@@ -178,19 +186,45 @@ public final class ParleyServer implements AutoCloseable {
         Optional<Desk> theDesk = Optional.empty();
         // The desk's serial thread, when there is a desk: erasure waits for it to handle a session's end.
         Optional<ExecutorService> deskThread = Optional.empty();
+        Optional<ClusterDesk> theClusterDesk = Optional.empty();
+        DeskPort port = null;
+        LiveAgentDesk liveAgentDesk = null;
         if (deskConfig.enabled()) {
             ExecutorService deskExecutor = Executors.newSingleThreadExecutor(named("parley-desk"));
             own(() -> shutdown(deskExecutor));
             deskThread = Optional.of(deskExecutor);
-            theDesk = Optional.of(new Desk(deskConfig.queues(), store, deskToSessions, clock, deskExecutor,
-                    deskConfig.requeueGrace(), deskConfig.statusPeriod()));
+            java.util.function.Function<DeskStore, Desk> newDesk = deskStore -> new Desk(deskConfig.queues(), deskStore,
+                    deskToSessions, clock, deskExecutor, deskConfig.requeueGrace(), deskConfig.statusPeriod());
+            Optional<DeskLeadership> leadership = leases.multiNode()
+                    ? store.deskLeadership(nodeId, config.leases().ttl()) : Optional.empty();
+            if (leadership.isPresent()) {
+                // Several nodes (issue 11): one leader runs the Desk, the others reach it over the fan-out.
+                ClusterDesk cluster = new ClusterDesk(nodeId, leadership.get(), newDesk, fanOut, deskExecutor, scheduler,
+                        config.leases().ttl(), System::nanoTime);
+                theClusterDesk = Optional.of(cluster);
+                port = cluster;
+                liveAgentDesk = cluster;
+            } else {
+                Desk single = newDesk.apply(store);
+                theDesk = Optional.of(single);
+                port = single;
+                liveAgentDesk = single;
+            }
         }
         this.desk = theDesk;
+        this.clusterDesk = theClusterDesk;
+        this.deskPort = Optional.ofNullable(port);
         registry = new SessionRegistry(new SessionServices(journal, store, agent, clock, workers, settings,
-                desk.map(d -> (LiveAgentDesk) d)), store, leases, fanOut, new ClientEventDecoder(config.maxTextChars()));
+                Optional.ofNullable(liveAgentDesk)), store, leases, fanOut, new ClientEventDecoder(config.maxTextChars()));
         if (leases.multiNode()) {
-            // On the workers: one UPDATE for all leases, never on the timer thread.
-            scheduler.every(config.leases().renewPeriod(), () -> execute(workers, registry::renewLeases));
+            // On the workers: one UPDATE for all leases, never on the timer thread; the desk leader's lease with them.
+            scheduler.every(config.leases().renewPeriod(), () -> execute(workers, () -> {
+                try {
+                    registry.renewLeases();
+                } finally {
+                    clusterDesk.ifPresent(ClusterDesk::renew);
+                }
+            }));
             scheduler.every(FOLLOWER_CHECK, () -> execute(workers, registry::checkFollowers));
         }
         deskToSessions.bind(new SessionConversationControl(registry));
@@ -203,10 +237,12 @@ public final class ParleyServer implements AutoCloseable {
         // Queued on the desk's serial executor first, so the desk knows its open handoffs before any
         // recovered session talks to it.
         desk.ifPresent(Desk::recover);
+        clusterDesk.ifPresent(ClusterDesk::renew); // leads at once if nobody does (then recovers like a restart)
         registry.recoverOpenSessions();
-        desk.ifPresent(d -> scheduler.every(Duration.ofSeconds(1), () -> {
+        Optional<Runnable> deskTimers = desk.<Runnable>map(d -> d::tick).or(() -> clusterDesk.map(c -> c::tick));
+        deskTimers.ifPresent(ticker -> scheduler.every(Duration.ofSeconds(1), () -> {
             try {
-                d.tick();
+                ticker.run();
             } catch (RejectedExecutionException e) {
                 // shutting down: the desk executor is already closed
             }
@@ -231,7 +267,7 @@ public final class ParleyServer implements AutoCloseable {
         scheduler.every(ConnectorRevocations.POLL_PERIOD, revocations::refresh);
         AccessTokens tokens = new AccessTokens(jwtSecret, config.accessTokenLifetime(), clock, new SecureRandom(),
                 revocations);
-        if (desk.isPresent()) {
+        if (deskPort.isPresent()) {
             Passwords passwords = Passwords.production();
             deskLogin = Optional.of(new DeskLogin(store, passwords,
                     new DeskTokens(jwtSecret, DeskTokens.DEFAULT_LIFETIME, clock, new SecureRandom())));
@@ -276,13 +312,13 @@ public final class ParleyServer implements AutoCloseable {
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }
-        if (desk.isPresent() && deskLogin.isPresent()) {
+        if (deskPort.isPresent() && deskLogin.isPresent()) {
             // bcrypt only ever runs on its own small pool, so log-ins cannot delay sessions (docs/security.md).
             LoginLimits login = deskConfig.login();
             DeskGuards guards = new DeskGuards(limits.logins(),
                     own(new PasswordPool(login.bcryptThreads(), login.bcryptQueue())), limits.badDeskTokens());
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
-                    desk.get(), registry, store, guards, outbound));
+                    deskPort.get(), registry, store, guards, outbound));
         }
 
         int loops = config.capacity().eventLoops();
@@ -470,12 +506,20 @@ public final class ParleyServer implements AutoCloseable {
         return fanOut;
     }
 
-    /** The live-agent desk, absent when {@code desk.enabled} is false. */
+    /**
+     * The live-agent desk running on this node: absent when {@code desk.enabled} is false, and on
+     * several nodes while another node leads the desk.
+     */
     public Optional<Desk> desk() {
-        return desk;
+        return desk.isPresent() ? desk : clusterDesk.flatMap(ClusterDesk::localDesk);
     }
 
-    /** Live-agent log-in and desk-token checks, present exactly when {@link #desk()} is. */
+    /** On several nodes with the desk on: who leads the desk, and this node's way to it (issue 11). */
+    public Optional<ClusterDesk> clusterDesk() {
+        return clusterDesk;
+    }
+
+    /** Live-agent log-in and desk-token checks, present whenever the desk is enabled (on every node). */
     public Optional<DeskLogin> deskLogin() {
         return deskLogin;
     }
@@ -529,6 +573,7 @@ public final class ParleyServer implements AutoCloseable {
             LOG.warn("could not give the session leases up; they expire by themselves", e);
         }
         api.closeDeskSocketsForRestart();
+        clusterDesk.ifPresent(ClusterDesk::release); // another node leads the desk at once
     }
 
     /**

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All fields below are confined to the desk executor.
  */
-public final class Desk implements LiveAgentDesk {
+public final class Desk implements LiveAgentDesk, DeskPort {
     private static final Logger LOG = LoggerFactory.getLogger(Desk.class);
     /** Recent real waits kept per queue for the estimate. */
     private static final int WAIT_SAMPLES = 20;
@@ -154,6 +154,7 @@ public final class Desk implements LiveAgentDesk {
     // ---- agents --------------------------------------------------------------------------------
 
     /** An agent's desk connected; they become available and are told their conversations. */
+    @Override
     public void connect(DeskAgent agent, DeskListener listener) {
         run(() -> {
             agents.put(agent.id(), agent);
@@ -170,6 +171,7 @@ public final class Desk implements LiveAgentDesk {
     }
 
     /** One of the agent's desks disconnected; when none is left, the grace period starts. */
+    @Override
     public void disconnect(String agentId, DeskListener listener) {
         run(() -> {
             Set<DeskListener> set = listeners.getOrDefault(agentId, Set.of());
@@ -182,6 +184,7 @@ public final class Desk implements LiveAgentDesk {
         });
     }
 
+    @Override
     public void setPresence(String agentId, Presence value) {
         run(() -> {
             if (listeners.containsKey(agentId)) {
@@ -196,6 +199,7 @@ public final class Desk implements LiveAgentDesk {
      * The agent takes a conversation: {@code sessionId}, or the oldest waiting one of their queues
      * when null. Empty if it is not (or no longer) available to them.
      */
+    @Override
     public CompletionStage<Optional<HandoffRecord>> claim(String agentId, String sessionId) {
         return call(() -> {
             DeskAgent agent = agents.get(agentId);
@@ -213,6 +217,7 @@ public final class Desk implements LiveAgentDesk {
     }
 
     /** True when the conversation is assigned to this agent (desk commands are checked with it). */
+    @Override
     public CompletionStage<Boolean> owns(String agentId, String sessionId) {
         return call(() -> {
             HandoffRecord record = open.get(sessionId);
@@ -221,6 +226,7 @@ public final class Desk implements LiveAgentDesk {
     }
 
     /** The agent leaves or ends the conversation: the session ends naturally. */
+    @Override
     public CompletionStage<Boolean> finish(String agentId, String sessionId) {
         return call(() -> {
             HandoffRecord record = open.get(sessionId);
@@ -236,6 +242,7 @@ public final class Desk implements LiveAgentDesk {
     }
 
     /** The agent hands the conversation to another queue, where it waits again. */
+    @Override
     public CompletionStage<Boolean> transfer(String agentId, String sessionId, String queue) {
         return call(() -> {
             HandoffRecord record = open.get(sessionId);
@@ -256,6 +263,7 @@ public final class Desk implements LiveAgentDesk {
     }
 
     /** What the agent's desk shows. */
+    @Override
     public CompletionStage<DeskSnapshot> snapshot(String agentId) {
         return call(() -> snapshotFor(agentId));
     }

@@ -9,8 +9,11 @@ import java.util.List;
  */
 @FunctionalInterface
 interface Doorbell {
-    Doorbell NONE = (sessionId, head, stored, transientFrames) -> { };
+    Doorbell NONE = (sessionId, head, stored, transientFrames, observerFrames) -> { };
 
-    /** @param stored how many events this delivery stored (the last of them at {@code head}) */
-    void ring(String sessionId, long head, int stored, List<String> transientFrames);
+    /**
+     * @param stored         how many events this delivery stored (the last of them at {@code head})
+     * @param observerFrames transient frames for the live agents' desks only (a user's typing)
+     */
+    void ring(String sessionId, long head, int stored, List<String> transientFrames, List<String> observerFrames);
 }

@@ -12,11 +12,14 @@ import java.util.Optional;
  * The few messages nodes exchange over the fan-out (issue 11), as small JSON objects:
  * <ul>
  *   <li>on {@code parley.session.<id>}, from the owner after each delivery:
- *       {@code {"head":N,"stored":K,"transient":[frame...]}} — a doorbell, never the truth;</li>
+ *       {@code {"head":N,"stored":K,"transient":[frame...],"observers":[frame...]}} — a doorbell, never
+ *       the truth; {@code observers} (optional) are for live agents' desks only (a user's typing);</li>
  *   <li>on {@code parley.node.<owner>}: {@code {"kind":"frame","session","origin","conn","frame"}},
  *       a client frame a follower's socket sent;</li>
  *   <li>on {@code parley.node.<origin>}: {@code {"kind":"answer"|"close","session","conn",...}},
- *       what the owner meant for that one socket (errors, refusals, a duplicate's original echo).</li>
+ *       what the owner meant for that one socket (errors, refusals, a duplicate's original echo);</li>
+ *   <li>on {@code parley.node.<owner>}: {@code {"kind":"desk","session","frame":<DeskToSession JSON>}},
+ *       what the desk leader or an agent's desk on another node tells the session.</li>
  * </ul>
  */
 final class FanOutMessages {
@@ -31,7 +34,7 @@ final class FanOutMessages {
     }
 
     /** {@code stored}: events of this delivery, ending at {@code head}; 0 from a node that does not say. */
-    record Doorbell(long head, int stored, List<String> transientFrames) {
+    record Doorbell(long head, int stored, List<String> transientFrames, List<String> observerFrames) {
     }
 
     /** A message on a node topic: a forwarded client frame, an answer, or a close for one socket. */
@@ -39,14 +42,19 @@ final class FanOutMessages {
         static final String FRAME = "frame";
         static final String ANSWER = "answer";
         static final String CLOSE = "close";
+        /** A desk command for the session's actor ({@link DeskToSession} in {@code frame}). */
+        static final String DESK = "desk";
     }
 
     private FanOutMessages() {
     }
 
-    static String doorbell(long head, int stored, List<String> transientFrames) {
+    static String doorbell(long head, int stored, List<String> transientFrames, List<String> observerFrames) {
         ObjectNode node = JSON.createObjectNode().put("head", head).put("stored", stored);
         transientFrames.forEach(node.putArray("transient")::add);
+        if (!observerFrames.isEmpty()) {
+            observerFrames.forEach(node.putArray("observers")::add);
+        }
         return node.toString();
     }
 
@@ -54,7 +62,9 @@ final class FanOutMessages {
         return parse(message).map(node -> {
             List<String> frames = new ArrayList<>();
             node.path("transient").forEach(f -> frames.add(f.asText()));
-            return new Doorbell(node.path("head").asLong(), node.path("stored").asInt(), frames);
+            List<String> forDesks = new ArrayList<>();
+            node.path("observers").forEach(f -> forDesks.add(f.asText()));
+            return new Doorbell(node.path("head").asLong(), node.path("stored").asInt(), frames, forDesks);
         });
     }
 

@@ -20,6 +20,8 @@ final class Outbox {
     private final List<StoredEvent> toStore = new ArrayList<>();
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<Runnable> afterDelivery = new ArrayList<>();
+    /** Frames for the desks following from other nodes only (a user's typing), never for user sockets. */
+    private final List<String> forObserversElsewhere = new ArrayList<>();
 
     void store(StoredEvent event) {
         toStore.add(event);
@@ -35,6 +37,14 @@ final class Outbox {
     }
 
     /** Runs once the frames are handed to the connections, e.g. closing them after SESSION_END. */
+    void toObserversElsewhere(String frame) {
+        forObserversElsewhere.add(frame);
+    }
+
+    List<String> observersElsewhere() {
+        return forObserversElsewhere;
+    }
+
     void then(Runnable action) {
         afterDelivery.add(action);
     }
@@ -52,6 +62,6 @@ final class Outbox {
     }
 
     boolean isEmpty() {
-        return deliveries.isEmpty() && afterDelivery.isEmpty();
+        return deliveries.isEmpty() && afterDelivery.isEmpty() && forObserversElsewhere.isEmpty();
     }
 }

@@ -70,7 +70,7 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
     private static final int REPLAY_PAGE = 500;
     static final String RESTARTING = "server restarting";
     /** The close reason of a deposed actor's sockets (1012): the session is driven by another node now. */
-    static final String MOVED = "session moved to another node, reconnect";
+    public static final String MOVED = "session moved to another node, reconnect";
 
     private final SessionRecord record;
     private final SessionServices services;
@@ -412,6 +412,9 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
             if (state.handoff() == HandoffPhase.LIVE) { // §13.27: only a live agent cares
                 String frame = UserTypingFrame.encode(typing.state(), now());
                 observers.forEach(o -> outbox.sendTo(o, frame));
+                if (contextSharedWithOtherNodes) {
+                    outbox.toObserversElsewhere(frame); // a desk may follow from another node (issue 11)
+                }
             }
             return;
         }
@@ -477,6 +480,7 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
      * history is paged with back-pressure as for a user socket ({@link #attach}): the desk joins the
      * observers as catching up, live events skip it until {@link #finishReplay} hands it over.
      */
+    @Override
     public void attachObserver(Connection desk, long cursor) {
         queue.submit(() -> {
             if (stopped) {
@@ -499,6 +503,7 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
         });
     }
 
+    @Override
     public void detachObserver(Connection desk) {
         queue.submit(() -> {
             observers.remove(desk);
@@ -884,8 +889,9 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
                 }
             }
         }
-        if (!outbox.toStore().isEmpty() || !transients.isEmpty()) {
-            doorbell.ring(record.id(), state.head(), outbox.toStore().size(), transients); // committed: followers may read it now
+        if (!outbox.toStore().isEmpty() || !transients.isEmpty() || !outbox.observersElsewhere().isEmpty()) {
+            doorbell.ring(record.id(), state.head(), outbox.toStore().size(), transients,
+                    outbox.observersElsewhere()); // committed: followers may read it now
         }
         outbox.afterDelivery().forEach(Runnable::run);
     }

@@ -24,6 +24,14 @@ public interface SessionEndpoint {
     /** The connection closed; frees its slot. */
     void detach(Connection connection);
 
+    /**
+     * A live agent's desk follows the conversation (issue 11: on any node): history after
+     * {@code cursor}, then every event live, transient ones included. Takes no connection slot.
+     */
+    void attachObserver(Connection desk, long cursor);
+
+    void detachObserver(Connection desk);
+
     /** A frame that failed validation. */
     void reject(Connection from, Decoded.Rejected rejected);
 }

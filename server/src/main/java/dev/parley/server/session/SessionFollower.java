@@ -44,6 +44,8 @@ public final class SessionFollower implements SessionEndpoint {
     private final Supplier<Instant> now;
     private final int maxConnections;
     private final AtomicInteger reserved = new AtomicInteger();
+    /** The desks among the sockets: they alone get a user's typing. */
+    private final java.util.Set<Connection> observers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The node whose lease is live, as last seen; null while unknown (frames are then refused). */
     private volatile String owner;
     /** Set once the session moved here or ended: later sockets are closed at once. */
@@ -213,6 +215,23 @@ public final class SessionFollower implements SessionEndpoint {
         });
     }
 
+    /**
+     * A desk follows like a socket, past the connection limit (a desk is not one of the user's
+     * sockets); it keeps this follower alive while it follows.
+     */
+    @Override
+    public void attachObserver(Connection desk, long cursor) {
+        reserved.incrementAndGet();
+        observers.add(desk);
+        attach(desk, cursor);
+    }
+
+    @Override
+    public void detachObserver(Connection desk) {
+        observers.remove(desk);
+        detach(desk);
+    }
+
     /** A client frame: to the owner, which answers the socket alone through {@link #answer}. */
     public void forward(Connection from, String frame) {
         String to = owner;
@@ -273,6 +292,8 @@ public final class SessionFollower implements SessionEndpoint {
             }
             // Transient frames after the stored ones of the same delivery, as on the owner.
             doorbell.transientFrames().forEach(f -> positions.keySet().forEach(c -> c.send(f)));
+            doorbell.observerFrames().forEach(f -> positions.keySet().stream().filter(observers::contains)
+                    .forEach(c -> c.send(f)));
         });
     }
 

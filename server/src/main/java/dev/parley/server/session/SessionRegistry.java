@@ -82,8 +82,8 @@ public final class SessionRegistry {
         this.decoder = decoder;
         this.inbound = new SerialQueue(services.executor(), 0);
         if (leases.multiNode()) {
-            this.doorbell = (id, head, stored, transients) ->
-                    fanOut.publish(FanOutMessages.sessionTopic(id), FanOutMessages.doorbell(head, stored, transients));
+            this.doorbell = (id, head, stored, transients, forDesks) -> fanOut.publish(FanOutMessages.sessionTopic(id),
+                    FanOutMessages.doorbell(head, stored, transients, forDesks));
             fanOut.subscribe(FanOutMessages.nodeTopic(leases.nodeId()),
                     message -> FanOutMessages.readToNode(message).ifPresent(m -> inbound.submit(() -> toThisNode(m))));
             // Messages may have been lost: every follower reads the store (the owner's side needs nothing,
@@ -224,6 +224,12 @@ public final class SessionRegistry {
                     return null;
                 });
             }
+            case FanOutMessages.ToNode.DESK -> {
+                Optional<DeskToSession> command = DeskToSession.fromJson(message.frame());
+                if (command.isPresent()) {
+                    return deskCommand(message.session(), command.get(), message.code() + 1);
+                }
+            }
             case FanOutMessages.ToNode.ANSWER -> followerOf(message.session())
                     .ifPresent(f -> f.answer(message.conn(), message.frame()));
             case FanOutMessages.ToNode.CLOSE -> followerOf(message.session())
@@ -231,6 +237,37 @@ public final class SessionRegistry {
             default -> { } // a newer node's message: ignored
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Runs a desk command on the session's actor: here when this node owns the session (or can take
+     * its lease; always on one node), else on its owner, over the owner's node topic, where commands
+     * are handled one at a time in arrival order. The stage completes once the command is queued on
+     * the actor here or handed to the fan-out (issue 11). A command for a session that no longer
+     * exists is dropped.
+     */
+    public CompletionStage<Void> deskCommand(String sessionId, DeskToSession command) {
+        return deskCommand(sessionId, command, 0);
+    }
+
+    /** {@code hops}: how often it was forwarded already; an owner moving back and forth cannot bounce it forever. */
+    private CompletionStage<Void> deskCommand(String sessionId, DeskToSession command, int hops) {
+        return find(sessionId).handle((actor, failure) -> {
+            if (failure == null) {
+                actor.ifPresent(command::applyTo);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            if (!(rootOf(failure) instanceof OwnedElsewhereException) || hops >= 3) {
+                LOG.warn("desk command {} for session {} not delivered", command.op(), sessionId, failure);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return CompletableFuture.runAsync(() -> leases.liveOwner(sessionId).ifPresentOrElse(
+                    owner -> fanOut.publish(FanOutMessages.nodeTopic(owner), FanOutMessages.toNode(
+                            new FanOutMessages.ToNode(FanOutMessages.ToNode.DESK, sessionId, leases.nodeId(), "",
+                                    command.toJson(), hops))),
+                    () -> deskCommand(sessionId, command, hops + 1)), // the lease just lapsed: take it here
+                    services.executor());
+        }).thenCompose(stage -> stage);
     }
 
     private Optional<SessionFollower> followerOf(String sessionId) {

@@ -24,6 +24,14 @@ public interface NodeStore extends EventStore, SessionStore, ConnectorStore, Des
         throw new UnsupportedOperationException("this store has no operator APIs");
     }
 
+    /**
+     * Who runs the live-agent desk among the nodes of one store (issue 11); empty for a store one
+     * node owns alone, whose desk always runs there.
+     */
+    default java.util.Optional<DeskLeadership> deskLeadership(String nodeId, java.time.Duration ttl) {
+        return java.util.Optional.empty();
+    }
+
     /** Closes the connections; a failure is a {@link StoreException}. */
     @Override
     void close();

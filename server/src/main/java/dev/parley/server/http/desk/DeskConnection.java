@@ -1,26 +1,24 @@
 package dev.parley.server.http.desk;
 
-import dev.parley.server.desk.Desk;
+import dev.parley.server.desk.DeskPort;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskListener;
 import dev.parley.server.desk.DeskSnapshot;
 import dev.parley.server.desk.HandoffRecord;
-import dev.parley.server.session.SessionActor;
+import dev.parley.server.session.DeskToSession;
 import dev.parley.server.session.SessionRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One open desk socket of one agent: it is the agent's {@link DeskListener} (snapshot, assigned,
  * unassigned go out as messages; assigned conversations are followed through an
- * {@link ObserverConnection}) and it carries out the agent's commands, each about a conversation
- * checked with {@link Desk#owns} first.
+ * {@link ObserverConnection}, on any node) and it carries out the agent's commands, each about a conversation
+ * checked with {@link DeskPort#owns} first.
  */
 final class DeskConnection implements DeskListener {
     private static final Logger LOG = LoggerFactory.getLogger(DeskConnection.class);
@@ -28,14 +26,14 @@ final class DeskConnection implements DeskListener {
     static final String NOT_AVAILABLE = "conversation not available";
 
     private final DeskAgent agent;
-    private final Desk desk;
+    private final DeskPort desk;
     private final SessionRegistry sessions;
     private final DeskWire wire;
     /** Conversations followed right now, by session id. */
     private final Map<String, ObserverConnection> following = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    DeskConnection(DeskAgent agent, Desk desk, SessionRegistry sessions, DeskWire wire) {
+    DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire) {
         this.agent = agent;
         this.desk = desk;
         this.sessions = sessions;
@@ -74,24 +72,42 @@ final class DeskConnection implements DeskListener {
     }
 
     private void follow(String sessionId) {
+        follow(sessionId, 0);
+    }
+
+    /**
+     * Follows through the session's endpoint on this node: its actor, or a follower where another
+     * node owns it (issue 11). {@code cursor}: the last sequence the desk has (0: the whole history).
+     */
+    private void follow(String sessionId, long cursor) {
         if (closed) {
             return;
         }
-        ObserverConnection observer = new ObserverConnection(sessionId, agent.id(), wire);
+        ObserverConnection observer = new ObserverConnection(sessionId, agent.id(), wire,
+                seen -> refollow(sessionId, seen));
         ObserverConnection before = following.putIfAbsent(sessionId, observer);
         if (before != null) {
             return; // already following (a second assigned for the same conversation)
         }
-        sessions.find(sessionId).whenComplete((actor, failure) -> {
-            if (failure != null || actor.isEmpty()) {
+        sessions.open(sessionId).whenComplete((endpoint, failure) -> {
+            if (failure != null || endpoint.isEmpty()) {
                 LOG.warn("desk of {} cannot follow session {}", agent.id(), sessionId, failure);
                 following.remove(sessionId, observer);
                 return;
             }
-            observer.attachTo(actor.get());
+            observer.attachTo(endpoint.get(), cursor);
         });
         if (closed) {
             unfollow(sessionId); // the socket closed while we were registering
+        }
+    }
+
+    /** The session moved between nodes while followed: follow it again where it is served now, from where the desk is. */
+    private void refollow(String sessionId, long cursor) {
+        ObserverConnection current = following.get(sessionId);
+        if (current != null) {
+            following.remove(sessionId, current);
+            follow(sessionId, cursor);
         }
     }
 
@@ -143,26 +159,15 @@ final class DeskConnection implements DeskListener {
 
     private void act(DeskCommand.AboutConversation command) {
         if (command instanceof DeskCommand.Send send) {
-            onActor(send, a -> a.liveAgentMessage(agent.id(), send.text()));
+            sessions.deskCommand(send.sessionId(), DeskToSession.agentMessage(agent.id(), send.text()));
         } else if (command instanceof DeskCommand.Typing typing) {
-            onActor(typing, a -> a.liveAgentTyping(agent.id(), typing.state()));
+            sessions.deskCommand(typing.sessionId(), DeskToSession.agentTyping(agent.id(), typing.state()));
         } else if (command instanceof DeskCommand.Finish finish) {
             refuseUnless(desk.finish(agent.id(), finish.sessionId()), finish, NOT_YOURS);
         } else if (command instanceof DeskCommand.Transfer transfer) {
             refuseUnless(desk.transfer(agent.id(), transfer.sessionId(), transfer.queue()), transfer,
                     "transfer refused: no such open queue: " + transfer.queue());
         }
-    }
-
-    private void onActor(DeskCommand.AboutConversation command, Consumer<SessionActor> work) {
-        sessions.find(command.sessionId()).whenComplete((actor, failure) -> {
-            Optional<SessionActor> found = failure == null ? actor : Optional.empty();
-            if (found.isEmpty()) {
-                refuse(command, "conversation not found");
-            } else {
-                work.accept(found.get());
-            }
-        });
     }
 
     private void refuseUnless(CompletionStage<Boolean> done, DeskCommand command, String message) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.auth.RateDecision;
-import dev.parley.server.desk.Desk;
+import dev.parley.server.desk.DeskPort;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.Presence;
 import dev.parley.server.http.ErrorResponses;
@@ -35,13 +35,13 @@ public final class DeskRoutes {
 
     private final DeskAuthenticator auth;
     private final AgentDirectory agents;
-    private final Desk desk;
+    private final DeskPort desk;
     private final Transcripts transcripts;
     private final DeskSocket socket;
     private final DeskGuards guards;
 
     /** {@code events} also yields each conversation's verified context, shown with its transcript. */
-    public <S extends EventStore & ContextStore> DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, Desk desk,
+    public <S extends EventStore & ContextStore> DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk,
                       SessionRegistry sessions, S events, DeskGuards guards, OutboundBudget outbound) {
         this.auth = auth;
         this.agents = agents;

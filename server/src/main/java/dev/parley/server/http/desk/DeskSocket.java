@@ -2,7 +2,7 @@ package dev.parley.server.http.desk;
 
 import dev.parley.server.auth.RateDecision;
 import dev.parley.server.limits.StrikeLimit;
-import dev.parley.server.desk.Desk;
+import dev.parley.server.desk.DeskPort;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.http.ErrorResponses;
 import dev.parley.server.session.CloseCodes;
@@ -30,7 +30,7 @@ final class DeskSocket {
 
     private final DeskAuthenticator auth;
     private final AgentDirectory agents;
-    private final Desk desk;
+    private final DeskPort desk;
     private final SessionRegistry sessions;
     /** Invalid desk tokens per client address, shared with the REST routes. */
     private final StrikeLimit badTokens;
@@ -41,7 +41,7 @@ final class DeskSocket {
     /** Set once by closeAllForRestart; an upgrade finishing after it is closed at once. */
     private volatile boolean closing;
 
-    DeskSocket(DeskAuthenticator auth, AgentDirectory agents, Desk desk, SessionRegistry sessions,
+    DeskSocket(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk, SessionRegistry sessions,
                StrikeLimit badTokens, OutboundBudget outbound) {
         this.auth = auth;
         this.agents = agents;

@@ -460,28 +460,44 @@ public final class PostgresStore implements NodeStore {
 
     @Override
     public void saveHandoff(HandoffRecord r) {
-        jdbc.update("save of handoff " + r.sessionId(), "INSERT INTO handoffs (" + HANDOFF_COLUMNS
+        jdbc.inTransaction("save of handoff " + r.sessionId(), c -> {
+            saveHandoff(c, r);
+            return null;
+        });
+    }
+
+    /** On {@code c}, inside the caller's transaction (the desk leader's fenced writes). */
+    void saveHandoff(java.sql.Connection c, HandoffRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO handoffs (" + HANDOFF_COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
                 + " connector_id = EXCLUDED.connector_id, queue = EXCLUDED.queue, status = EXCLUDED.status,"
                 + " enqueued_at = EXCLUDED.enqueued_at, agent_id = EXCLUDED.agent_id,"
-                + " assigned_at = EXCLUDED.assigned_at", ps -> {
-                    ps.setString(1, r.sessionId());
-                    ps.setString(2, r.connectorId());
-                    ps.setString(3, r.queue());
-                    ps.setString(4, r.status().name());
-                    setInstant(ps, 5, r.enqueuedAt());
-                    setNullableString(ps, 6, r.agentId());
-                    setInstant(ps, 7, r.assignedAt());
-                });
+                + " assigned_at = EXCLUDED.assigned_at")) {
+            ps.setString(1, r.sessionId());
+            ps.setString(2, r.connectorId());
+            ps.setString(3, r.queue());
+            ps.setString(4, r.status().name());
+            setInstant(ps, 5, r.enqueuedAt());
+            setNullableString(ps, 6, r.agentId());
+            setInstant(ps, 7, r.assignedAt());
+            ps.executeUpdate();
+        }
     }
 
     @Override
     public void saveWaitingSince(String sessionId, Instant since) {
-        jdbc.update("waiting time of handoff " + sessionId, "UPDATE handoffs SET waiting_since = ? WHERE session_id = ?",
-                ps -> {
-                    setInstant(ps, 1, since);
-                    ps.setString(2, sessionId);
-                });
+        jdbc.inTransaction("waiting time of handoff " + sessionId, c -> {
+            saveWaitingSince(c, sessionId, since);
+            return null;
+        });
+    }
+
+    void saveWaitingSince(java.sql.Connection c, String sessionId, Instant since) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE handoffs SET waiting_since = ? WHERE session_id = ?")) {
+            setInstant(ps, 1, since);
+            ps.setString(2, sessionId);
+            ps.executeUpdate();
+        }
     }
 
     @Override
@@ -505,6 +521,11 @@ public final class PostgresStore implements NodeStore {
     @Override
     public SessionLeases leases(String nodeId, java.time.Duration ttl) {
         return new PostgresLeases(jdbc, nodeId, ttl);
+    }
+
+    @Override
+    public Optional<dev.parley.server.store.DeskLeadership> deskLeadership(String nodeId, java.time.Duration ttl) {
+        return Optional.of(new PostgresDeskLeadership(jdbc, this, nodeId, ttl));
     }
 
     // ---- lifecycle --------------------------------------------------------------------------

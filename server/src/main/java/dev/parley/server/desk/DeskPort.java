@@ -1,0 +1,28 @@
+package dev.parley.server.desk;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The desk as agents' sockets and REST routes see it: the {@link Desk} itself on one node, or on
+ * several nodes the cluster desk, which hands each call to the one leader's Desk (issue 11).
+ * Never blocks; listeners are called back on no particular thread and must not block.
+ */
+public interface DeskPort {
+
+    void connect(DeskAgent agent, DeskListener listener);
+
+    void disconnect(String agentId, DeskListener listener);
+
+    void setPresence(String agentId, Presence value);
+
+    CompletionStage<Optional<HandoffRecord>> claim(String agentId, String sessionId);
+
+    CompletionStage<Boolean> owns(String agentId, String sessionId);
+
+    CompletionStage<Boolean> finish(String agentId, String sessionId);
+
+    CompletionStage<Boolean> transfer(String agentId, String sessionId, String queue);
+
+    CompletionStage<DeskSnapshot> snapshot(String agentId);
+}

@@ -1,0 +1,132 @@
+package dev.parley.server.desk.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskSnapshot;
+import dev.parley.server.desk.EnqueueResult;
+import dev.parley.server.desk.HandoffRecord;
+import dev.parley.server.desk.Presence;
+import dev.parley.server.desk.QueueSettings;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What nodes say to each other about the desk, as small JSON objects on {@code parley.desk.<node>}
+ * (issue 11). Every message has {@code kind} and {@code from} (the sender's node id):
+ * <ul>
+ *   <li>{@code call}: {@code id}, {@code op} (enqueue, claim, owns, finish, transfer, snapshot) and
+ *       its arguments, to the leader, answered by a {@code reply} with the same {@code id},
+ *       {@code ok} and {@code value};</li>
+ *   <li>{@code tell}: {@code op} (connect, disconnect, presence, accepted, ended, alive), to the
+ *       leader, unanswered;</li>
+ *   <li>{@code listener}: {@code listener} (the id of an agent's desk socket on the receiving node),
+ *       {@code event} (queues, assigned, unassigned) and {@code value}: a desk callback.</li>
+ * </ul>
+ */
+final class DeskMessages {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private DeskMessages() {
+    }
+
+    static String topic(String nodeId) {
+        return "parley.desk." + nodeId;
+    }
+
+    static ObjectNode message(String kind, String from) {
+        return JSON.createObjectNode().put("kind", kind).put("from", from);
+    }
+
+    static Optional<JsonNode> parse(String message) {
+        try {
+            return Optional.of(JSON.readTree(message));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- values -------------------------------------------------------------------------------
+
+    static ObjectNode agent(DeskAgent a) {
+        ObjectNode n = JSON.createObjectNode().put("id", a.id()).put("connector", a.connectorId()).put("name", a.name())
+                .put("avatar", a.avatarUrl()).put("capacity", a.capacity());
+        ArrayNode queues = n.putArray("queues");
+        a.queues().forEach(queues::add);
+        return n;
+    }
+
+    static DeskAgent agent(JsonNode n) {
+        List<String> queues = new ArrayList<>();
+        n.path("queues").forEach(q -> queues.add(q.asText()));
+        return new DeskAgent(n.path("id").asText(), n.path("connector").asText(), n.path("name").asText(null),
+                n.path("avatar").asText(null), queues, n.path("capacity").asInt());
+    }
+
+    static JsonNode record(HandoffRecord r) {
+        return JSON.createObjectNode().put("session", r.sessionId()).put("connector", r.connectorId())
+                .put("queue", r.queue()).put("status", r.status().name()).put("enqueued", time(r.enqueuedAt()))
+                .put("agent", r.agentId()).put("assigned", time(r.assignedAt()));
+    }
+
+    static HandoffRecord record(JsonNode n) {
+        return new HandoffRecord(n.path("session").asText(), n.path("connector").asText(), n.path("queue").asText(),
+                HandoffRecord.Status.valueOf(n.path("status").asText()), time(n.path("enqueued")),
+                n.path("agent").asText(null), time(n.path("assigned")));
+    }
+
+    static JsonNode snapshot(DeskSnapshot s) {
+        ObjectNode n = JSON.createObjectNode().put("presence", s.presence().name());
+        ArrayNode mine = n.putArray("mine");
+        s.mine().forEach(r -> mine.add(record(r)));
+        ArrayNode queues = n.putArray("queues");
+        for (DeskSnapshot.QueueView q : s.queues()) {
+            ObjectNode view = queues.addObject().put("name", q.name()).put("assignment", q.assignment().name());
+            ArrayNode waiting = view.putArray("waiting");
+            q.waiting().forEach(w -> waiting.addObject().put("session", w.sessionId()).put("position", w.position())
+                    .put("waited", w.waitedSeconds()));
+        }
+        return n;
+    }
+
+    static DeskSnapshot snapshot(JsonNode n) {
+        List<HandoffRecord> mine = new ArrayList<>();
+        n.path("mine").forEach(r -> mine.add(record(r)));
+        List<DeskSnapshot.QueueView> queues = new ArrayList<>();
+        for (JsonNode q : n.path("queues")) {
+            List<DeskSnapshot.Waiting> waiting = new ArrayList<>();
+            q.path("waiting").forEach(w -> waiting.add(new DeskSnapshot.Waiting(w.path("session").asText(),
+                    w.path("position").asInt(), w.path("waited").asLong())));
+            queues.add(new DeskSnapshot.QueueView(q.path("name").asText(),
+                    QueueSettings.Assignment.valueOf(q.path("assignment").asText()), waiting));
+        }
+        return new DeskSnapshot(Presence.valueOf(n.path("presence").asText()), mine, queues);
+    }
+
+    static JsonNode enqueueResult(EnqueueResult result) {
+        if (result instanceof EnqueueResult.Queued q) {
+            return JSON.createObjectNode().put("queued", true).put("queue", q.queue()).put("position", q.position())
+                    .put("estimate", q.estimatedWaitSeconds());
+        }
+        return JSON.createObjectNode().put("queued", false).put("reason", ((EnqueueResult.Refused) result).reason());
+    }
+
+    static EnqueueResult enqueueResult(JsonNode n) {
+        return n.path("queued").asBoolean()
+                ? new EnqueueResult.Queued(n.path("queue").asText(), n.path("position").asInt(), n.path("estimate").asInt())
+                : new EnqueueResult.Refused(n.path("reason").asText());
+    }
+
+    private static String time(Instant at) {
+        return at == null ? null : at.toString();
+    }
+
+    private static Instant time(JsonNode n) {
+        return n.isTextual() ? Instant.parse(n.textValue()) : null;
+    }
+}
