@@ -33,6 +33,8 @@ public final class NodeProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 // Small and quick to start: three of these share the machine with the test.
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                // Assertions on, as in the test JVM: the write-path guard (SocketOutbox) fails loudly.
+                "-ea",
                 "dev.parley.server.cli.ParleyCommand", "serve",
                 "--port", String.valueOf(port), "--data-dir", dataDir.toString(),
                 "--config", config.toString(), "--no-desk"));
