@@ -39,6 +39,8 @@ public final class ConfigLoader {
     public static final String ENV_STORE_PASSWORD_FILE = "PARLEY_STORE_PASSWORD_FILE";
     public static final String ENV_STORE_POOL_SIZE = "PARLEY_STORE_POOL_SIZE";
     public static final String ENV_STORE_MIGRATE_ON_START = "PARLEY_STORE_MIGRATE_ON_START";
+    public static final String ENV_STORE_LEASE_TTL = "PARLEY_STORE_LEASE_TTL_SECONDS";
+    public static final String ENV_STORE_LEASE_RENEW = "PARLEY_STORE_LEASE_RENEW_SECONDS";
     public static final String ENV_FANOUT_KIND = "PARLEY_FANOUT_KIND";
     public static final String ENV_FANOUT_URL = "PARLEY_FANOUT_URL";
 
@@ -113,6 +115,12 @@ public final class ConfigLoader {
         ifSet(env, ENV_STORE_PASSWORD_FILE, v -> s.store = s.store.withPasswordSources(null, Path.of(v)));
         ifSet(env, ENV_STORE_POOL_SIZE, v -> s.store = s.store.withPoolSize(integer(v, ENV_STORE_POOL_SIZE)));
         ifSet(env, ENV_STORE_MIGRATE_ON_START, v -> s.store = s.store.withMigrateOnStart(bool(v, ENV_STORE_MIGRATE_ON_START)));
+        // Plain seconds like the YAML keys (the duration syntax, e.g. 1500ms, works too); the check that
+        // renewal is shorter than the ttl runs after all sources are applied.
+        ifSet(env, ENV_STORE_LEASE_TTL, v -> s.leases = new ParleyConfig.Leases(
+                Durations.parse(v, ENV_STORE_LEASE_TTL), s.leases.renewPeriod()));
+        ifSet(env, ENV_STORE_LEASE_RENEW, v -> s.leases = new ParleyConfig.Leases(
+                s.leases.ttl(), Durations.parse(v, ENV_STORE_LEASE_RENEW)));
         ifSet(env, ENV_FANOUT_KIND, v -> s.fanOut = s.fanOut.withKind(FanOutConfig.Kind.parse(v).orElseThrow(() ->
                 new ConfigException(ENV_FANOUT_KIND + " must be memory or redis, got '" + v + "'"))));
         ifSet(env, ENV_FANOUT_URL, v -> s.fanOut = s.fanOut.withUrl(v.strip()));

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  * <p>Public for the desk socket ({@code http.desk.DeskWire}), which queues its frames the same way.
  */
 public final class SocketOutbox {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SocketOutbox.class);
     /** A replay page is sent only while less than this is pending: about two full batches in flight. */
     static final int REPLAY_ROOM_BYTES = 256 * 1024;
     /** What Netty buffers before the drain waits; the rest stays in our own queue. */
@@ -33,6 +34,12 @@ public final class SocketOutbox {
 
     private final ServerWebSocket socket;
     private final Context context;
+    /**
+     * The socket's event-loop thread: Netty's channel belongs to it, and every frame, the close and
+     * the write-queue checks happen there (issue 11: frames written from elsewhere reached JDK
+     * clients corrupt). Checked on every drain, see {@link #onSocketLoop}.
+     */
+    private final Thread loop;
     private final OutboundBudget budget;
     private final Consumer<String> closeAsSlow;
     private final ArrayDeque<String> frames = new ArrayDeque<>();
@@ -45,8 +52,16 @@ public final class SocketOutbox {
 
     /** Call on the socket's event loop (the upgrade's completion). */
     public SocketOutbox(ServerWebSocket socket, OutboundBudget budget, Consumer<String> closeAsSlow) {
+        Context current = Vertx.currentContext();
+        if (current == null || !current.isEventLoopContext()) {
+            // Without the loop there is nothing to hand frames to: a null context would even make every
+            // thread look like the socket's own (enqueue compares), and frames would go out from workers.
+            throw new IllegalStateException("a socket's outbox must be made on the socket's event loop, not on "
+                    + Thread.currentThread().getName());
+        }
         this.socket = socket;
-        this.context = Vertx.currentContext();
+        this.context = current;
+        this.loop = Thread.currentThread();
         this.budget = budget;
         this.closeAsSlow = closeAsSlow;
         socket.setWriteQueueMaxSize(NETTY_BUFFER_BYTES);
@@ -123,17 +138,44 @@ public final class SocketOutbox {
             drainScheduled = true;
         }
         if (schedule) {
-            if (Vertx.currentContext() == context) {
-                drain();
-            } else {
-                context.runOnContext(v -> drain());
-            }
+            onLoop(this::drain);
         }
         return true;
     }
 
+    /** Runs {@code action} on the socket's event loop: at once when called there, else handed over. */
+    public void onLoop(Runnable action) {
+        // The same context object, not merely the same thread: code of another context that happens
+        // to run on this loop (a write completion of another socket, a timer) hands over rather than
+        // nesting this socket's writes inside its call.
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    /**
+     * The guard of the write path: true on the socket's event loop. Off it, the caller must not touch
+     * the socket; it is logged as the bug it is (with the caller's stack) and the work is handed over.
+     */
+    private boolean onSocketLoop(Runnable retry) {
+        if (Thread.currentThread() == loop) {
+            return true;
+        }
+        IllegalStateException where = new IllegalStateException(
+                "socket frames written from " + Thread.currentThread().getName() + ", not its event loop " + loop.getName());
+        LOG.error("write path off the socket's event loop; handed over", where);
+        assert false : where.getMessage(); // tests run with assertions: fail loudly there
+        context.runOnContext(v -> retry.run());
+        return false;
+    }
+
     /** On the event loop: writes while Netty has room; the drain handler calls again when it has. */
     private void drain() {
+        if (!onSocketLoop(this::drain)) {
+            return;
+        }
         while (true) {
             String frame;
             synchronized (this) {
@@ -196,6 +238,7 @@ public final class SocketOutbox {
      */
     void closeAfterQueued(Runnable closeSocket) {
         Runnable flushAndClose = () -> {
+            assert Thread.currentThread() == loop : "closing off the socket's event loop";
             java.util.List<String> rest;
             synchronized (this) {
                 if (closed) {
@@ -214,11 +257,7 @@ public final class SocketOutbox {
             }
             closeSocket.run();
         };
-        if (Vertx.currentContext() == context) {
-            flushAndClose.run();
-        } else {
-            context.runOnContext(v -> flushAndClose.run());
-        }
+        onLoop(flushAndClose);
     }
 
     /**

@@ -77,13 +77,19 @@ final class VertxConnection implements Connection {
         });
     }
 
-    /** A client that does not read: what is queued for it is dropped, then 1008. */
+    /**
+     * A client that does not read: what is queued for it is dropped, then 1008. Called from whichever
+     * thread found it (a live send on a session worker, the budget's sweep): the close frame is written
+     * on the socket's own loop like every other frame.
+     */
     private void closeAsSlowConsumer(String reason) {
         closing = true;
         outbox.closed();
-        if (!socket.isClosed()) {
-            socket.close((short) CloseCodes.POLICY_VIOLATION, reason);
-        }
+        outbox.onLoop(() -> {
+            if (!socket.isClosed()) {
+                socket.close((short) CloseCodes.POLICY_VIOLATION, reason);
+            }
+        });
     }
 
     @Override

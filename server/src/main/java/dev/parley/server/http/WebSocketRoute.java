@@ -128,6 +128,10 @@ final class WebSocketRoute {
                 return;
             }
             ServerWebSocket socket = result.result();
+            // The guard of issue 11: the upgrade completes on the loop that owns the channel, where the
+            // socket's outbox is made (it refuses any other thread) and its frames are written.
+            assert NettyChannels.of(request.connection()).eventLoop().inEventLoop()
+                    : "upgrade completed off the connection's event loop";
             VertxConnection connection = new VertxConnection(socket, session.record().id(), outbound);
             FrameViolationCloser.install(request.connection(), connection::refusedByTransport); // 1009 / 1002 the client can read
             socket.textMessageHandler(frame -> {

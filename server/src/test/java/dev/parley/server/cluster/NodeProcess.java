@@ -15,7 +15,7 @@ import java.util.Map;
  * test can kill it with SIGKILL like production kills a node. Its output goes to {@code node.log}
  * in its data directory.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dataDir;
@@ -26,13 +26,15 @@ final class NodeProcess implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    static NodeProcess start(Path dataDir, Path config, Map<String, String> env) {
+    public static NodeProcess start(Path dataDir, Path config, Map<String, String> env) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 // Small and quick to start: three of these share the machine with the test.
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                // Assertions on, as in the test JVM: the write-path guard (SocketOutbox) fails loudly.
+                "-ea",
                 "dev.parley.server.cli.ParleyCommand", "serve",
                 "--port", String.valueOf(port), "--data-dir", dataDir.toString(),
                 "--config", config.toString(), "--no-desk"));
@@ -46,20 +48,20 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    Rest rest() {
+    public Rest rest() {
         return new Rest(baseUrl());
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** Whether {@code /readyz} answers 200 (false while starting, or when the node is not there). */
-    boolean ready() {
+    public boolean ready() {
         try {
             return process.isAlive() && rest().get("/readyz").statusCode() == 200;
         } catch (RuntimeException e) {
@@ -68,11 +70,32 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no 1012, no lease given up. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 
-    Path log() {
+    /** SIGSTOP: the process freezes (a long GC pause, a stopped VM); its sockets stay open. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}: it runs on as if no time had passed. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
         return dataDir.resolveSibling(dataDir.getFileName() + ".log");
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,5 +123,25 @@ class ConfigLoaderStoreTest {
         assertThatThrownBy(() -> load("", Map.of("PARLEY_JWT_SECRET_BASE64_FILE", dataDir.resolve("jwt.secret").toString(),
                 "PARLEY_JWT_SECRET", SECRET)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not several");
+    }
+
+    @Test
+    void leaseVariablesOverrideTheYamlAndAreCheckedTogether() throws IOException {
+        String yaml = """
+                store:
+                  lease_ttl_seconds: 10
+                  lease_renew_seconds: 3
+                """;
+        ParleyConfig config = load(yaml, Map.of(
+                "PARLEY_STORE_LEASE_TTL_SECONDS", "4",
+                "PARLEY_STORE_LEASE_RENEW_SECONDS", "1"));
+        assertThat(config.leases()).isEqualTo(new ParleyConfig.Leases(Duration.ofSeconds(4), Duration.ofSeconds(1)));
+
+        assertThat(load(yaml, Map.of("PARLEY_STORE_LEASE_TTL_SECONDS", "20")).leases())
+                .isEqualTo(new ParleyConfig.Leases(Duration.ofSeconds(20), Duration.ofSeconds(3)));
+        assertThatThrownBy(() -> load(yaml, Map.of("PARLEY_STORE_LEASE_RENEW_SECONDS", "10")))
+                .hasMessageContaining("store.lease_renew_seconds must be shorter");
+        assertThatThrownBy(() -> load("", Map.of("PARLEY_STORE_LEASE_TTL_SECONDS", "ten")))
+                .hasMessageContaining("PARLEY_STORE_LEASE_TTL_SECONDS");
     }
 }

@@ -49,10 +49,13 @@ final class DeskWire {
         outbox.closed();
     }
 
+    /** From whichever thread found the slow reader; the close frame goes out on the socket's loop. */
     private void closeAsSlowConsumer(String reason) {
         outbox.closed();
-        if (!socket.isClosed()) {
-            socket.close((short) CloseCodes.POLICY_VIOLATION, reason);
-        }
+        outbox.onLoop(() -> {
+            if (!socket.isClosed()) {
+                socket.close((short) CloseCodes.POLICY_VIOLATION, reason);
+            }
+        });
     }
 }
