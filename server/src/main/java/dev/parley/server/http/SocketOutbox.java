@@ -183,8 +183,14 @@ public final class SocketOutbox {
                     drainScheduled = false;
                     return;
                 }
-                if (socket.writeQueueFull()) {
-                    return; // stays scheduled: the drain handler resumes
+                try {
+                    if (socket.writeQueueFull()) {
+                        return; // stays scheduled: the drain handler resumes
+                    }
+                } catch (IllegalStateException peerClosed) {
+                    // The peer closed before our close handler ran: nothing more can be written.
+                    drainScheduled = false;
+                    return;
                 }
                 frame = frames.poll();
             }
