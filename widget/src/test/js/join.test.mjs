@@ -2,7 +2,7 @@
 // widget's verified context waits there), its time limit, submitContext, and the replaying flag.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { newClient, closeClients, recordingSockets, next, collect } from './support.mjs';
+import { newClient, closeClients, recordingSockets, next, collect, assertNoGapNoDouble } from './support.mjs';
 
 const T = { timeout: 30_000 };
 const JOIN = 'EVENT_TYPE_REQUEST_POLY_AGENT_JOIN';
@@ -96,4 +96,46 @@ test('a resumed session is not joined again and does not call beforeJoin; replay
   assert.equal(replay.replaying, false);
   assert.equal(calls, 0);
   assert.equal(ws.sentOfType(JOIN).length, 0);
+});
+
+test('a frame lost on a live socket: the gap is noticed and the replay from the cursor fills it, no gap, no double', T, async () => {
+  const ws = recordingSockets();
+  let drop = false;
+  let dropped = 0;
+  let onDrop;
+  const droppedOne = new Promise((r) => { onDrop = r; });
+  // Drops one live agent message on its way in, as a faulty proxy might; the socket stays up.
+  class Lossy extends ws.Class {
+    set onmessage(handler) {
+      super.onmessage = handler ? (m) => {
+        if (drop && String(m.data).startsWith('{') && JSON.parse(m.data).type === 'EVENT_TYPE_POLY_AGENT_MESSAGE') {
+          drop = false;
+          dropped++;
+          onDrop();
+          return;
+        }
+        handler(m);
+      } : handler;
+    }
+
+    get onmessage() {
+      return super.onmessage;
+    }
+  }
+  const client = newClient({ WebSocket: Lossy, gapTimeoutMs: 200 });
+  const chat = client.start();
+  const events = collect(chat, 'event');
+  await next(chat, 'message');
+  drop = true;
+  const first = next(chat, 'message', (m) => m.text.includes('Tuesday to Sunday'));
+  assert.equal(await chat.send('What are your opening hours?').settled, 'sent');
+  await droppedOne;
+  // The next stored event reveals the gap.
+  const second = next(chat, 'message', (m) => m.text.includes('Starters cost'));
+  chat.send('How much does it cost?');
+  await first;
+  await second;
+  assert.equal(dropped, 1);
+  assert.equal(ws.sockets.length, 2, 'the socket was replaced once');
+  assertNoGapNoDouble(events);
 });

@@ -171,6 +171,8 @@
  *                                               session whose history has none (e.g. to submit a verified context with
  *                                               `submitContext`, so the greeting already sees it); fails open
  * @property {number} [beforeJoinTimeoutMs=5000]  the join waits for `beforeJoin` at most this long
+ * @property {number} [gapTimeoutMs=3000]        a gap in the sequence not filled this long (a frame lost on the way, e.g.
+ *                                               by a proxy): the socket is replaced from the cursor, whose replay fills it
  * @property {number} [heartbeatTimeoutMs=10000]  no frame at all this long after a heartbeat (whose echo is due):
  *                                               the socket is presumed dead (a silent network loss), closed and reconnected
  * @property {typeof WebSocket} [WebSocket]      a WebSocket class (default the global one; Node 20 needs `--experimental-websocket` or an injected one)
@@ -462,7 +464,7 @@ export class ParleyClient {
     this.options = Object.freeze(Object.assign({
       platform: 'web', streaming: false, reconnectInitialDelayMs: 1000, reconnectMaxDelayMs: 30000,
       reconnectJitter: 0.2, maxReconnectAttempts: undefined, receiptTimeoutMs: 5000, maxResends: 3,
-      tokenRenewalMarginMs: 300000, heartbeatTimeoutMs: 10000, beforeJoinTimeoutMs: 5000, random: Math.random
+      tokenRenewalMarginMs: 300000, heartbeatTimeoutMs: 10000, gapTimeoutMs: 3000, beforeJoinTimeoutMs: 5000, random: Math.random
     }, options, {
       baseUrl: String(options.baseUrl).replace(/\/+$/, ''),
       host,
@@ -570,6 +572,8 @@ export class Conversation extends Emitter {
     this.replaying = false;
     /** @private the beforeJoin hook has run (or timed out) */ this.beforeJoinDone = false;
     /** @private */ this.joinTimer = null;
+    /** @private */ this.joinWaiting = false;
+    /** @private */ this.gapTimer = null;
     /** @private */ this.resumed = sessionId != null;
     /** @private */ this.joinStatusUnknown = sessionId != null && cursor > 0;
     /** @private */ this.sequencer = new EventSequencer(cursor);
@@ -819,24 +823,30 @@ export class Conversation extends Emitter {
       this.requestAgent();
       return;
     }
-    if (this.joinTimer != null) return; // already waiting for the hook
+    if (this.joinWaiting) return; // already waiting for the hook
+    this.joinWaiting = true;
     let done = false;
     const go = () => {
       if (done) return;
       done = true;
+      this.joinWaiting = false;
       this.clearTimer('joinTimer');
       this.beforeJoinDone = true;
       // Not live now: the next connect joins (the history still has no join).
       if (!this.finished && !this.agentJoined) this.requestAgent();
     };
-    this.joinTimer = this.o.timers.setTimeout(go, Math.min(MAX_TIMER_MS, this.o.beforeJoinTimeoutMs));
     let result;
     try {
       result = hook(this);
     } catch (e) {
       console.error('parley-client: beforeJoin threw', e);
     }
-    Promise.resolve(result).then(go, (e) => { console.error('parley-client: beforeJoin failed', e); go(); });
+    if (!result || typeof result.then !== 'function') {
+      go(); // nothing to wait for: the join goes out at once, before the unconfirmed messages
+      return;
+    }
+    this.joinTimer = this.o.timers.setTimeout(go, Math.min(MAX_TIMER_MS, this.o.beforeJoinTimeoutMs));
+    result.then(go, (e) => { console.error('parley-client: beforeJoin failed', e); go(); });
   }
 
   /** @private heartbeats every `heartbeat_interval_seconds` while socket `gen` is current (§3.5). */
@@ -874,6 +884,7 @@ export class Conversation extends Emitter {
     this.live = false;
     this.clearTimer('heartbeatTimer');
     this.clearTimer('livenessTimer');
+    this.clearTimer('gapTimer');
     for (const m of this.pending.values()) this.clearMessageTimer(m);
     if (!opened) {
       // A refused handshake looks the same as a network failure to a WebSocket: the token may have
@@ -933,6 +944,29 @@ export class Conversation extends Emitter {
       this.deliver(ready);
       if (this.finished) return;
     }
+    this.watchGap();
+  }
+
+  /**
+   * @private Events held after a gap wait for the missing one; on one socket it should come at once,
+   * so a gap still open after `gapTimeoutMs` means a frame was lost on the way: the socket is
+   * replaced and the replay from the cursor (the last event before the gap) fills it.
+   */
+  watchGap() {
+    if (this.sequencer.held.size === 0) {
+      this.clearTimer('gapTimer');
+      return;
+    }
+    if (this.gapTimer != null) return;
+    const gen = this.generation;
+    this.gapTimer = this.o.timers.setTimeout(() => {
+      this.gapTimer = null;
+      if (this.finished || gen !== this.generation || this.sequencer.held.size === 0 || !this.ws) return;
+      const ws = this.ws;
+      const lost = this.socketLost;
+      try { ws.close(); } catch (e) { /* already closing */ }
+      lost();
+    }, Math.min(MAX_TIMER_MS, this.o.gapTimeoutMs));
   }
 
   /** @private */
@@ -1138,6 +1172,7 @@ export class Conversation extends Emitter {
     this.clearTimer('livenessTimer');
     this.clearTimer('tokenTimer');
     this.clearTimer('joinTimer');
+    this.clearTimer('gapTimer');
     const ws = this.ws;
     this.ws = null;
     if (ws) {
