@@ -1,4 +1,4 @@
-/* Parley web chat widget. One script tag, no dependencies. MIT licence. */
+/* Parley web chat widget. One script tag, no build step; the protocol is parley-client.js, imported from the same server. MIT licence. */
 (() => {
   'use strict';
   const script = document.currentScript;
