@@ -509,7 +509,10 @@
     if (!clientModule) {
       clientModule = import(CLIENT_URL).then((m) => new m.ParleyClient({
         baseUrl: SERVER, connectorToken: TOKEN, host: HOST, platform: PLATFORM, streaming: STREAMING,
-        beforeJoin: contextBeforeJoin, beforeJoinTimeoutMs: 5000
+        beforeJoin: contextBeforeJoin, beforeJoinTimeoutMs: 5000,
+        // A socket is presumed dead only after a whole heartbeat interval without an echo: a busy or
+        // throttled page (a background tab) may handle a live socket's frames late.
+        heartbeatTimeoutMs: 30000
       }));
       clientModule.catch(() => { clientModule = null; }); // a later "Try again" loads it again
     }
