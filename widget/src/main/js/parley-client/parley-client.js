@@ -129,7 +129,7 @@
  * @property {(partial: PartialMessage) => void} partial    streaming progress
  * @property {(message: UserMessage) => void} userMessage
  * @property {() => void} agentLeft
- * @property {() => void} handoffTriggered
+ * @property {(handoff: {reason?: string, queueName?: string}) => void} handoffTriggered
  * @property {() => void} handoffAccepted
  * @property {(status: QueueStatus) => void} queueStatus
  * @property {(handoff: ClientHandoffRequired) => void} clientHandoffRequired
@@ -167,6 +167,12 @@
  * @property {number} [receiptTimeoutMs=5000]    wait for an echo; attempt n waits n times this
  * @property {number} [maxResends=3]
  * @property {number} [tokenRenewalMarginMs=300000]  renew the access token this long before it expires
+ * @property {(conversation: Conversation) => (Promise<*>|*)} [beforeJoin]  awaited before the automatic join of a
+ *                                               session whose history has none (e.g. to submit a verified context with
+ *                                               `submitContext`, so the greeting already sees it); fails open
+ * @property {number} [beforeJoinTimeoutMs=5000]  the join waits for `beforeJoin` at most this long
+ * @property {number} [gapTimeoutMs=3000]        a gap in the sequence not filled this long (a frame lost on the way, e.g.
+ *                                               by a proxy): the socket is replaced from the cursor, whose replay fills it
  * @property {number} [heartbeatTimeoutMs=10000]  no frame at all this long after a heartbeat (whose echo is due):
  *                                               the socket is presumed dead (a silent network loss), closed and reconnected
  * @property {typeof WebSocket} [WebSocket]      a WebSocket class (default the global one; Node 20 needs `--experimental-websocket` or an injected one)
@@ -458,7 +464,7 @@ export class ParleyClient {
     this.options = Object.freeze(Object.assign({
       platform: 'web', streaming: false, reconnectInitialDelayMs: 1000, reconnectMaxDelayMs: 30000,
       reconnectJitter: 0.2, maxReconnectAttempts: undefined, receiptTimeoutMs: 5000, maxResends: 3,
-      tokenRenewalMarginMs: 300000, heartbeatTimeoutMs: 10000, random: Math.random
+      tokenRenewalMarginMs: 300000, heartbeatTimeoutMs: 10000, gapTimeoutMs: 3000, beforeJoinTimeoutMs: 5000, random: Math.random
     }, options, {
       baseUrl: String(options.baseUrl).replace(/\/+$/, ''),
       host,
@@ -560,6 +566,14 @@ export class Conversation extends Emitter {
     this.agentJoined = false;
     /** @type {string|null} the latest `LANGUAGE_CHANGED` */
     this.languageCode = null;
+    /** @type {string|null} `SESSION_START`'s `context_id`: the subject of a site's signed context token */
+    this.contextId = null;
+    /** @type {boolean} true while the events of a replayed batch (history) are delivered */
+    this.replaying = false;
+    /** @private the beforeJoin hook has run (or timed out) */ this.beforeJoinDone = false;
+    /** @private */ this.joinTimer = null;
+    /** @private */ this.joinWaiting = false;
+    /** @private */ this.gapTimer = null;
     /** @private */ this.resumed = sessionId != null;
     /** @private */ this.joinStatusUnknown = sessionId != null && cursor > 0;
     /** @private */ this.sequencer = new EventSequencer(cursor);
@@ -630,6 +644,19 @@ export class Conversation extends Emitter {
     this.emit('delivery', message, DeliveryStatus.SENDING);
     if (this.live) this.transmit(message);
     return true;
+  }
+
+  /**
+   * Submits a verified context token for this session (`POST /api/v1/sessions/{id}/context`, see
+   * security.md): call it from `beforeJoin` for a new session so that the greeting sees the context.
+   * @param {string} contextToken  signed by the site's backend for {@link Conversation#contextId}
+   * @returns {Promise<{verified: boolean, context_id?: string, keys?: string[]}>} rejects with `.status` when refused
+   */
+  async submitContext(contextToken) {
+    if (this.finished || this.sessionId == null) throw new Error('parley-client: no open session');
+    if (!this.tokenFresh()) this.useToken(await this.client.accessToken());
+    return this.client.post('/api/v1/sessions/' + encodeURIComponent(this.sessionId) + '/context',
+      { Authorization: 'Bearer ' + this.token.value }, { token: String(contextToken) });
   }
 
   /** Tells a live agent whether the user is typing (§5.3); dropped when not connected. @param {boolean} typing */
@@ -742,9 +769,14 @@ export class Conversation extends Emitter {
       if (ev.type === T + 'EVENT_BATCH') {
         const events = list(ev.payload && ev.payload.events).slice()
           .sort((a, b) => (a.sequence == null ? 0 : a.sequence) - (b.sequence == null ? 0 : b.sequence));
-        for (const inner of events) {
-          this.accept(inner);
-          if (this.finished) return;
+        this.replaying = true;
+        try {
+          for (const inner of events) {
+            this.accept(inner);
+            if (this.finished) return;
+          }
+        } finally {
+          this.replaying = false;
         }
         if (!gotBatch) {
           gotBatch = true;
@@ -775,10 +807,46 @@ export class Conversation extends Emitter {
     this.failedAttempts = 0;
     this.setState(ConnectionState.CONNECTED);
     if (this.finished || gen !== this.generation) return;
-    if (!this.agentJoined && !this.joinStatusUnknown) this.requestAgent();
+    if (!this.agentJoined && !this.joinStatusUnknown) this.join();
     if (this.endRequested) this.write({ type: T + 'USER_END_SESSION', payload: {} });
     for (const m of [...this.pending.values()]) this.transmit(m);
     this.beat(gen);
+  }
+
+  /**
+   * @private The automatic join of a new session, after the `beforeJoin` hook (awaited at most
+   * `beforeJoinTimeoutMs`: a slow or failing hook never holds the conversation up).
+   */
+  join() {
+    const hook = this.o.beforeJoin;
+    if (typeof hook !== 'function' || this.beforeJoinDone) {
+      this.requestAgent();
+      return;
+    }
+    if (this.joinWaiting) return; // already waiting for the hook
+    this.joinWaiting = true;
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      this.joinWaiting = false;
+      this.clearTimer('joinTimer');
+      this.beforeJoinDone = true;
+      // Not live now: the next connect joins (the history still has no join).
+      if (!this.finished && !this.agentJoined) this.requestAgent();
+    };
+    let result;
+    try {
+      result = hook(this);
+    } catch (e) {
+      console.error('parley-client: beforeJoin threw', e);
+    }
+    if (!result || typeof result.then !== 'function') {
+      go(); // nothing to wait for: the join goes out at once, before the unconfirmed messages
+      return;
+    }
+    this.joinTimer = this.o.timers.setTimeout(go, Math.min(MAX_TIMER_MS, this.o.beforeJoinTimeoutMs));
+    result.then(go, (e) => { console.error('parley-client: beforeJoin failed', e); go(); });
   }
 
   /** @private heartbeats every `heartbeat_interval_seconds` while socket `gen` is current (§3.5). */
@@ -816,6 +884,7 @@ export class Conversation extends Emitter {
     this.live = false;
     this.clearTimer('heartbeatTimer');
     this.clearTimer('livenessTimer');
+    this.clearTimer('gapTimer');
     for (const m of this.pending.values()) this.clearMessageTimer(m);
     if (!opened) {
       // A refused handshake looks the same as a network failure to a WebSocket: the token may have
@@ -868,10 +937,36 @@ export class Conversation extends Emitter {
     if (!event || typeof event.type !== 'string') return;
     // Capabilities are read even from a replayed SESSION_START at or below the cursor (resume).
     if (event.type === T + 'SESSION_START' && !this.capabilities) this.readCapabilities(event);
+    if (event.type === T + 'SESSION_START' && event.payload && typeof event.payload.context_id === 'string') {
+      this.contextId = event.payload.context_id;
+    }
     for (const ready of this.sequencer.accept(event)) {
       this.deliver(ready);
       if (this.finished) return;
     }
+    this.watchGap();
+  }
+
+  /**
+   * @private Events held after a gap wait for the missing one; on one socket it should come at once,
+   * so a gap still open after `gapTimeoutMs` means a frame was lost on the way: the socket is
+   * replaced and the replay from the cursor (the last event before the gap) fills it.
+   */
+  watchGap() {
+    if (this.sequencer.held.size === 0) {
+      this.clearTimer('gapTimer');
+      return;
+    }
+    if (this.gapTimer != null) return;
+    const gen = this.generation;
+    this.gapTimer = this.o.timers.setTimeout(() => {
+      this.gapTimer = null;
+      if (this.finished || gen !== this.generation || this.sequencer.held.size === 0 || !this.ws) return;
+      const ws = this.ws;
+      const lost = this.socketLost;
+      try { ws.close(); } catch (e) { /* already closing */ }
+      lost();
+    }, Math.min(MAX_TIMER_MS, this.o.gapTimeoutMs));
   }
 
   /** @private */
@@ -888,7 +983,9 @@ export class Conversation extends Emitter {
     const seq = typeof ev.sequence === 'number' ? ev.sequence : null;
     this.emit('event', ev);
     switch (ev.type.slice(T.length)) {
-      case 'SESSION_START': this.readCapabilities(ev); break;
+      case 'SESSION_START':
+        this.readCapabilities(ev);
+        break;
       case 'REQUEST_POLY_AGENT_JOIN': this.agentJoined = true; break;
       case 'POLY_AGENT_JOINED':
         this.agentJoined = true;
@@ -924,7 +1021,7 @@ export class Conversation extends Emitter {
         break;
       }
       case 'POLY_AGENT_LEFT': this.emit('agentLeft'); break;
-      case 'POLY_AGENT_TRIGGERED_HANDOFF': this.emit('handoffTriggered'); break;
+      case 'POLY_AGENT_TRIGGERED_HANDOFF': this.emit('handoffTriggered', { reason: p.reason, queueName: p.queue_name }); break;
       case 'HANDOFF_ACCEPTED': this.emit('handoffAccepted'); break;
       case 'HANDOFF_QUEUE_STATUS':
         this.emit('queueStatus', { queueName: p.queue_name, position: p.position_in_queue,
@@ -1074,6 +1171,8 @@ export class Conversation extends Emitter {
     this.clearTimer('heartbeatTimer');
     this.clearTimer('livenessTimer');
     this.clearTimer('tokenTimer');
+    this.clearTimer('joinTimer');
+    this.clearTimer('gapTimer');
     const ws = this.ws;
     this.ws = null;
     if (ws) {

@@ -1,4 +1,4 @@
-/* Parley web chat widget. One script tag, no dependencies. MIT licence. */
+/* Parley web chat widget. One script tag, no build step; the protocol is parley-client.js, imported from the same server. MIT licence. */
 (() => {
   'use strict';
   const script = document.currentScript;
@@ -407,22 +407,20 @@
   }
 
   // ---- state ----
-  let ws = null;
-  let token = null;           // access token: memory only
+  // The protocol — access token, session, WebSocket, receipts and resends by client_event_id,
+  // reconnection from the cursor with back-off, ordering and dedupe, streams, heartbeats, the join —
+  // is the headless client parley-client.js, loaded as an ES module from the server that served
+  // this script. The widget is its UI.
+  const CLIENT_URL = new URL('/parley-client.js', script.src).href;
+  let clientModule = null;    // the ParleyClient, once the module is loaded (a promise)
+  let client = null;
+  let conv = null;            // the current Conversation
+  let startGen = 0;           // start() calls; an older one still loading gives way to a newer one
   let sid = null;             // session id: sessionStorage
   let lastSeq = 0;
-  let seen = new Set();
-  let joined = false;         // POLY_AGENT_JOINED seen, or join requested
-  let gotBatch = false;
+  let cur = null;             // the server event being delivered: its sequence places notes in the log
   let ended = false;
   let starting = false;
-  let attempts = 0;
-  let everOpened = false;
-  let resuming = false;       // reconnecting to a session id kept in sessionStorage
-  let hbTimer = 0;
-  let rcTimer = 0;
-  let hbSeconds = 30;
-  let maxAttempts = 5;
   let agentName = '';         // who speaks now, named in the header; '' = the neutral title
   let aiName = '';            // the AI agent's name (POLY_AGENT_JOINED), for "Continue with Ada"
   let aiAvatar = '';
@@ -433,16 +431,19 @@
   let choice = null;          // that choice box, while shown
   let typingTimer = 0;
   let typingSent = false;
-  const messages = new Map(); // message_id -> { el, chunks: Map(index -> payload), seq }
-  const pending = new Map();  // client_event_id -> { el, text, tries, timer, status }
+  const messages = new Map(); // message_id -> { el, seq, from, ts, told }
+  const outgoing = new Map(); // client_event_id -> bubble { el, text, out, status }
+  const queued = [];          // bubbles typed before there is a conversation to send them
   let destroyed = false;
   let isReady = false;        // mounted: the page API's onReady callbacks have run
-  let inBatch = false;        // handling the events of an EVENT_BATCH (history), for the page's callbacks
   let unread = 0;             // agent messages since the panel was last open
   let unreadFrom = 0;         // only events after this sequence count (a reload's replay is not news)
   let returnFocus = null;     // where the keyboard was before the panel opened without a launcher
-  let contextId = null;       // SESSION_START's context_id, the subject of a site's signed context token
   let contextHandler = null;  // the page's onContextRequired callback
+  const replayed = () => !!(conv && conv.replaying); // handling the history, for the page's callbacks
+  const ready = () => !!conv && conv.state === 'connected';
+  const LAST = Number.MAX_SAFE_INTEGER;
+  const at = () => (cur && typeof cur.sequence === 'number' ? cur.sequence : LAST);
 
   // ---- open / close ----
   const isOpen = () => !panel.hidden;
@@ -458,7 +459,7 @@
     setUnread(0);
     if (focus !== false) (input.disabled ? firstButton() : input).focus();
     log.scrollTop = log.scrollHeight;
-    if (!sid && !starting && !ended) start();
+    if (!sid && !conv && !starting && !ended) start();
     emit('open', {});
   }
   function close() {
@@ -503,131 +504,199 @@
     if (!confirmBar.hidden) { e.preventDefault(); askEnd(false); endBtn.focus(); } else if (!INLINE_MODE) { e.preventDefault(); close(); }
   });
 
-  // ---- REST ----
-  async function post(path, headers, body) {
-    const res = await fetch(SERVER + path, {
-      method: 'POST', headers: Object.assign({ 'Content-Type': 'application/json' }, headers), body: JSON.stringify(body || {})
-    });
-    if (!res.ok) {
-      let msg = 'HTTP ' + res.status;
-      try { msg = (await res.json()).error || msg; } catch (e) { /* not JSON */ }
-      const err = new Error(msg);
-      err.status = res.status;
-      throw err;
+  // ---- the conversation (parley-client.js) ----
+  function loadClient() {
+    if (!clientModule) {
+      clientModule = import(CLIENT_URL).then((m) => new m.ParleyClient({
+        baseUrl: SERVER, connectorToken: TOKEN, host: HOST, platform: PLATFORM, streaming: STREAMING,
+        beforeJoin: contextBeforeJoin, beforeJoinTimeoutMs: 5000,
+        // A socket is presumed dead only after a whole heartbeat interval without an echo: a busy or
+        // throttled page (a background tab) may handle a live socket's frames late.
+        heartbeatTimeoutMs: 30000
+      }));
+      clientModule.catch(() => { clientModule = null; }); // a later "Try again" loads it again
     }
-    return res.json();
+    return clientModule;
   }
-  const fetchToken = async () => {
-    token = (await post('/api/v1/access-token', { 'X-Token': TOKEN, 'X-Host': HOST })).access_token;
-  };
-
-  async function start(resume) {
+  // A new conversation, or (resumeSid) the one kept in sessionStorage from `cursor`: 0 after a
+  // reload replays the whole history, which redraws it.
+  async function start(resumeSid, cursor) {
+    const gen = ++startGen;
     starting = true;
     setStatus(tr('Connecting…'));
+    let c;
     try {
-      await fetchToken();
-      if (!resume) {
-        sid = (await post('/api/v1/sessions', { Authorization: 'Bearer ' + token },
-          { platform: PLATFORM, streaming_enabled: STREAMING })).session_id;
-        store.set({ sid, seq: 0 });
-      }
-      starting = false;
-      connect();
+      c = await loadClient();
     } catch (e) {
+      if (gen !== startGen || destroyed) return;
       starting = false;
-      if (e.status >= 400 && e.status < 500 && e.status !== 429) {
-        // Refused (unknown connector, host mismatch…): retrying will not help. Tell the integrator, not the user.
-        console.warn('Parley: the chat server refused the widget: ' + e.message);
-        setStatus('');
-        note(tr('Sorry, the chat is not available right now.'), true, null, tr('Try again'), () => start(resume));
-        return;
-      }
-      scheduleReconnect(() => start(resume));
+      console.warn('Parley: could not load ' + CLIENT_URL, e);
+      unavailable(() => start(resumeSid, cursor));
+      return;
     }
+    if (gen !== startGen || destroyed) return;
+    starting = false;
+    client = c;
+    attach(resumeSid ? client.resume(resumeSid, cursor || 0) : client.start());
   }
-
-  // ---- WebSocket ----
-  function connect() {
-    if (destroyed) return;
-    clearTimeout(rcTimer);
-    gotBatch = false;
-    const url = SERVER.replace(/^http/, 'ws') + '/ws?session_id=' + encodeURIComponent(sid)
-      + '&access_token=' + encodeURIComponent(token) + '&cursor=' + lastSeq;
-    let opened = false;
-    const sock = ws = new WebSocket(url);
-    sock.onopen = () => { opened = everOpened = true; };
-    sock.onmessage = (m) => {
-      let ev;
-      try { ev = JSON.parse(m.data); } catch (e) { return; }
-      if (ev.type === 'EVENT_TYPE_EVENT_BATCH') {
-        const list = ((ev.payload && ev.payload.events) || []).slice()
-          .sort((a, b) => (a.sequence || 0) - (b.sequence || 0));
-        inBatch = true;
-        try { list.forEach(handle); } finally { inBatch = false; }
-        if (!gotBatch) afterFirstBatch();
-      } else {
-        handle(ev);
-      }
-    };
-    sock.onclose = () => {
-      if (ws !== sock) return;
-      ws = null;
-      clearInterval(hbTimer);
-      if (ended) return;
-      if (!opened && !everOpened && resuming) {
-        // The server answered the token request but refused this session: it is gone. Start afresh.
-        resuming = false;
-        store.clear();
-        sid = null;
-        start(false);
-        return;
-      }
-      scheduleReconnect(reconnect);
-    };
-  }
-  // Same session, cursor = highest sequence seen. After two failed tries the token may have
-  // expired: any valid token of the connector is accepted for the session, so fetch a fresh one.
-  async function reconnect() {
-    if (attempts > 2) { try { await fetchToken(); } catch (e) { scheduleReconnect(reconnect); return; } }
-    connect();
-  }
-  function afterFirstBatch() {
-    gotBatch = true;
-    attempts = 0;
-    newBtn.hidden = true;
+  function unavailable(retry) {
     setStatus('');
-    if (!joined) { joined = true; joinAfterContext(); }
-    clearInterval(hbTimer);
-    hbTimer = setInterval(() => send('EVENT_TYPE_HEARTBEAT', {}), hbSeconds * 1000);
-    pending.forEach((p, cid) => { if (p.status === 'sending') transmit(cid); });
+    note(tr('Sorry, the chat is not available right now.'), true, null, tr('Try again'), retry);
   }
-  // With an onContextRequired hook, the join (and so the greeting, the agent's first turn) waits for
-  // the page's signed context, at most 5 s: verified context fails open, it never holds the chat up.
-  function joinAfterContext() {
-    const join = () => { if (!send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {})) joined = false; };
-    if (!contextHandler || !contextId || store.get().ctx === sid) { join(); return; }
-    let done = false;
-    const go = () => { if (!done) { done = true; join(); } };
-    const wait = setTimeout(go, 5000);
-    submitContext().finally(() => { clearTimeout(wait); go(); });
+  // Listens to conversation `c` for as long as it is the widget's current one.
+  function attach(c) {
+    conv = c;
+    const on = (name, fn) => c.on(name, (...args) => { if (conv === c && !destroyed) fn(...args); });
+    on('event', (ev) => {
+      cur = ev;
+      if (!sid && c.sessionId) { sid = c.sessionId; store.set({ sid, seq: 0 }); }
+      if (typeof ev.sequence === 'number' && ev.sequence > lastSeq) { lastSeq = ev.sequence; store.set({ seq: lastSeq }); }
+    });
+    on('state', (st) => {
+      if (st === 'connecting') setStatus(tr('Connecting…'));
+      else if (st === 'reconnecting') setStatus(tr('Connection lost. Reconnecting…'));
+      else if (st === 'connected') { setStatus(''); if (!ended) newBtn.hidden = true; }
+    });
+    on('failure', lost);
+    on('delivery', (out, st) => { const b = outgoing.get(out.clientEventId); if (b) setDelivery(b, st); });
+    on('userMessage', userMessage);
+    on('partial', (m) => {
+      showTyping('');
+      renderAgentMessage(m.messageId, m.sequence != null ? m.sequence : LAST, { text: m.text }, false, fromAi({ timestamp: cur && cur.timestamp }));
+    });
+    on('message', agentMessage);
+    on('agentJoined', (a) => {
+      aiName = a.name || aiName;
+      aiAvatar = a.avatarUrl || aiAvatar;
+      setAgent(a.name, a.avatarUrl);
+      setPresence('online');
+      unstrand();
+    });
+    on('agentThinking', () => showTyping(agentName || tr('The assistant')));
+    on('liveAgentTyping', (t) => showTyping(t.typing ? agentName || tr('The agent') : ''));
+    on('handoffTriggered', (h) => {
+      note(tr('Connecting you to a person…'), false, at());
+      handoff('requested', { reason: h.reason || null, queue: h.queueName || null });
+    });
+    on('agentLeft', () => {
+      note(tr('{name} has left the chat.', { name: aiName || tr('The assistant') }), false, at());
+      showTyping('');
+      if (!liveAgent) { setAgent('', '', subEl.textContent); setPresence('away'); }
+    });
+    on('handoffAccepted', () => {
+      // Accepted by a queue is not answered by a person: no promise of "shortly" (nobody may be on duty).
+      note(tr('You are waiting for a person to take the chat.'), false, at());
+      setAgent('', '', tr('Waiting for an agent'));
+      setPresence('away');
+      handoff('accepted', {});
+    });
+    on('queueStatus', (q) => {
+      // Also how a transfer or requeue ends the live phase (no LIVE_AGENT_LEFT): nobody speaks now.
+      liveAgent = false;
+      showTyping('');
+      setAgent('', '', queueText(q));
+      setPresence('away');
+      handoff('queued', { position: q.position == null ? null : q.position, queue: q.queueName || null,
+        estimatedWaitSeconds: q.estimatedWaitSeconds == null ? null : q.estimatedWaitSeconds });
+    });
+    on('liveAgentJoined', (a) => {
+      liveAgent = true;
+      unstrand();
+      setAgent(a.name || tr('An agent'), a.avatarUrl, tr('Live agent'));
+      setPresence('online');
+      note(tr('{name} has joined the chat.', { name: a.name || tr('An agent') }), false, at());
+      handoff('agent_joined', { agent: { name: a.name || '' } });
+    });
+    on('liveAgentLeft', (l) => {
+      liveAgent = false;
+      showTyping('');
+      note(tr('{name} has left the chat.', { name: l.agentName || agentName || tr('The agent') }), false, at());
+      setAgent('', '', '');
+      setPresence('away');
+      handoff('agent_left', { agent: { name: l.agentName || '' } });
+    });
+    on('clientHandoffRequired', (h) => {
+      note(tr(HANDOFF_REASONS[h.reason] || 'A person needs to help you with this.')
+        + tr(' Please contact us through another channel') + (h.queueName ? ' (' + h.queueName + ')' : '') + '.', true, at());
+      strand(at());
+      handoff('client_required', { reason: h.reason || null, queue: h.queueName || null });
+    });
+    on('handoffFailed', () => {
+      note(tr("Sorry, we couldn't connect you to an agent."), true, at());
+      strand(at());
+      handoff('failed', {});
+    });
+    on('handoffTimeout', () => {
+      note(tr('No agent became available in time.'), true, at());
+      strand(at());
+      handoff('timeout', {});
+    });
+    // An error about one of our messages also fails it (or resends it): the client's delivery events say which.
+    on('systemMessage', (m) => {
+      const err = m.level === 'SYSTEM_MESSAGE_LEVEL_ERROR';
+      if (err) showTyping('');
+      note(m.message, err || m.level === 'SYSTEM_MESSAGE_LEVEL_WARNING', at());
+    });
+    on('languageChanged', (code) => { lang = code; applyTexts(); });
+    // Live only (never replayed): the session ends as abandoned unless the user acts.
+    on('idleWarning', () => note(tr('Are you still there? This chat will close soon due to inactivity.'), false, at()));
+    on('sessionEnded', (reason) => {
+      const seq = at();
+      const rep = replayed();
+      // Without the header, "New chat" comes with the closing note.
+      const d = SHOW_HEADER ? note(finish(reason), false, seq) : note(finish(reason), false, seq, tr('New chat'), () => newBtn.click());
+      const at0 = document.activeElement;
+      if (!SHOW_HEADER && isOpen() && (!at0 || at0 === document.body || at0 === input)) d.querySelector('button').focus();
+      emit('ended', { reason: reason || null, replayed: rep });
+    });
+    queued.splice(0).forEach(sendOut);
   }
-  // Asks the page for a token naming this conversation's context_id and submits it (PROTOCOL.md's five
-  // client events stay as they are: the token goes over REST, answered directly).
-  async function submitContext() {
-    const forSid = sid;
-    const forCtx = contextId;
+  // The client gave up on the conversation.
+  function lost(err) {
+    conv = null;
+    if (err.code === 'session-unavailable') {
+      // The session kept in sessionStorage is gone (it expired): forget it, start afresh, and send
+      // there what was typed meanwhile.
+      outgoing.forEach((b) => { if (b.status === 'sending') { b.out = null; queued.push(b); } });
+      outgoing.clear();
+      store.clear();
+      sid = null;
+      lastSeq = 0;
+      start();
+      return;
+    }
+    outgoing.forEach((b) => { if (b.status === 'sending') setDelivery(b, 'failed'); });
+    if (err.code === 'refused') {
+      // Refused (unknown connector, host mismatch…): retrying will not help. Tell the integrator, not the user.
+      console.warn('Parley: the chat server refused the widget: ' + err.message);
+      unavailable(() => start(sid, lastSeq));
+      return;
+    }
+    setStatus('');
+    newBtn.hidden = false;
+    note(tr("We couldn't reconnect to the chat."), true, null, tr('Try again'), () => start(sid, lastSeq));
+  }
+  // The client's beforeJoin hook: with an onContextRequired callback the join of a new session (and so
+  // the greeting, the agent's first turn) waits for the page's signed context, at most 5 s (the
+  // client's limit): verified context fails open, it never holds the chat up.
+  function contextBeforeJoin(c) {
+    if (c !== conv || !contextHandler || !c.contextId || store.get().ctx === c.sessionId) return null;
+    return submitContext(c);
+  }
+  // Asks the page for a token naming this conversation's context_id; the client submits it over REST.
+  async function submitContext(c) {
+    const forSid = c.sessionId;
     let jwt;
     try {
-      jwt = await contextHandler({ contextId: forCtx, sessionId: forSid });
+      jwt = await contextHandler({ contextId: c.contextId, sessionId: forSid });
     } catch (e) {
       console.warn('Parley: the onContextRequired callback failed', e);
       emit('context', { verified: false, error: String((e && e.message) || e) });
       return false;
     }
-    if (!jwt || destroyed || sid !== forSid) return false;
+    if (!jwt || destroyed || conv !== c) return false;
     try {
-      const res = await post('/api/v1/sessions/' + encodeURIComponent(forSid) + '/context',
-        { Authorization: 'Bearer ' + token }, { token: String(jwt) });
+      const res = await c.submitContext(jwt);
       store.set({ ctx: forSid });
       emit('context', { verified: res.verified === true, contextId: res.context_id, keys: res.keys || [] });
       return true;
@@ -637,56 +706,56 @@
       return false;
     }
   }
-  function scheduleReconnect(fn) {
-    if (ended) return;
-    attempts++;
-    if (attempts > maxAttempts) {
-      setStatus('');
-      newBtn.hidden = false;
-      note(tr("We couldn't reconnect to the chat."), true, null, tr('Try again'), () => { attempts = 0; fn(); });
-      return;
-    }
-    const base = Math.min(30000, 1000 * 2 ** (attempts - 1));
-    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
-    setStatus(tr('Connection lost. Reconnecting…'));
-    rcTimer = setTimeout(fn, delay);
-  }
-  const ready = () => ws && ws.readyState === 1 && gotBatch;
-  function send(type, payload, custom) {
-    if (!ws || ws.readyState !== 1) return false;
-    const ev = { type, payload };
-    if (custom) ev.metadata = { custom };
-    ws.send(JSON.stringify(ev));
-    return true;
-  }
 
   // ---- user messages and delivery receipts ----
   function sendText(text) {
     text = String(text || '').trim();
     if (!text || ended) return;
     stopTyping();
-    const cid = uid();
-    const bubble = userBubble(text);
-    bubble.dataset.cid = cid;
-    log.appendChild(bubble);
+    const b = { el: userBubble(text), text, out: null, status: 'sending' };
+    log.appendChild(b.el);
     regroup();
-    pending.set(cid, { el: bubble, text, tries: 0, timer: 0, status: 'sending' });
-    setDelivery(cid, 'sending');
+    setDelivery(b, 'sending');
     pruneSuggestions();
     scroll();
-    if (ready()) transmit(cid);
+    sendOut(b);
   }
-  function transmit(cid) {
-    const p = pending.get(cid);
-    if (!p) return;
-    clearTimeout(p.timer);
-    send('EVENT_TYPE_USER_MESSAGE', { text: p.text }, { client_event_id: cid });
-    p.timer = setTimeout(() => {
-      if (!ready()) return; // resent after the reconnect
-      if (p.tries >= 3) { setDelivery(cid, 'failed'); return; }
-      p.tries++;
-      transmit(cid);
-    }, 5000 * (p.tries + 1));
+  // Into the conversation (which sends it as soon as it is connected), or held until there is one.
+  function sendOut(b) {
+    if (!conv) { queued.push(b); return; }
+    b.out = conv.send(b.text);
+    b.el.dataset.cid = b.out.clientEventId;
+    outgoing.set(b.out.clientEventId, b);
+    if (b.out.status !== b.status) setDelivery(b, b.out.status); // failed at once (too long)
+  }
+  function retry(b) {
+    if (conv && b.out && conv.retry(b.out)) return;
+    // The conversation it was sent in is over: into the current one, as a new message.
+    if (b.out) outgoing.delete(b.out.clientEventId);
+    b.out = null;
+    setDelivery(b, 'sending');
+    sendOut(b);
+  }
+  // A stored user message: the echo of one of ours, or one from another tab or the replayed history.
+  function userMessage(m) {
+    const seq = m.sequence != null ? m.sequence : LAST;
+    const mine = m.clientEventId && outgoing.get(m.clientEventId);
+    if (mine) {
+      if (mine.el.dataset.mid) return; // a resend answered twice
+      mine.el.dataset.mid = m.messageId;
+      setDelivery(mine, 'sent');
+      setTime(mine.el, m.timestamp);
+      place(mine.el, seq);
+    } else {
+      const b = userBubble(m.text, m.timestamp);
+      b.dataset.mid = m.messageId;
+      b.dataset.status = 'sent';
+      b.querySelector('.' + P + 'ds').textContent = tr('Sent');
+      place(b, seq);
+    }
+    regroup();
+    pruneSuggestions();
+    scroll();
   }
   // The user's own text stays plain text: no Markdown, no links.
   function userBubble(text, ts) {
@@ -702,20 +771,17 @@
     const t = stamp(ts);
     if (t) { t.append(' \u00B7 '); b.querySelector('.' + P + 'when').replaceChildren(t); }
   }
-  function setDelivery(cid, st) {
-    const p = pending.get(cid);
-    if (!p) return;
-    p.status = st;
-    p.el.dataset.status = st;
-    const s = p.el.querySelector('.' + P + 'ds');
+  function setDelivery(b, st) {
+    if (b.status === st && b.el.dataset.status === st) return;
+    b.status = st;
+    b.el.dataset.status = st;
+    const s = b.el.querySelector('.' + P + 'ds');
     s.textContent = tr({ sending: 'Sending…', sent: 'Sent', failed: 'Not delivered' }[st]);
     if (st === 'failed') {
-      clearTimeout(p.timer);
-      const b = attr(el('button', 'retry', tr('Retry')), { type: 'button', 'aria-label': tr('Retry sending: {text}', { text: p.text }) });
-      b.addEventListener('click', () => { p.tries = 0; setDelivery(cid, 'sending'); if (ready()) transmit(cid); });
-      s.appendChild(b);
+      const r = attr(el('button', 'retry', tr('Retry')), { type: 'button', 'aria-label': tr('Retry sending: {text}', { text: b.text }) });
+      r.addEventListener('click', () => retry(b));
+      s.appendChild(r);
     }
-    if (st === 'sent') { clearTimeout(p.timer); }
   }
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -739,15 +805,29 @@
   input.addEventListener('input', fit);
   input.addEventListener('input', () => {
     if (!liveAgent || !ready()) return;
-    if (!typingSent) { typingSent = true; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STARTED' }); }
+    if (!typingSent) { typingSent = true; conv.typing(true); }
     clearTimeout(typingTimer);
     typingTimer = setTimeout(stopTyping, 3000);
   });
   function stopTyping() {
     clearTimeout(typingTimer);
-    if (typingSent) { typingSent = false; send('EVENT_TYPE_USER_TYPING', { state: 'TYPING_STATE_STOPPED' }); }
+    if (typingSent) { typingSent = false; if (conv) conv.typing(false); }
   }
-  const endNow = () => { askEnd(false); if (!send('EVENT_TYPE_USER_END_SESSION', {})) finish('REASON_USER_END'); };
+  // Connected: the server ends the session and says so (SESSION_END). Otherwise it ends here and now.
+  const endNow = () => {
+    askEnd(false);
+    if (ready()) { conv.end(); return; }
+    drop();
+    finish('REASON_USER_END');
+  };
+  // Lets go of the current conversation (its socket and timers); the session itself is not ended.
+  function drop() {
+    startGen++; // a start() still loading the client is abandoned
+    starting = false;
+    const c = conv;
+    conv = null;
+    if (c) c.close();
+  }
   function askEnd(show) {
     confirmBar.hidden = !show;
     endBtn.setAttribute('aria-expanded', String(show));
@@ -758,22 +838,19 @@
   confirmNo.addEventListener('click', () => { askEnd(false); input.disabled ? endBtn.focus() : input.focus(); });
   newBtn.addEventListener('click', () => {
     // A fresh conversation in place: forget everything about the old one.
-    clearTimeout(rcTimer);
-    clearInterval(hbTimer);
     // The old conversation is ended rather than left to time out (it may still hold a queue place).
-    if (!ended) send('EVENT_TYPE_USER_END_SESSION', {});
-    if (ws) { const old = ws; ws = null; old.close(1000); }
+    if (conv && !ended) conv.end();
+    drop();
     store.clear();
     log.replaceChildren();
     messages.clear();
-    pending.forEach((p) => clearTimeout(p.timer));
-    pending.clear();
-    seen = new Set();
+    outgoing.clear();
+    queued.length = 0;
     sid = null;
     lastSeq = 0;
-    joined = ended = liveAgent = everOpened = stranded = closingNow = false;
+    cur = null;
+    ended = liveAgent = stranded = closingNow = false;
     choice = null;
-    attempts = 0;
     endBtn.hidden = false;
     updateInput();
     newBtn.hidden = true;
@@ -781,11 +858,10 @@
     applyTexts();
     setAgent('', '');
     setPresence('');
-    contextId = null;
     unreadFrom = 0;
     aiName = aiAvatar = '';
     input.focus();
-    start(false);
+    start();
   });
 
   // ---- rendering ----
@@ -892,7 +968,8 @@
       prev = s || null;
     }
   }
-  function renderAgentMessage(id, seq, parts, done, from) {
+  // content: the client's message (or a stream's partial text so far): text, attachments, suggestions, chatCallActions.
+  function renderAgentMessage(id, seq, content, done, from) {
     let m = messages.get(id);
     if (!m) {
       m = { el: el('div', 'msg agent ' + (from.kind === 'ai' ? 'ai' : 'human')), seq, from };
@@ -902,15 +979,10 @@
     if (from.name) m.from = from; // the final chunk names the agent; earlier ones do not
     m.el.dataset.sender = m.from.kind + ':' + (m.from.name || '');
     m.seq = Math.min(m.seq, seq);
-    const text = parts.map((p) => p.text || '').join('');
-    const atts = [];
-    const sugg = [];
-    const calls = [];
-    parts.forEach((p) => {
-      atts.push(...(p.attachments || []));
-      sugg.push(...(p.response_suggestions || []));
-      calls.push(...(Array.isArray(p.chat_call_actions) ? p.chat_call_actions : []));
-    });
+    const text = content.text || '';
+    const atts = content.attachments || [];
+    const sugg = content.suggestions || [];
+    const calls = content.chatCallActions || [];
     m.ts = m.ts || from.ts;
     m.el.replaceChildren(byline(m.from), done ? rich(text) : el('span', 'txt', text));
     const cb = calls.length ? callButtons(calls) : null;
@@ -933,7 +1005,7 @@
     if (done && !m.told) {
       m.told = true;
       if (!isOpen() && m.seq > unreadFrom) setUnread(unread + 1);
-      emit('message', { id, text, from: { kind: m.from.kind, name: m.from.name || '' }, timestamp: m.ts || null, replayed: inBatch });
+      emit('message', { id, text, from: { kind: m.from.kind, name: m.from.name || '' }, timestamp: m.ts || null, replayed: replayed() });
     }
     place(m.el, m.seq);
     regroup();
@@ -978,7 +1050,7 @@
     const ai = attr(el('button', 'choose', aiName ? tr('Continue with {name}', { name: aiName }) : tr('Continue with the assistant')),
       { type: 'button', 'data-choice': 'ai' });
     const fresh = attr(el('button', 'choose', tr('Start a new chat')), { type: 'button', 'data-choice': 'new' });
-    ai.addEventListener('click', () => { if (send('EVENT_TYPE_REQUEST_POLY_AGENT_JOIN', {})) ai.disabled = fresh.disabled = true; });
+    ai.addEventListener('click', () => { if (conv && conv.requestAgent()) ai.disabled = fresh.disabled = true; });
     fresh.addEventListener('click', () => newBtn.click());
     row.append(ai, fresh);
     box.appendChild(row);
@@ -997,8 +1069,6 @@
   }
   function finish(reason) {
     ended = true;
-    clearInterval(hbTimer);
-    clearTimeout(rcTimer);
     showTyping('');
     setStatus('');
     setPresence('');
@@ -1007,10 +1077,9 @@
     newBtn.hidden = false;
     updateInput();
     if (choice) { choice.remove(); choice = null; }
-    pending.forEach((p, cid) => { if (p.status === 'sending') setDelivery(cid, 'failed'); });
+    outgoing.forEach((b) => { if (b.status === 'sending') setDelivery(b, 'failed'); });
     pruneSuggestions();
     store.clear();
-    if (ws) { const s = ws; ws = null; s.close(1000); }
     // Focus that would be lost (in the disabled input, or on the confirmation that just closed) goes to "New chat".
     const a = document.activeElement;
     if (!a || a === document.body || a === input || confirmBar.contains(a)) {
@@ -1025,187 +1094,43 @@
 
   // The server's display_message is English (it is what `parley chat` prints); other languages get
   // the same sentence built here from the same fields and rounding (session/HandoffTexts).
-  function queueText(p) {
+  function queueText(q) {
     const base = String(lang).split('-')[0].toLowerCase();
-    if (p.display_message && (base === 'en' || !TEXTS[base])) return p.display_message;
-    const pos = p.position_in_queue;
+    if (q.displayMessage && (base === 'en' || !TEXTS[base])) return q.displayMessage;
+    const pos = q.position;
     if (pos != null && pos <= 0) return tr('You are being connected to a human agent.');
     let t = pos == null ? tr('You are in the queue') : pos === 1 ? tr('You are next in the queue') : tr('You are number {n} in the queue', { n: pos });
-    if (p.queue_name) t += tr(' for {queue}', { queue: p.queue_name });
+    if (q.queueName) t += tr(' for {queue}', { queue: q.queueName });
     t += '.';
-    const s = p.estimated_wait_seconds;
+    const s = q.estimatedWaitSeconds;
     if (s > 0) t += ' ' + (s < 60 ? tr('Estimated wait: under a minute.') : tr('Estimated wait: about {min} min.', { min: Math.round(s / 60) }));
     return t;
   }
 
   // The AI's name and avatar: the message's own (extension fields), else the ones it joined with.
-  const fromAi = (p, ev) => ({ kind: 'ai', name: p.agent_name || aiName, avatar: p.avatar_url || aiAvatar, ts: ev.timestamp });
+  const fromAi = (m) => ({ kind: 'ai', name: m.agentName || aiName, avatar: m.avatarUrl || aiAvatar, ts: m.timestamp });
+  // A whole AI message (sent whole, or the client's reassembly of a stream) or a person's message.
+  function agentMessage(m) {
+    showTyping('');
+    const seq = m.sequence != null ? m.sequence : LAST;
+    if (m.from === 'ai') {
+      renderAgentMessage(m.messageId, seq, m, true, fromAi(m));
+      if (m.endConversation) closing();
+      return;
+    }
+    renderAgentMessage(m.messageId, seq, m, true, { kind: 'human', name: m.agentName || (liveAgent ? agentName : ''),
+      avatar: m.avatarUrl || (liveAgent ? agentAvatar : ''), ts: m.timestamp });
+  }
   // end_conversation: SESSION_END follows; the input closes now so nothing is typed into the gap.
   function closing() { closingNow = true; updateInput(); pruneSuggestions(); }
 
-  const handoff = (stage, detail) => emit('handoff', Object.assign({ stage, replayed: inBatch }, detail));
+  const handoff = (stage, detail) => emit('handoff', Object.assign({ stage, replayed: replayed() }, detail));
 
   const HANDOFF_REASONS = {
     COMPLEX_QUERY: 'Your question needs a specialist.',
     AGENT_DECISION: 'The assistant thinks a person should help you.',
     POLICY: 'This request has to be handled by our team.'
   };
-
-  function handle(ev) {
-    if (!ev || !ev.type) return;
-    if (ev.id) {
-      if (seen.has(ev.id)) return;
-      seen.add(ev.id);
-    }
-    const seq = typeof ev.sequence === 'number' ? ev.sequence : null;
-    if (seq != null && seq > lastSeq) { lastSeq = seq; store.set({ seq }); }
-    const p = ev.payload || {};
-    const at = seq != null ? seq : Number.MAX_SAFE_INTEGER;
-    const cid = ev.metadata && ev.metadata.custom && ev.metadata.custom.client_event_id;
-    switch (ev.type) {
-      case 'EVENT_TYPE_SESSION_START': {
-        const c = p.capabilities || {};
-        if (c.heartbeat_interval_seconds > 0) hbSeconds = c.heartbeat_interval_seconds;
-        if (c.max_reconnect_attempts > 0) maxAttempts = c.max_reconnect_attempts;
-        if (typeof p.context_id === 'string') contextId = p.context_id;
-        break;
-      }
-      case 'EVENT_TYPE_REQUEST_POLY_AGENT_JOIN': joined = true; break;
-      case 'EVENT_TYPE_POLY_AGENT_JOINED':
-        joined = true;
-        aiName = p.agent_name || aiName;
-        aiAvatar = p.agent_avatar_url || aiAvatar;
-        setAgent(p.agent_name, p.agent_avatar_url);
-        setPresence('online');
-        unstrand();
-        break;
-      case 'EVENT_TYPE_POLY_AGENT_THINKING': showTyping(agentName || tr('The assistant')); break;
-      case 'EVENT_TYPE_LIVE_AGENT_TYPING':
-        showTyping(p.state === 'TYPING_STATE_STARTED' ? agentName || tr('The agent') : '');
-        break;
-      case 'EVENT_TYPE_POLY_AGENT_MESSAGE':
-        showTyping('');
-        renderAgentMessage(p.message_id || ev.id, at, [p], true, fromAi(p, ev));
-        if (p.end_conversation) closing();
-        break;
-      case 'EVENT_TYPE_LIVE_AGENT_MESSAGE':
-        showTyping('');
-        renderAgentMessage(p.message_id || ev.id, at, [p], true,
-          { kind: 'human', name: p.agent_name || (liveAgent ? agentName : ''), avatar: p.avatar_url || (liveAgent ? agentAvatar : ''), ts: ev.timestamp });
-        break;
-      case 'EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK': {
-        const id = p.message_id || ev.id;
-        let m = messages.get(id);
-        if (!m) { renderAgentMessage(id, at, [], false, fromAi(p, ev)); m = messages.get(id); }
-        m.chunks = m.chunks || new Map();
-        m.chunks.set(p.chunk_index || m.chunks.size + 1, p);
-        if (p.is_complete) m.done = true;
-        const parts = [...m.chunks.keys()].sort((a, b) => a - b).map((k) => m.chunks.get(k));
-        showTyping('');
-        renderAgentMessage(id, at, parts, !!m.done, fromAi(p, ev));
-        if (p.is_complete && p.end_conversation) closing();
-        break;
-      }
-      case 'EVENT_TYPE_USER_MESSAGE': {
-        const mine = cid && pending.get(cid);
-        if (mine) {
-          if (mine.el.dataset.mid) break; // a resend answered twice
-          mine.el.dataset.mid = p.message_id || ev.id;
-          setDelivery(cid, 'sent');
-          setTime(mine.el, ev.timestamp);
-          place(mine.el, at);
-        } else {
-          const b = userBubble(p.text || '', ev.timestamp);
-          b.dataset.mid = p.message_id || ev.id;
-          b.dataset.status = 'sent';
-          b.querySelector('.' + P + 'ds').textContent = tr('Sent');
-          place(b, at);
-        }
-        regroup();
-        pruneSuggestions();
-        scroll();
-        break;
-      }
-      case 'EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF':
-        note(tr('Connecting you to a person…'), false, at);
-        handoff('requested', { reason: p.reason || null, queue: p.queue_name || null });
-        break;
-      case 'EVENT_TYPE_POLY_AGENT_LEFT':
-        note(tr('{name} has left the chat.', { name: aiName || tr('The assistant') }), false, at);
-        showTyping('');
-        if (!liveAgent) { setAgent('', '', subEl.textContent); setPresence('away'); }
-        break;
-      case 'EVENT_TYPE_HANDOFF_ACCEPTED':
-        // Accepted by a queue is not answered by a person: no promise of "shortly" (nobody may be on duty).
-        note(tr('You are waiting for a person to take the chat.'), false, at);
-        setAgent('', '', tr('Waiting for an agent'));
-        setPresence('away');
-        handoff('accepted', {});
-        break;
-      case 'EVENT_TYPE_HANDOFF_QUEUE_STATUS':
-        // Also how a transfer or requeue ends the live phase (no LIVE_AGENT_LEFT): nobody speaks now.
-        liveAgent = false;
-        showTyping('');
-        setAgent('', '', queueText(p));
-        setPresence('away');
-        handoff('queued', { position: p.position_in_queue == null ? null : p.position_in_queue, queue: p.queue_name || null,
-          estimatedWaitSeconds: p.estimated_wait_seconds == null ? null : p.estimated_wait_seconds });
-        break;
-      case 'EVENT_TYPE_LIVE_AGENT_JOINED': {
-        const a = p.agent || {};
-        liveAgent = true;
-        unstrand();
-        setAgent(a.name || tr('An agent'), a.avatar_url, tr('Live agent'));
-        setPresence('online');
-        note(tr('{name} has joined the chat.', { name: a.name || tr('An agent') }), false, at);
-        handoff('agent_joined', { agent: { name: a.name || '' } });
-        break;
-      }
-      case 'EVENT_TYPE_LIVE_AGENT_LEFT':
-        liveAgent = false;
-        showTyping('');
-        note(tr('{name} has left the chat.', { name: p.agent_name || agentName || tr('The agent') }), false, at);
-        setAgent('', '', '');
-        setPresence('away');
-        handoff('agent_left', { agent: { name: p.agent_name || '' } });
-        break;
-      case 'EVENT_TYPE_CLIENT_HANDOFF_REQUIRED':
-        note(tr(HANDOFF_REASONS[p.reason] || 'A person needs to help you with this.')
-          + tr(' Please contact us through another channel') + (p.queue_name ? ' (' + p.queue_name + ')' : '') + '.', true, at);
-        strand(at);
-        handoff('client_required', { reason: p.reason || null, queue: p.queue_name || null });
-        break;
-      case 'EVENT_TYPE_HANDOFF_FAILED':
-        note(tr("Sorry, we couldn't connect you to an agent."), true, at);
-        strand(at);
-        handoff('failed', {});
-        break;
-      case 'EVENT_TYPE_HANDOFF_TIMEOUT':
-        note(tr('No agent became available in time.'), true, at);
-        strand(at);
-        handoff('timeout', {});
-        break;
-      case 'EVENT_TYPE_SYSTEM_MESSAGE': {
-        const err = p.level === 'SYSTEM_MESSAGE_LEVEL_ERROR';
-        if (err) showTyping('');
-        if (err && cid && pending.has(cid)) setDelivery(cid, 'failed');
-        note(p.message || '', err || p.level === 'SYSTEM_MESSAGE_LEVEL_WARNING', at);
-        break;
-      }
-      case 'EVENT_TYPE_LANGUAGE_CHANGED': if (p.language_code) { lang = p.language_code; applyTexts(); } break;
-      // Live only (never replayed): the session ends as abandoned in p.seconds_remaining unless the user acts.
-      case 'EVENT_TYPE_SESSION_IDLE_WARNING': note(tr('Are you still there? This chat will close soon due to inactivity.'), false, at); break;
-      case 'EVENT_TYPE_SESSION_END': {
-        // Without the header, "New chat" comes with the closing note.
-        const d = SHOW_HEADER ? note(finish(p.reason), false, at) : note(finish(p.reason), false, at, tr('New chat'), () => newBtn.click());
-        const at0 = document.activeElement;
-        if (!SHOW_HEADER && isOpen() && (!at0 || at0 === document.body || at0 === input)) d.querySelector('button').focus();
-        emit('ended', { reason: p.reason || null, replayed: inBatch });
-        break;
-      }
-      default: break; // heartbeat echoes, user end-session echo, unknown types
-    }
-  }
 
   // ---- page API ----
   // window.Parley: open(), close(), send(text), end(), destroy({ end }), onReady(cb),
@@ -1235,7 +1160,7 @@
   // join of a new one; registered later, it is asked at once.
   function onContextRequired(cb) {
     contextHandler = typeof cb === 'function' ? cb : null;
-    if (contextHandler && contextId && sid && joined && !ended && store.get().ctx !== sid) submitContext();
+    if (contextHandler && conv && conv.contextId && sid && conv.agentJoined && !ended && store.get().ctx !== sid) submitContext(conv);
     return api;
   }
   // Takes the chat out of the page: socket closed, timers stopped, DOM and styles removed, window.Parley
@@ -1243,15 +1168,13 @@
   // resumes it) unless { end: true } ends it.
   function destroy(opts) {
     if (destroyed) return;
-    if (opts && opts.end && !ended) send('EVENT_TYPE_USER_END_SESSION', {});
+    if (opts && opts.end && !ended && conv) conv.end();
     if (opts && opts.end) store.clear();
+    drop();
+    if (client) client.close();
     destroyed = true;
     ended = true; // nothing reconnects or resends from now on
-    clearInterval(hbTimer);
-    clearTimeout(rcTimer);
     clearTimeout(typingTimer);
-    pending.forEach((p) => clearTimeout(p.timer));
-    if (ws) { const s = ws; ws = null; s.close(1000); }
     document.removeEventListener('DOMContentLoaded', mount);
     root.remove();
     const st = document.getElementById('plw-style');
@@ -1271,12 +1194,11 @@
   if (saved.sid) {
     // Resume: a fresh token (memory only) and a full replay from cursor 0 redraws the conversation.
     sid = saved.sid;
-    resuming = true;
     unreadFrom = saved.seq || 0;
     unread = saved.unread || 0;
     badge.textContent = String(unread);
     badge.hidden = !unread;
-    start(true);
+    start(sid, 0);
   }
   labelLauncher();
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);

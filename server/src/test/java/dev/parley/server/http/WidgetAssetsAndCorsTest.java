@@ -77,7 +77,10 @@ class WidgetAssetsAndCorsTest {
         assertThat(js.statusCode()).isEqualTo(200);
         assertThat(js.headers().firstValue("Content-Type")).hasValue("application/javascript; charset=utf-8");
         assertThat(js.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("max-age="));
-        assertThat(js.body()).contains("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN").doesNotContain("localStorage");
+        // The protocol is the headless client's, imported from the same server: no second copy here.
+        assertThat(js.body()).contains("import(").contains("/parley-client.js")
+                .doesNotContain("new WebSocket").doesNotContain("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN")
+                .doesNotContain("localStorage");
     }
 
     @Test

@@ -117,7 +117,9 @@ class WidgetHandoffBrowserTest {
 
     @Test
     void afterAFailedHandoffStartingANewChatGivesAFreshWorkingConversation() {
-        startNode(List.of(QueueSettings.auto("sales", Duration.ofMinutes(10)))); // the flow hands off to support
+        // The flow hands off to support, which is closed: the desk refuses the handoff. (A queue the
+        // desk lacks altogether is now refused at start-up.)
+        startNode(List.of(new QueueSettings("support", QueueSettings.Assignment.AUTO, Duration.ofMinutes(10), false)));
         openWidget();
         String first = sessionId();
         ask(ASK_FOR_HUMAN);
