@@ -276,8 +276,15 @@ public final class ParleyServer implements AutoCloseable {
                     && store.findAgent(DEMO_AGENT_ID).isEmpty()) {
                 DeskAgent demo = new DeskAgent(DEMO_AGENT_ID, DEMO_CONNECTOR_ID, deskConfig.demoAgentName(), null,
                         deskConfig.queues().stream().map(q -> q.name()).toList(), 3);
-                store.createAgent(demo, passwords.hash(deskConfig.demoAgentPassword().toCharArray()));
-                LOG.info("created demo live agent {} for {}", demo.name(), DEMO_CONNECTOR_ID);
+                try {
+                    store.createAgent(demo, passwords.hash(deskConfig.demoAgentPassword().toCharArray()));
+                    LOG.info("created demo live agent {} for {}", demo.name(), DEMO_CONNECTOR_ID);
+                } catch (RuntimeException e) {
+                    // Nodes starting together on one database race for it: the one that lost finds it there.
+                    if (store.findAgent(DEMO_AGENT_ID).isEmpty()) {
+                        throw e;
+                    }
+                }
             }
         } else {
             deskLogin = Optional.empty();
