@@ -28,4 +28,13 @@ public interface DeskStore {
 
     /** The "waiting again since" times of open handoffs that have one. */
     java.util.Map<String, java.time.Instant> waitingSinceOfOpenHandoffs();
+
+    /** Stores an offline conversation unless this session already has one. */
+    void saveOfflineConversation(OfflineConversation conversation);
+
+    /** Offline conversations not yet handled, oldest first. */
+    List<OfflineConversation> openOfflineConversations();
+
+    /** Marks it handled; false if there is none for the session or it already was. */
+    boolean markOfflineHandled(String sessionId, String agentId, java.time.Instant at);
 }

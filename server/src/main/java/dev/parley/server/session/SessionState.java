@@ -18,6 +18,7 @@ import dev.parley.protocol.payload.PolyAgentMessageChunk;
 import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SessionEnd;
 import dev.parley.protocol.payload.SessionStart;
+import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.server.agent.Conversation.Speaker;
 import dev.parley.server.agent.Conversation.Turn;
@@ -100,6 +101,8 @@ final class SessionState {
             liveAgent = null;
         } else if (payload instanceof HandoffFailed || payload instanceof HandoffTimeout) {
             handoff = HandoffPhase.NONE;
+        } else if (payload instanceof SystemMessage m && OutOfHoursTexts.OFFLINE_DETAIL.equals(m.detail())) {
+            handoff = HandoffPhase.OFFLINE;
         } else if (payload instanceof LanguageChanged l) {
             language = l.languageCode();
         } else if (payload instanceof UserMessageEcho m) {
