@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 final class OutOfHoursTexts {
     /** Marks the system message that opens an offline conversation, so a rebuilt session knows it is one. */
-    static final String OFFLINE_DETAIL = "offline conversation: messages sent now are kept for the team";
+    static final String OFFLINE_DETAIL = dev.parley.server.desk.OfflineConversation.MARKER_DETAIL;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
     /** Within a week the weekday alone is clear; further away the date is added. */
     private static final int WEEKDAY_ONLY_DAYS = 6;
