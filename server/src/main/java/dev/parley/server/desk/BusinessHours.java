@@ -147,7 +147,7 @@ public record BusinessHours(ZoneId zone, Map<DayOfWeek, List<Range>> weekly, Set
         return holidays.contains(day) ? List.of() : weekly.getOrDefault(day.getDayOfWeek(), List.of());
     }
 
-    /** Local times in a DST gap move forward, as {@link ZonedDateTime#of} does. */
+    /** A local time in a DST gap moves later by the gap's length, as {@link ZonedDateTime#of} does. */
     private Instant start(LocalDate day, Range r) {
         return ZonedDateTime.of(day, r.start(), zone).toInstant();
     }
