@@ -83,6 +83,9 @@ final class SessionState {
         }
         if (payload instanceof PolyAgentJoined) {
             phase = AgentPhase.JOINED;
+            if (handoff == HandoffPhase.OFFLINE) {
+                handoff = HandoffPhase.NONE; // the user went back to the AI: messages are no longer left for the team
+            }
         } else if (payload instanceof PolyAgentLeft) {
             phase = AgentPhase.LEFT;
         } else if (payload instanceof SessionEnd) {

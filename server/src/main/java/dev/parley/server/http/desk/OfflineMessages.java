@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The desk's offline list as JSON: each conversation with its text messages, those the user left
- * after the out-of-hours notice marked {@code "left": true}. Read from the journal (the messages are
+ * after the out-of-hours notice (until they went back to the AI agent, if they did) marked
+ * {@code "left": true}. Read from the journal (the messages are
  * stored nowhere else, so erasure and retention remove them with the session). Blocks.
  */
 final class OfflineMessages {
@@ -46,6 +47,10 @@ final class OfflineMessages {
             List<StoredEvent> page = events.readAfter(sessionId, after, PAGE);
             for (StoredEvent event : page) {
                 EventType type = event.type();
+                if (type == EventType.POLY_AGENT_JOINED) {
+                    left = false; // back with the AI agent: what follows was said to it
+                    continue;
+                }
                 if (type == EventType.SYSTEM_MESSAGE || type == EventType.USER_MESSAGE
                         || type == EventType.POLY_AGENT_MESSAGE || type == EventType.LIVE_AGENT_MESSAGE) {
                     JsonNode payload = read(event).path("payload");
