@@ -29,7 +29,10 @@ public interface DeskStore {
     /** The "waiting again since" times of open handoffs that have one. */
     java.util.Map<String, java.time.Instant> waitingSinceOfOpenHandoffs();
 
-    /** Stores an offline conversation unless this session already has one. */
+    /**
+     * Stores an offline conversation. If the session already has one it keeps its first time, and is
+     * listed again if it had been handled (the user came back out of hours and left another message).
+     */
     void saveOfflineConversation(OfflineConversation conversation);
 
     /** Offline conversations not yet handled, oldest first. */

@@ -413,6 +413,11 @@ public abstract class StoreContractTest {
         store.close();
         store = reopen();
         assertThat(store.openOfflineConversations()).extracting(OfflineConversation::sessionId).containsExactly("s2");
+        store.saveOfflineConversation(OfflineConversation.opened("s1", CONNECTOR_ID, "sales", T0.plusSeconds(99)));
+        assertThat(store.openOfflineConversations()).as("asked again: listed again, at its first time").containsExactly(
+                OfflineConversation.opened("s1", CONNECTOR_ID, "sales", T0.plusSeconds(1)),
+                OfflineConversation.opened("s2", CONNECTOR_ID, "support", T0.plusSeconds(2)));
+        store.append(List.of(sessionEnd("s1", 2, "REASON_USER_END")));
 
         store.append(List.of(sessionEnd("s2", 2, "REASON_USER_END")));
         store.purgeEndedBefore(T0.plusSeconds(3600));

@@ -504,7 +504,8 @@ public final class PostgresStore implements NodeStore {
     @Override
     public void saveOfflineConversation(OfflineConversation o) {
         jdbc.update("save of offline conversation " + o.sessionId(), "INSERT INTO offline_conversations (session_id,"
-                + " connector_id, queue, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING", ps -> {
+                + " connector_id, queue, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
+                + " handled_at = NULL, handled_by = NULL", ps -> {
                     ps.setString(1, o.sessionId());
                     ps.setString(2, o.connectorId());
                     ps.setString(3, o.queue());

@@ -516,7 +516,8 @@ public final class SqliteStore implements NodeStore {
     public void saveOfflineConversation(OfflineConversation o) {
         writer.inTransaction("save of offline conversation " + o.sessionId(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO offline_conversations (session_id,"
-                    + " connector_id, queue, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING")) {
+                    + " connector_id, queue, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
+                + " handled_at = NULL, handled_by = NULL")) {
                 ps.setString(1, o.sessionId());
                 ps.setString(2, o.connectorId());
                 ps.setString(3, o.queue());
