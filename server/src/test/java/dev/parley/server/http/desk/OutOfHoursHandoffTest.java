@@ -43,12 +43,19 @@ class OutOfHoursHandoffTest {
         }
     }
 
-    private void start(String now) {
-        DeskConfig desk = new DeskConfig(true, List.of(
+    private static DeskConfig desk() {
+        return new DeskConfig(true, List.of(
                 QueueSettings.auto("support", Duration.ofMinutes(10)).withHours(OFFICE),
                 new QueueSettings("sales", QueueSettings.Assignment.MANUAL, Duration.ofMinutes(10), true)),
                 Duration.ofSeconds(60), Duration.ofMinutes(5), null, null);
-        node = new DeskTestNode(dir.resolve("data"), desk, null, List.of(), MutableClock.at(now));
+    }
+
+    private void start(String now) {
+        start(MutableClock.at(now));
+    }
+
+    private void start(MutableClock clock) {
+        node = new DeskTestNode(dir.resolve("data"), desk(), null, List.of(), clock);
         user = node.newSession();
         user.replay();
         user.join();
@@ -102,6 +109,32 @@ class OutOfHoursHandoffTest {
         assertThat(handled.statusCode()).isEqualTo(204);
         assertThat(DeskHttp.json(node.desk().call("GET", "/desk/api/offline", token, null)).path("offline")).isEmpty();
         sarah.close();
+    }
+
+    @Test
+    void afterARestartTheSessionIsStillAnOfflineConversation() {
+        MutableClock clock = MutableClock.at("2026-03-07T12:00:00Z");
+        start(clock);
+        user.say("I need a human");
+        JsonNode info = Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_SYSTEM_MESSAGE"))
+                .stream().reduce((a, b) -> b).orElseThrow();
+        long cursor = Frames.sequence(info);
+        user.close();
+        node.close();
+
+        node = new DeskTestNode(dir.resolve("data"), desk(), null, List.of(), clock); // rebuilt from the journal
+        user = user.reconnect(node.baseUrl(), "seq:" + cursor);
+        user.replay();
+        user.say("Leaving this after the restart");
+
+        assertThat(user.next("EVENT_TYPE_USER_MESSAGE").path("payload").path("text").asText())
+                .isEqualTo("Leaving this after the restart");
+        user.assertNoMoreEvents();
+        String token = node.desk().token("Sarah", DeskTestNode.PASSWORD);
+        JsonNode messages = DeskHttp.json(node.desk().call("GET", "/desk/api/offline", token, null))
+                .path("offline").get(0).path("messages");
+        assertThat(messages.get(messages.size() - 1).path("text").asText()).isEqualTo("Leaving this after the restart");
+        assertThat(messages.get(messages.size() - 1).path("left").asBoolean()).isTrue();
     }
 
     @Test
