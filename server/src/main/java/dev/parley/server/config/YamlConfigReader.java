@@ -287,7 +287,7 @@ final class YamlConfigReader {
         int i = 0;
         for (JsonNode q : node) {
             String key = "desk.queues[" + i++ + "]";
-            mapping(q, key + ".", Set.of("name", "assignment", "max_wait_seconds"));
+            mapping(q, key + ".", Set.of("name", "assignment", "max_wait_seconds", "hours"));
             if (!has(q, "name")) throw new ConfigException(file + ": '" + key + ".name' is required");
             String name = text(q.get("name"), key + ".name");
             QueueSettings.Assignment assignment = QueueSettings.Assignment.AUTO;
@@ -300,7 +300,9 @@ final class YamlConfigReader {
                 };
             }
             java.time.Duration maxWait = has(q, "max_wait_seconds") ? duration(q, "max_wait_seconds") : java.time.Duration.ofMinutes(10);
-            queues.add(new QueueSettings(name, assignment, maxWait, true));
+            // Absent (or null): always open, as before business hours existed.
+            dev.parley.server.desk.BusinessHours hours = has(q, "hours") ? new HoursReader(file).read(q.get("hours"), key + ".hours") : null;
+            queues.add(new QueueSettings(name, assignment, maxWait, true, hours));
         }
         return queues;
     }

@@ -115,6 +115,13 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             if (!settings.open()) {
                 return new EnqueueResult.Refused("queue closed: " + queue);
             }
+            Instant now = clock.instant();
+            if (!staffed(settings, now)) {
+                // Nobody is waited for outside hours: the user may leave a message for the team instead.
+                store.saveOfflineConversation(OfflineConversation.opened(sessionId, connectorId, queue, now));
+                return new EnqueueResult.OutOfHours(queue, settings.hours().nextOpening(now).orElse(null),
+                        settings.hours().closedMessage());
+            }
             boolean anyoneServes = store.listAgents().stream()
                     .anyMatch(a -> a.serves(queue) && a.connectorId().equals(connectorId));
             if (!anyoneServes) {
@@ -247,7 +254,8 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         return call(() -> {
             HandoffRecord record = open.get(sessionId);
             QueueSettings target = queues.get(queue);
-            if (record == null || !agentId.equals(record.agentId()) || target == null || !target.open()) {
+            if (record == null || !agentId.equals(record.agentId()) || target == null || !target.open()
+                    || !staffed(target, clock.instant())) {
                 return false;
             }
             HandoffRecord moved = record.movedTo(queue, clock.instant());
@@ -275,7 +283,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             if (q == null) {
                 return;
             }
-            queues.put(queue, new QueueSettings(q.name(), q.assignment(), q.maxWait(), isOpen));
+            queues.put(queue, q.withOpen(isOpen));
             if (!isOpen) {
                 for (HandoffRecord r : List.copyOf(line(queue).inOrder())) {
                     close(r);
@@ -284,6 +292,38 @@ public final class Desk implements LiveAgentDesk, DeskPort {
                 announceQueues();
             }
         });
+    }
+
+    // ---- offline conversations (outside business hours) ----------------------------------------
+
+    /** The unhandled offline conversations of the agent's queues and connector, oldest first. */
+    public CompletionStage<List<OfflineConversation>> offlineConversations(String agentId) {
+        return call(() -> {
+            DeskAgent agent = agents.computeIfAbsent(agentId, id -> store.findAgent(id).orElse(null));
+            if (agent == null) {
+                return List.<OfflineConversation>of();
+            }
+            return store.openOfflineConversations().stream().filter(o -> mayHandle(agent, o)).toList();
+        });
+    }
+
+    /** The agent dealt with it (e.g. wrote back by email): it leaves the list. False if not theirs to handle. */
+    public CompletionStage<Boolean> markOfflineHandled(String agentId, String sessionId) {
+        return call(() -> {
+            DeskAgent agent = agents.computeIfAbsent(agentId, id -> store.findAgent(id).orElse(null));
+            boolean mine = agent != null && store.openOfflineConversations().stream()
+                    .anyMatch(o -> o.sessionId().equals(sessionId) && mayHandle(agent, o));
+            return mine && store.markOfflineHandled(sessionId, agentId, clock.instant());
+        });
+    }
+
+    private static boolean mayHandle(DeskAgent agent, OfflineConversation o) {
+        return agent.serves(o.queue()) && agent.connectorId().equals(o.connectorId());
+    }
+
+    /** Inside business hours, or a queue without any. */
+    private static boolean staffed(QueueSettings q, Instant now) {
+        return q.hours() == null || q.hours().isOpen(now);
     }
 
     // ---- timers --------------------------------------------------------------------------------

@@ -28,4 +28,16 @@ public interface DeskStore {
 
     /** The "waiting again since" times of open handoffs that have one. */
     java.util.Map<String, java.time.Instant> waitingSinceOfOpenHandoffs();
+
+    /**
+     * Stores an offline conversation. If the session already has one it keeps its first time, and is
+     * listed again if it had been handled (the user came back out of hours and left another message).
+     */
+    void saveOfflineConversation(OfflineConversation conversation);
+
+    /** Offline conversations not yet handled, oldest first. */
+    List<OfflineConversation> openOfflineConversations();
+
+    /** Marks it handled; false if there is none for the session or it already was. */
+    boolean markOfflineHandled(String sessionId, String agentId, java.time.Instant at);
 }

@@ -7,5 +7,10 @@ enum HandoffPhase {
     /** Accepted and waiting in a queue: user messages are stored for the agent to read. */
     QUEUED,
     /** A live agent is connected: user messages go to them; the AI agent stays silent. */
-    LIVE
+    LIVE,
+    /**
+     * Asked for outside business hours: nobody will join; user messages are stored for the team,
+     * who read them in the desk's offline list.
+     */
+    OFFLINE
 }

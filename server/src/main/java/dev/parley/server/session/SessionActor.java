@@ -33,6 +33,7 @@ import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SessionEnd;
 import dev.parley.protocol.payload.SessionIdleWarning;
 import dev.parley.protocol.payload.SystemMessage;
+import dev.parley.protocol.SystemLevel;
 import dev.parley.protocol.payload.UserEndSessionEcho;
 import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.server.store.ContextStore;
@@ -523,6 +524,13 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
             store(outbox, new HandoffAccepted(queued.queue()), null, null);
             store(outbox, queueStatus(queued.queue(), queued.position(), queued.estimatedWaitSeconds()), null, null);
             outbox.then(() -> services.desk().ifPresent(d -> d.accepted(record.id())));
+        } else if (result instanceof EnqueueResult.OutOfHours closed) {
+            // Nobody is waited for: HANDOFF_FAILED says when the team is back, then an info message
+            // opens the offline conversation (user messages are echoed and kept for the desk).
+            store(outbox, new HandoffFailed(OutOfHoursTexts.backAt(state.language(), closed.backAt(), now())), null, null);
+            store(outbox, new SystemMessage(SystemLevel.SYSTEM_MESSAGE_LEVEL_INFO,
+                    OutOfHoursTexts.leaveAMessage(state.language(), closed.closedMessage()),
+                    OutOfHoursTexts.OFFLINE_DETAIL), null, null);
         } else {
             String reason = failure != null ? "desk unavailable" : ((EnqueueResult.Refused) result).reason();
             LOG.warn("handoff of session {} refused: {}", record.id(), reason);
@@ -581,7 +589,8 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
 
     private void whenInHandoff(Consumer<Outbox> work) {
         submitInternal(o -> {
-            if (!state.ended() && state.handoff() != HandoffPhase.NONE) {
+            HandoffPhase phase = state.handoff();
+            if (!state.ended() && (phase == HandoffPhase.QUEUED || phase == HandoffPhase.LIVE)) {
                 work.accept(o);
             }
         });

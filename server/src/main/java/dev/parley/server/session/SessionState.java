@@ -18,6 +18,7 @@ import dev.parley.protocol.payload.PolyAgentMessageChunk;
 import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SessionEnd;
 import dev.parley.protocol.payload.SessionStart;
+import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.protocol.payload.UserMessageEcho;
 import dev.parley.server.agent.Conversation.Speaker;
 import dev.parley.server.agent.Conversation.Turn;
@@ -82,6 +83,9 @@ final class SessionState {
         }
         if (payload instanceof PolyAgentJoined) {
             phase = AgentPhase.JOINED;
+            if (handoff == HandoffPhase.OFFLINE) {
+                handoff = HandoffPhase.NONE; // the user went back to the AI: messages are no longer left for the team
+            }
         } else if (payload instanceof PolyAgentLeft) {
             phase = AgentPhase.LEFT;
         } else if (payload instanceof SessionEnd) {
@@ -100,6 +104,8 @@ final class SessionState {
             liveAgent = null;
         } else if (payload instanceof HandoffFailed || payload instanceof HandoffTimeout) {
             handoff = HandoffPhase.NONE;
+        } else if (payload instanceof SystemMessage m && OutOfHoursTexts.OFFLINE_DETAIL.equals(m.detail())) {
+            handoff = HandoffPhase.OFFLINE;
         } else if (payload instanceof LanguageChanged l) {
             language = l.languageCode();
         } else if (payload instanceof UserMessageEcho m) {

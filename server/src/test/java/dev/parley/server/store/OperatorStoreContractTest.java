@@ -184,6 +184,7 @@ public abstract class OperatorStoreContractTest {
         store.saveSessionContext(new StoredContext("s-x", "{\"name\":\"" + SECRET + "\"}", "k1", T0));
         store.createAgent(new DeskAgent("agt_1", CONNECTOR_ID, "Sarah", null, List.of("support"), 3), "x");
         store.saveHandoff(HandoffRecord.waiting("s-x", CONNECTOR_ID, "support", T0).assignedTo("agt_1", T0));
+        store.saveOfflineConversation(dev.parley.server.desk.OfflineConversation.opened("s-x", CONNECTOR_ID, "support", T0));
         assertThat(tablesContaining(SECRET)).as("the test plants the content").isNotEmpty();
 
         ErasureRecord audit = new ErasureRecord("s-x", CONNECTOR_ID, T0.plusSeconds(99), "api-key:opk_1");
@@ -196,6 +197,7 @@ public abstract class OperatorStoreContractTest {
         assertThat(store.findByClientEventId("s-x", "cid-" + SECRET)).isEmpty();
         assertThat(store.findSessionContext("s-x")).isEmpty();
         assertThat(store.openHandoffs()).isEmpty();
+        assertThat(store.openOfflineConversations()).isEmpty();
         assertThat(operators.findErasure("s-x")).contains(audit);
         assertThat(operators.erasedSince(T0.plusSeconds(99))).containsExactly("s-x");
         assertThat(operators.erasedSince(T0.plusSeconds(100))).isEmpty();

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.protocol.EndReason;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
+import dev.parley.server.desk.OfflineConversation;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -395,6 +396,32 @@ public abstract class StoreContractTest {
         store.append(List.of(sessionEnd("s1", 2, "REASON_USER_END")));
         store.purgeEndedBefore(T0.plusSeconds(3600));
         assertThat(store.openHandoffs()).isEmpty();
+    }
+
+    @Test
+    void offline_conversations_are_listed_until_handled_once_and_purged_with_their_session() throws Exception {
+        store.saveOfflineConversation(OfflineConversation.opened("s2", CONNECTOR_ID, "support", T0.plusSeconds(2)));
+        store.saveOfflineConversation(OfflineConversation.opened("s1", CONNECTOR_ID, "sales", T0.plusSeconds(1)));
+        store.saveOfflineConversation(OfflineConversation.opened("s1", CONNECTOR_ID, "support", T0.plusSeconds(9))); // kept as first saved
+
+        assertThat(store.openOfflineConversations()).containsExactly(
+                OfflineConversation.opened("s1", CONNECTOR_ID, "sales", T0.plusSeconds(1)),
+                OfflineConversation.opened("s2", CONNECTOR_ID, "support", T0.plusSeconds(2)));
+        assertThat(store.markOfflineHandled("s1", "agt_1", T0.plusSeconds(60))).isTrue();
+        assertThat(store.markOfflineHandled("s1", "agt_2", T0.plusSeconds(61))).as("only once").isFalse();
+        assertThat(store.markOfflineHandled("nope", "agt_1", T0.plusSeconds(61))).isFalse();
+        store.close();
+        store = reopen();
+        assertThat(store.openOfflineConversations()).extracting(OfflineConversation::sessionId).containsExactly("s2");
+        store.saveOfflineConversation(OfflineConversation.opened("s1", CONNECTOR_ID, "sales", T0.plusSeconds(99)));
+        assertThat(store.openOfflineConversations()).as("asked again: listed again, at its first time").containsExactly(
+                OfflineConversation.opened("s1", CONNECTOR_ID, "sales", T0.plusSeconds(1)),
+                OfflineConversation.opened("s2", CONNECTOR_ID, "support", T0.plusSeconds(2)));
+        store.append(List.of(sessionEnd("s1", 2, "REASON_USER_END")));
+
+        store.append(List.of(sessionEnd("s2", 2, "REASON_USER_END")));
+        store.purgeEndedBefore(T0.plusSeconds(3600));
+        assertThat(store.openOfflineConversations()).isEmpty();
     }
 
     private static StoredEvent storedCopyOf(StoredEvent e) {

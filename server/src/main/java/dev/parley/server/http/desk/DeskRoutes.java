@@ -37,6 +37,7 @@ public final class DeskRoutes {
     private final AgentDirectory agents;
     private final DeskPort desk;
     private final Transcripts transcripts;
+    private final OfflineMessages offline;
     private final DeskSocket socket;
     private final DeskGuards guards;
 
@@ -47,6 +48,7 @@ public final class DeskRoutes {
         this.agents = agents;
         this.desk = desk;
         this.transcripts = new Transcripts(events, events);
+        this.offline = new OfflineMessages(events);
         this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound);
         this.guards = guards;
     }
@@ -58,6 +60,8 @@ public final class DeskRoutes {
         router.get("/desk/api/queues").handler(ctx -> asAgent(ctx, this::queues));
         router.post("/desk/api/claim").handler(body).handler(ctx -> asAgent(ctx, this::claim));
         router.get("/desk/api/conversations/:id/transcript").handler(ctx -> asAgent(ctx, this::transcript));
+        router.get("/desk/api/offline").handler(ctx -> asAgent(ctx, this::offline));
+        router.post("/desk/api/offline/:id/handled").handler(ctx -> asAgent(ctx, this::handled));
         router.put("/desk/api/presence").handler(body).handler(ctx -> asAgent(ctx, this::presence));
         router.get("/desk/ws").handler(socket::handle);
     }
@@ -167,6 +171,29 @@ public final class DeskRoutes {
                     ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(result.result());
                 }
             });
+        });
+    }
+
+    /** Handoffs asked for outside business hours, with what the users left (unhandled ones of the agent's queues). */
+    private void offline(RoutingContext ctx, DeskAgent agent) {
+        answer(ctx, desk.offlineConversations(agent.id()), list ->
+                ctx.vertx().executeBlocking(() -> offline.of(list), false).onComplete(result -> {
+                    if (result.failed()) {
+                        LOG.error("cannot read the offline conversations", result.cause());
+                        ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+                    } else {
+                        json(ctx, 200, result.result());
+                    }
+                }));
+    }
+
+    private void handled(RoutingContext ctx, DeskAgent agent) {
+        answer(ctx, desk.markOfflineHandled(agent.id(), ctx.pathParam("id")), done -> {
+            if (done) {
+                ctx.response().setStatusCode(204).end();
+            } else {
+                ErrorResponses.send(ctx.response(), 404, "offline conversation not found");
+            }
         });
     }
 

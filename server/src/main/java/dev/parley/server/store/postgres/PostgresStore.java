@@ -11,6 +11,7 @@ import dev.parley.protocol.EventType;
 import dev.parley.server.config.StoreConfig;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
+import dev.parley.server.desk.OfflineConversation;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.ContextKey;
 import dev.parley.server.store.StoredContext;
@@ -514,6 +515,35 @@ public final class PostgresStore implements NodeStore {
     public List<HandoffRecord> openHandoffs() {
         return jdbc.query("openHandoffs", "SELECT " + HANDOFF_COLUMNS + " FROM handoffs WHERE status <> 'CLOSED'"
                 + " ORDER BY enqueued_at, session_id", ps -> { }, PostgresStore::handoff);
+    }
+
+    @Override
+    public void saveOfflineConversation(OfflineConversation o) {
+        jdbc.update("save of offline conversation " + o.sessionId(), "INSERT INTO offline_conversations (session_id,"
+                + " connector_id, queue, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
+                + " handled_at = NULL, handled_by = NULL", ps -> {
+                    ps.setString(1, o.sessionId());
+                    ps.setString(2, o.connectorId());
+                    ps.setString(3, o.queue());
+                    setInstant(ps, 4, o.createdAt());
+                });
+    }
+
+    @Override
+    public List<OfflineConversation> openOfflineConversations() {
+        return jdbc.query("openOfflineConversations", "SELECT session_id, connector_id, queue, created_at FROM"
+                + " offline_conversations WHERE handled_at IS NULL ORDER BY created_at, session_id", ps -> { },
+                rs -> OfflineConversation.opened(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4)));
+    }
+
+    @Override
+    public boolean markOfflineHandled(String sessionId, String agentId, Instant at) {
+        return jdbc.update("handling of offline conversation " + sessionId, "UPDATE offline_conversations SET"
+                + " handled_at = ?, handled_by = ? WHERE session_id = ? AND handled_at IS NULL", ps -> {
+                    setInstant(ps, 1, at);
+                    ps.setString(2, agentId);
+                    ps.setString(3, sessionId);
+                }) == 1;
     }
 
     // ---- leases -----------------------------------------------------------------------------

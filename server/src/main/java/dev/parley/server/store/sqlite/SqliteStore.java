@@ -7,6 +7,7 @@ import dev.parley.protocol.EventType;
 import dev.parley.server.datadir.OwnerOnly;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
+import dev.parley.server.desk.OfflineConversation;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.ContextKey;
 import dev.parley.server.store.StoredContext;
@@ -318,6 +319,11 @@ public final class SqliteStore implements NodeStore {
                 handoffs.setLong(1, cutoffMillis);
                 handoffs.executeUpdate();
             }
+            try (PreparedStatement offline = c.prepareStatement(
+                    "DELETE FROM offline_conversations WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                offline.setLong(1, cutoffMillis);
+                offline.executeUpdate();
+            }
             try (PreparedStatement events = c.prepareStatement(
                     "DELETE FROM events WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)");
                  PreparedStatement sessions = c.prepareStatement("DELETE FROM sessions WHERE ended_at < ?")) {
@@ -504,6 +510,42 @@ public final class SqliteStore implements NodeStore {
     public List<HandoffRecord> openHandoffs() {
         return query("openHandoffs", "SELECT " + HANDOFF_COLUMNS + " FROM handoffs WHERE status <> 'CLOSED'"
                 + " ORDER BY enqueued_at, session_id", ps -> { }, SqliteStore::handoff);
+    }
+
+    @Override
+    public void saveOfflineConversation(OfflineConversation o) {
+        writer.inTransaction("save of offline conversation " + o.sessionId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO offline_conversations (session_id,"
+                    + " connector_id, queue, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
+                + " handled_at = NULL, handled_by = NULL")) {
+                ps.setString(1, o.sessionId());
+                ps.setString(2, o.connectorId());
+                ps.setString(3, o.queue());
+                ps.setLong(4, o.createdAt().toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<OfflineConversation> openOfflineConversations() {
+        return query("openOfflineConversations", "SELECT session_id, connector_id, queue, created_at FROM"
+                + " offline_conversations WHERE handled_at IS NULL ORDER BY created_at, session_id", ps -> { },
+                rs -> OfflineConversation.opened(rs.getString(1), rs.getString(2), rs.getString(3),
+                        Instant.ofEpochMilli(rs.getLong(4))));
+    }
+
+    @Override
+    public boolean markOfflineHandled(String sessionId, String agentId, Instant at) {
+        return writer.inTransaction("handling of offline conversation " + sessionId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE offline_conversations SET handled_at = ?,"
+                    + " handled_by = ? WHERE session_id = ? AND handled_at IS NULL")) {
+                ps.setLong(1, at.toEpochMilli());
+                ps.setString(2, agentId);
+                ps.setString(3, sessionId);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     private static DeskAgent agent(ResultSet rs) throws SQLException {

@@ -35,7 +35,9 @@ record Table(String name, List<Column> columns, String order) {
                     instant("enqueued_at"), text("agent_id"), instant("assigned_at"), instant("waiting_since")),
                     "enqueued_at, session_id"),
             new Table("session_contexts", List.of(text("session_id"), text("ctx_json"), text("key_id"),
-                    instant("verified_at")), "session_id"));
+                    instant("verified_at")), "session_id"),
+            new Table("offline_conversations", List.of(text("session_id"), text("connector_id"), text("queue"),
+                    instant("created_at"), instant("handled_at"), text("handled_by")), "created_at, session_id"));
 
     static Optional<Table> named(String name) {
         return ALL.stream().filter(t -> t.name.equals(name)).findFirst();
