@@ -325,7 +325,8 @@ public final class ParleyServer implements AutoCloseable {
             DeskGuards guards = new DeskGuards(limits.logins(),
                     own(new PasswordPool(login.bcryptThreads(), login.bcryptQueue())), limits.badDeskTokens());
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
-                    deskPort.get(), registry, store, guards, outbound));
+                    deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, guards,
+                    outbound));
         }
 
         int loops = config.capacity().eventLoops();

@@ -318,7 +318,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     }
 
     private static boolean mayHandle(DeskAgent agent, OfflineConversation o) {
-        return agent.serves(o.queue()) && agent.connectorId().equals(o.connectorId());
+        return OfflineDesk.mayHandle(agent, o);
     }
 
     /** Inside business hours, or a queue without any. */

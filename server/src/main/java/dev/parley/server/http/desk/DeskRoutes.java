@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.auth.RateDecision;
 import dev.parley.server.desk.DeskPort;
+import dev.parley.server.desk.OfflineDesk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.Presence;
 import dev.parley.server.http.ErrorResponses;
@@ -38,15 +39,17 @@ public final class DeskRoutes {
     private final DeskPort desk;
     private final Transcripts transcripts;
     private final OfflineMessages offline;
+    private final OfflineDesk offlineDesk;
     private final DeskSocket socket;
     private final DeskGuards guards;
 
     /** {@code events} also yields each conversation's verified context, shown with its transcript. */
     public <S extends EventStore & ContextStore> DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk,
-                      SessionRegistry sessions, S events, DeskGuards guards, OutboundBudget outbound) {
+                      OfflineDesk offlineDesk, SessionRegistry sessions, S events, DeskGuards guards, OutboundBudget outbound) {
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
+        this.offlineDesk = offlineDesk;
         this.transcripts = new Transcripts(events, events);
         this.offline = new OfflineMessages(events);
         this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound);
@@ -176,7 +179,7 @@ public final class DeskRoutes {
 
     /** Handoffs asked for outside business hours, with what the users left (unhandled ones of the agent's queues). */
     private void offline(RoutingContext ctx, DeskAgent agent) {
-        answer(ctx, desk.offlineConversations(agent.id()), list ->
+        answer(ctx, offlineDesk.of(agent.id()), list ->
                 ctx.vertx().executeBlocking(() -> offline.of(list), false).onComplete(result -> {
                     if (result.failed()) {
                         LOG.error("cannot read the offline conversations", result.cause());
@@ -188,7 +191,7 @@ public final class DeskRoutes {
     }
 
     private void handled(RoutingContext ctx, DeskAgent agent) {
-        answer(ctx, desk.markOfflineHandled(agent.id(), ctx.pathParam("id")), done -> {
+        answer(ctx, offlineDesk.markHandled(agent.id(), ctx.pathParam("id")), done -> {
             if (done) {
                 ctx.response().setStatusCode(204).end();
             } else {

@@ -111,6 +111,22 @@ final class PostgresDeskLeadership implements DeskLeadership {
             });
         }
 
+        /** Recorded by the leader's desk only, but it changes no queue: a former leader's record is harmless. */
+        @Override
+        public void saveOfflineConversation(dev.parley.server.desk.OfflineConversation conversation) {
+            store.saveOfflineConversation(conversation);
+        }
+
+        @Override
+        public List<dev.parley.server.desk.OfflineConversation> openOfflineConversations() {
+            return store.openOfflineConversations();
+        }
+
+        @Override
+        public boolean markOfflineHandled(String sessionId, String agentId, Instant at) {
+            return store.markOfflineHandled(sessionId, agentId, at);
+        }
+
         @Override
         public void createAgent(DeskAgent agent, String passwordHash) {
             store.createAgent(agent, passwordHash);
