@@ -66,11 +66,18 @@ public final class SqliteStore implements NodeStore {
     private final HikariDataSource readers;
     private final WriterConnection writer;
     private final SqliteOperatorStore operators;
+    private final SqliteWebhookStore webhooks;
 
     private SqliteStore(HikariDataSource readers, WriterConnection writer) {
         this.readers = readers;
         this.writer = writer;
         this.operators = new SqliteOperatorStore(readers, writer);
+        this.webhooks = new SqliteWebhookStore(readers, writer);
+    }
+
+    @Override
+    public dev.parley.server.webhooks.WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override
@@ -174,6 +181,7 @@ public final class SqliteStore implements NodeStore {
         writer.inTransaction("append of " + newSessions.size() + " sessions and " + events.size() + " events", c -> {
             insertSessions(c, newSessions);
             insertEvents(c, events);
+            SqliteWebhookStore.enqueue(c, events); // the outbox commits with the events it is owed for
             touchSessions(c, lastActivity);
             markEnded(c, ends.values());
             return null;
