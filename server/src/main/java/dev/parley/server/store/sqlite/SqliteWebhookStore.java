@@ -46,7 +46,7 @@ final class SqliteWebhookStore implements WebhookStore {
      */
     static void enqueue(Connection c, List<StoredEvent> events) throws SQLException {
         List<WebhookEvents.Outgoing> owed = events.stream().map(WebhookEvents::of).flatMap(Optional::stream).toList();
-        if (owed.isEmpty()) {
+        if (owed.isEmpty() || !anySubscription(c)) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
@@ -61,6 +61,14 @@ final class SqliteWebhookStore implements WebhookStore {
                 ps.setString(7, "," + o.type().wireName() + ",");
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** One cheap look per append, so a node without webhooks pays nothing per message. */
+    private static boolean anySubscription(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM webhook_subscriptions LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next();
         }
     }
 
