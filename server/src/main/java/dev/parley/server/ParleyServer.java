@@ -278,7 +278,7 @@ public final class ParleyServer implements AutoCloseable {
         api = api.withOperatorApi(operatorApi(store, registry, jwtSecret, clock, scheduler, workers, deskThread));
         // Outgoing webhooks (issue 14): every node works the shared outbox; a row is claimed by one node at a time.
         // Owned after the store, so it stops claiming before the store closes.
-        own(webhookDispatcher(store, jwtSecret, clock, nodeId)).start();
+        own(webhookDispatcher(store, config.webhooks(), jwtSecret, clock, nodeId)).start();
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }
@@ -352,8 +352,8 @@ public final class ParleyServer implements AutoCloseable {
         return String.valueOf(root.getMessage());
     }
 
-    private static WebhookDispatcher webhookDispatcher(NodeStore store, byte[] jwtSecret, Clock clock, String nodeId) {
-        WebhookDeliverySettings settings = WebhookDeliverySettings.DEFAULTS;
+    private static WebhookDispatcher webhookDispatcher(NodeStore store, WebhookDeliverySettings settings, byte[] jwtSecret,
+                                                       Clock clock, String nodeId) {
         WebhookSecrets secrets = new WebhookSecrets(ContextKeySealer.fromServerSecret(jwtSecret, new SecureRandom()));
         return new WebhookDispatcher(store.webhooks(), secrets, WebhookDispatcher.httpClient(settings), settings, clock,
                 nodeId, new SecureRandom());

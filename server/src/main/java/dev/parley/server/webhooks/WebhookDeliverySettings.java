@@ -16,11 +16,20 @@ public record WebhookDeliverySettings(int maxAttempts, Duration initialBackoff, 
             Duration.ofHours(1), Duration.ofSeconds(10), 16, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
     public WebhookDeliverySettings {
-        if (maxAttempts < 1 || concurrency < 1) {
-            throw new IllegalArgumentException("maxAttempts and concurrency must be at least 1");
+        if (maxAttempts < 1 || maxAttempts > 100) {
+            throw new IllegalArgumentException("max_attempts must be 1 to 100");
+        }
+        if (concurrency < 1 || concurrency > 1000) {
+            throw new IllegalArgumentException("concurrency must be 1 to 1000");
+        }
+        if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("initial_backoff_seconds must be positive and at most max_backoff_seconds");
+        }
+        if (attemptTimeout.isNegative() || attemptTimeout.isZero() || pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("timeout_seconds must be positive");
         }
         if (lease.compareTo(attemptTimeout) <= 0) {
-            throw new IllegalArgumentException("the lease must outlast an attempt");
+            throw new IllegalArgumentException("lease_seconds must be longer than timeout_seconds (a lease outlasts an attempt)");
         }
     }
 }

@@ -42,7 +42,9 @@ class WebhookEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(dir.resolve("data"), c -> c.withDesk(DeskConfig.DISABLED));
+        // Short delivery settings stand in for hours of back-off.
+        server = TestServer.start(dir.resolve("data"), c -> c.withDesk(DeskConfig.DISABLED)
+                .withWebhooks(WebhookDeliveryContractTest.FAST));
         receiver = new WebhookReceiver("not yet known");
     }
 
@@ -84,6 +86,28 @@ class WebhookEndToEndTest {
                 .doesNotContain(group(SECRET, added));
         assertThat(cli(0, "admin", "webhook", "remove", id)).contains("Removed webhook " + id);
         assertThat(cli(0, "admin", "webhook", "list")).contains("No webhooks.");
+    }
+
+    @Test
+    void aReceiverThatKeepsFailingLeavesADeadLetterTheCliRetries() {
+        String added = cli(0, "admin", "webhook", "add", "--url", receiver.url(), "--events", "session.started");
+        receiver.secret(group(SECRET, added));
+        String id = group(ID, added);
+        receiver.answer(n -> 500);
+        String sessionId = server.rest().createSession(server.rest().accessToken(), false);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cli(0, "admin", "webhook", "dead-letters").contains(sessionId));
+        String listing = cli(0, "admin", "webhook", "dead-letters", "--subscription", id);
+        String deadId = group(Pattern.compile("(whd_[0-9a-f]+)"), listing);
+        assertThat(listing).contains("status 500", "session.started");
+        assertThat(receiver.received()).hasSize(WebhookDeliveryContractTest.FAST.maxAttempts())
+                .extracting(WebhookReceiver.Received::deliveryId).containsOnly(deadId);
+
+        receiver.answer(n -> 200);
+        cli(0, "admin", "webhook", "retry", deadId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted().size() == 1);
+        assertThat(receiver.accepted().get(0).deliveryId()).isEqualTo(deadId);
+        assertThat(cli(ParleyCommand.NOT_FOUND, "admin", "webhook", "retry", deadId)).isEmpty();
     }
 
     @Test
