@@ -14,7 +14,8 @@ CREATE TABLE webhook_subscriptions (
 
 -- The outbox: one row per (subscription, journaled event), written in the journal's own transaction.
 -- A delivered row is deleted; a row whose last attempt failed stays as a dead letter (dead_at set).
--- data holds conversation content (message texts): erasure deletes the session's rows.
+-- data holds conversation content (message texts): erasure and the purge of ended sessions delete the
+-- session's rows.
 CREATE TABLE webhook_deliveries (
     id              TEXT    NOT NULL PRIMARY KEY,
     subscription_id TEXT    NOT NULL,

@@ -14,13 +14,14 @@ CREATE TABLE webhook_subscriptions (
 -- The outbox: one row per (subscription, journaled event), written in the journal's own transaction.
 -- A delivered row is deleted; a row whose last attempt failed stays as a dead letter (dead_at set).
 -- Nodes claim due rows with FOR UPDATE SKIP LOCKED and hold them by lease_owner/lease_until, so one
--- node delivers a row at a time. data holds conversation content: erasure deletes the session's rows.
+-- node delivers a row at a time. data holds conversation content: erasure deletes the session's rows, and
+-- they go with their session when ended sessions are purged.
 CREATE TABLE webhook_deliveries (
     id              text        NOT NULL PRIMARY KEY,
     subscription_id text        NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
     event_id        text        NOT NULL,
     event_type      text        NOT NULL,
-    session_id      text        NOT NULL,
+    session_id      text        NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
     connector_id    text        NOT NULL,
     created_at      timestamptz NOT NULL,
     data            text        NOT NULL,

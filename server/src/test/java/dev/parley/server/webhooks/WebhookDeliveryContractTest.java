@@ -262,6 +262,18 @@ abstract class WebhookDeliveryContractTest {
     }
 
     @Test
+    void purging_ended_sessions_takes_their_deliveries_along() {
+        String sub = subscribe(EnumSet.of(WebhookEventType.SESSION_ENDED), null);
+        String ended = startSession();
+        store.append(List.of(sessionEnd(ended, 2, "REASON_NATURAL_END")));
+        assertThat(store.webhooks().pendingCount(sub)).isEqualTo(1);
+
+        assertThat(store.purgeEndedBefore(Instant.now())).isEqualTo(1);
+
+        assertThat(store.webhooks().pendingCount(sub)).isZero();
+    }
+
+    @Test
     void removing_a_subscription_drops_what_it_was_owed() {
         String sub = subscribe(EnumSet.of(WebhookEventType.SESSION_STARTED), null);
         startSession();

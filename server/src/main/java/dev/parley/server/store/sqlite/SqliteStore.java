@@ -326,6 +326,11 @@ public final class SqliteStore implements NodeStore {
                 handoffs.setLong(1, cutoffMillis);
                 handoffs.executeUpdate();
             }
+            try (PreparedStatement deliveries = c.prepareStatement( // webhook payloads hold content
+                    "DELETE FROM webhook_deliveries WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                deliveries.setLong(1, cutoffMillis);
+                deliveries.executeUpdate();
+            }
             try (PreparedStatement events = c.prepareStatement(
                     "DELETE FROM events WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)");
                  PreparedStatement sessions = c.prepareStatement("DELETE FROM sessions WHERE ended_at < ?")) {
