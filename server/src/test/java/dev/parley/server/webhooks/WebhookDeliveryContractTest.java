@@ -46,7 +46,7 @@ import picocli.CommandLine;
 abstract class WebhookDeliveryContractTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     static final WebhookDeliverySettings FAST = new WebhookDeliverySettings(3, Duration.ofMillis(20),
-            Duration.ofMillis(100), Duration.ofMillis(500), 4, Duration.ofMillis(20), Duration.ofSeconds(3));
+            Duration.ofMillis(100), Duration.ofSeconds(2), 4, Duration.ofMillis(20), Duration.ofSeconds(5));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] SERVER_SECRET = "webhook-test-server-secret-0123456789".getBytes(StandardCharsets.UTF_8);
 
@@ -229,7 +229,7 @@ abstract class WebhookDeliveryContractTest {
         Instant now = Instant.now();
         List<WebhookDelivery> taken = store.webhooks().claim("node-died", now, now.plusMillis(300), 10);
         assertThat(taken).hasSize(1);
-        assertThat(store.webhooks().claim("node-b", now, now.plusSeconds(3), 10)).as("leased").isEmpty();
+        assertThat(store.webhooks().claim("node-b", now, now.plusSeconds(5), 10)).as("leased").isEmpty();
 
         startDispatcher(store, "node-b");
 
@@ -247,7 +247,7 @@ abstract class WebhookDeliveryContractTest {
         String kept = startSession();
         store.append(List.of(event(erased, 2, EventType.USER_MESSAGE, "{\"text\":\"pineapple-7731\"}", null)));
         Instant now = Instant.now();
-        WebhookDelivery first = store.webhooks().claim("node-a", now, now.plusSeconds(3), 1).get(0);
+        WebhookDelivery first = store.webhooks().claim("node-a", now, now.plusSeconds(5), 1).get(0);
         store.webhooks().deadLetter(first.id(), "node-a", now, "status 500");
         assertThat(store.webhooks().pendingCount(sub) + store.webhooks().deadLetters(sub).size()).isEqualTo(3);
 
@@ -255,7 +255,7 @@ abstract class WebhookDeliveryContractTest {
 
         List<String> left = new ArrayList<>();
         store.webhooks().deadLetters(sub).forEach(d -> left.add(d.sessionId()));
-        List<WebhookDelivery> pending = store.webhooks().claim("node-a", now, now.plusSeconds(3), 10);
+        List<WebhookDelivery> pending = store.webhooks().claim("node-a", now, now.plusSeconds(5), 10);
         pending.forEach(d -> left.add(d.sessionId()));
         assertThat(left).containsOnly(kept);
         assertThat(pending).extracting(WebhookDelivery::data).noneMatch(d -> d.contains("pineapple"));
