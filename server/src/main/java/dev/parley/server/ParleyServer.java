@@ -45,6 +45,9 @@ import dev.parley.server.operator.LiveSessions;
 import dev.parley.server.operator.OperatorKeyHasher;
 import dev.parley.server.operator.OperatorKeys;
 import dev.parley.server.operator.RetentionSweep;
+import dev.parley.server.webhooks.WebhookDeliverySettings;
+import dev.parley.server.webhooks.WebhookDispatcher;
+import dev.parley.server.webhooks.WebhookSecrets;
 import dev.parley.server.operator.Transcripts;
 import dev.parley.server.store.OperatorStore;
 import dev.parley.server.auth.Strikes;
@@ -316,6 +319,9 @@ public final class ParleyServer implements AutoCloseable {
                 .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
                         ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), limits.sessions(), clock);
         api = api.withOperatorApi(operatorApi(store, registry, jwtSecret, clock, scheduler, workers, deskThread));
+        // Outgoing webhooks (issue 14): every node works the shared outbox; a row is claimed by one node at a time.
+        // Owned after the store, so it stops claiming before the store closes.
+        own(webhookDispatcher(store, config.webhooks(), jwtSecret, clock, nodeId)).start();
         if (config.demoConnectorToken() != null) {
             api = api.withDemoConnector(config.demoConnectorToken(), config.demoConnectorHost());
         }
@@ -388,6 +394,13 @@ public final class ParleyServer implements AutoCloseable {
             root = root.getCause();
         }
         return String.valueOf(root.getMessage());
+    }
+
+    private static WebhookDispatcher webhookDispatcher(NodeStore store, WebhookDeliverySettings settings, byte[] jwtSecret,
+                                                       Clock clock, String nodeId) {
+        WebhookSecrets secrets = new WebhookSecrets(ContextKeySealer.fromServerSecret(jwtSecret, new SecureRandom()));
+        return new WebhookDispatcher(store.webhooks(), secrets, WebhookDispatcher.httpClient(settings), settings, clock,
+                nodeId, new SecureRandom());
     }
 
     /**

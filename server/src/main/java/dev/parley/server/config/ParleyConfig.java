@@ -48,7 +48,8 @@ public record ParleyConfig(
         Capacity capacity,
         StoreConfig store,
         FanOutConfig fanOut,
-        Leases leases) {
+        Leases leases,
+        dev.parley.server.webhooks.WebhookDeliverySettings webhooks) {
 
     /**
      * Session ownership leases of several nodes on one PostgreSQL ({@code store.lease_ttl_seconds},
@@ -138,7 +139,8 @@ public record ParleyConfig(
             Capacity.DEFAULTS,
             StoreConfig.DEFAULTS,
             FanOutConfig.DEFAULTS,
-            Leases.DEFAULTS);
+            Leases.DEFAULTS,
+            dev.parley.server.webhooks.WebhookDeliverySettings.DEFAULTS);
 
     public ParleyConfig withPort(int value) {
         return copy(s -> s.port = value);
@@ -212,6 +214,11 @@ public record ParleyConfig(
 
     public ParleyConfig withLeases(Leases value) {
         return copy(s -> s.leases = value);
+    }
+
+    /** Outgoing webhook delivery (issue 14): attempts, back-off, timeout, concurrency ({@code webhooks:}). */
+    public ParleyConfig withWebhooks(dev.parley.server.webhooks.WebhookDeliverySettings value) {
+        return copy(s -> s.webhooks = value);
     }
 
     /** The HS256 key as {@code PARLEY_JWT_SECRET} would give it (nodes of one cluster share it). */

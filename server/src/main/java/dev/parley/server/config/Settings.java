@@ -41,6 +41,7 @@ final class Settings {
     StoreConfig store;
     FanOutConfig fanOut;
     ParleyConfig.Leases leases;
+    dev.parley.server.webhooks.WebhookDeliverySettings webhooks;
 
     Settings(ParleyConfig c) {
         bindAddress = c.bindAddress();
@@ -70,6 +71,7 @@ final class Settings {
         store = c.store();
         fanOut = c.fanOut();
         leases = c.leases();
+        webhooks = c.webhooks();
     }
 
     /** An empty demo token means "no demo connector" in every source. */
@@ -202,7 +204,8 @@ final class Settings {
                 demoConnectorToken == null ? demoConnectorHost : demoConnectorHost.strip(), heartbeatInterval,
                 idleTimeout, sessionInactivityTimeout, sessionIdleWarning, endedSessionRetention, accessTokenLifetime,
                 maxConnectionsPerSession, maxTextChars, sessionMessageRate, httpRate, flowFile, streamChunkDelay,
-                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store, fanOut, leases);
+                jwtSecret, desk, agents, handshakeFailures, httpTimeouts, outbound, capacity, store, fanOut, leases,
+                webhooks);
     }
 
     /**

@@ -25,7 +25,7 @@ final class YamlConfigReader {
             "session_idle_warning_seconds",
             "ended_session_retention_days", "access_token_lifetime_seconds", "max_connections_per_session",
             "max_text_chars", "rate_limits", "agent", "agents", "desk", "http", "outbound",
-            "event_loops", "journal_queue_capacity", "store", "fanout");
+            "event_loops", "journal_queue_capacity", "store", "fanout", "webhooks");
     private static final Set<String> AGENTS_KEYS = Set.of("default", "connectors", "llm", "webhook");
     private static final Set<String> LLM_KEYS = Set.of("base_url", "model", "api_key_env", "api_key_file",
             "system_prompt_file", "history_budget_chars", "first_token_timeout_seconds", "total_timeout_seconds",
@@ -80,6 +80,26 @@ final class YamlConfigReader {
         if (has(root, "agents")) agents(root.get("agents"), s);
         if (has(root, "store")) store(root.get("store"), s);
         if (has(root, "fanout")) fanOut(root.get("fanout"), s);
+        if (has(root, "webhooks")) webhooks(root.get("webhooks"), s);
+    }
+
+    /** {@code webhooks}: outgoing webhook delivery (issue 14); each key left out keeps its default. */
+    private void webhooks(JsonNode node, Settings s) {
+        mapping(node, "webhooks.", Set.of("max_attempts", "initial_backoff_seconds", "max_backoff_seconds",
+                "timeout_seconds", "concurrency", "lease_seconds"));
+        var w = s.webhooks;
+        int attempts = has(node, "max_attempts") ? integer(node.get("max_attempts"), "webhooks.max_attempts") : w.maxAttempts();
+        Duration initial = has(node, "initial_backoff_seconds") ? duration(node, "initial_backoff_seconds") : w.initialBackoff();
+        Duration max = has(node, "max_backoff_seconds") ? duration(node, "max_backoff_seconds") : w.maxBackoff();
+        Duration timeout = has(node, "timeout_seconds") ? duration(node, "timeout_seconds") : w.attemptTimeout();
+        int concurrency = has(node, "concurrency") ? integer(node.get("concurrency"), "webhooks.concurrency") : w.concurrency();
+        Duration lease = has(node, "lease_seconds") ? duration(node, "lease_seconds") : w.lease();
+        try {
+            s.webhooks = new dev.parley.server.webhooks.WebhookDeliverySettings(attempts, initial, max, timeout, concurrency,
+                    w.pollInterval(), lease);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": webhooks: " + e.getMessage());
+        }
     }
 
     /** {@code fanout}: {@code kind} (memory or redis) and {@code url}; each left out keeps its default. */

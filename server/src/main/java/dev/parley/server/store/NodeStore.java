@@ -32,6 +32,11 @@ public interface NodeStore extends EventStore, SessionStore, ConnectorStore, Des
         return java.util.Optional.empty();
     }
 
+    /** Outgoing webhooks (issue 14): subscriptions and the delivery outbox. Stores without one (test doubles) refuse. */
+    default dev.parley.server.webhooks.WebhookStore webhooks() {
+        throw new UnsupportedOperationException("this store has no webhooks");
+    }
+
     /** Closes the connections; a failure is a {@link StoreException}. */
     @Override
     void close();

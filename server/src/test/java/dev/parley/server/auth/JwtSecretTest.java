@@ -66,7 +66,7 @@ class JwtSecretTest {
                 dev.parley.server.config.AgentsConfig.DEFAULTS, ParleyConfig.HandshakeFailureLimits.DEFAULTS,
                 ParleyConfig.HttpTimeouts.DEFAULTS, ParleyConfig.Outbound.DEFAULTS, ParleyConfig.Capacity.DEFAULTS,
                 dev.parley.server.config.StoreConfig.DEFAULTS, dev.parley.server.config.FanOutConfig.DEFAULTS,
-                ParleyConfig.Leases.DEFAULTS);
+                ParleyConfig.Leases.DEFAULTS, dev.parley.server.webhooks.WebhookDeliverySettings.DEFAULTS);
 
         assertThat(JwtSecret.forConfig(withSecret)).isEqualTo(configured);
         assertThat(dir.resolve("jwt.secret")).doesNotExist();

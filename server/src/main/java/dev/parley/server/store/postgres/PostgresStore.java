@@ -79,6 +79,11 @@ public final class PostgresStore implements NodeStore {
         return new PostgresOperatorStore(jdbc);
     }
 
+    @Override
+    public dev.parley.server.webhooks.WebhookStore webhooks() {
+        return new PostgresWebhookStore(jdbc);
+    }
+
     /**
      * Connects, brings the schema up to date and returns the store. Several nodes starting at once
      * are safe: Flyway serialises their migrations with a PostgreSQL advisory lock.
@@ -177,9 +182,12 @@ public final class PostgresStore implements NodeStore {
             Set<String> fenced = advanceHeads(c, heads, epochs);
             if (fenced.isEmpty()) {
                 insertEvents(c, events);
+                PostgresWebhookStore.enqueue(c, events); // the outbox commits with the events it is owed for
                 markEnded(c, ends.values());
             } else {
-                insertEvents(c, events.stream().filter(e -> !fenced.contains(e.sessionId())).toList());
+                List<StoredEvent> kept = events.stream().filter(e -> !fenced.contains(e.sessionId())).toList();
+                insertEvents(c, kept);
+                PostgresWebhookStore.enqueue(c, kept);
                 markEnded(c, ends.values().stream().filter(end -> !fenced.contains(end.sessionId())).toList());
             }
             return fenced;

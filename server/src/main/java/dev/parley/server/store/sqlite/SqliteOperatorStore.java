@@ -104,7 +104,7 @@ final class SqliteOperatorStore implements OperatorStore {
         String id = audit.sessionId();
         return writer.inTransaction("erasure of session " + id, c -> {
             // Children first: they reference the session row.
-            for (String table : List.of("events", "session_contexts", "handoffs", "offline_conversations")) {
+            for (String table : List.of("events", "session_contexts", "handoffs", "offline_conversations", "webhook_deliveries")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

@@ -67,11 +67,18 @@ public final class SqliteStore implements NodeStore {
     private final HikariDataSource readers;
     private final WriterConnection writer;
     private final SqliteOperatorStore operators;
+    private final SqliteWebhookStore webhooks;
 
     private SqliteStore(HikariDataSource readers, WriterConnection writer) {
         this.readers = readers;
         this.writer = writer;
         this.operators = new SqliteOperatorStore(readers, writer);
+        this.webhooks = new SqliteWebhookStore(readers, writer);
+    }
+
+    @Override
+    public dev.parley.server.webhooks.WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override
@@ -175,6 +182,7 @@ public final class SqliteStore implements NodeStore {
         writer.inTransaction("append of " + newSessions.size() + " sessions and " + events.size() + " events", c -> {
             insertSessions(c, newSessions);
             insertEvents(c, events);
+            SqliteWebhookStore.enqueue(c, events); // the outbox commits with the events it is owed for
             touchSessions(c, lastActivity);
             markEnded(c, ends.values());
             return null;
@@ -323,6 +331,11 @@ public final class SqliteStore implements NodeStore {
                     "DELETE FROM offline_conversations WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
                 offline.setLong(1, cutoffMillis);
                 offline.executeUpdate();
+            }
+            try (PreparedStatement deliveries = c.prepareStatement( // webhook payloads hold content
+                    "DELETE FROM webhook_deliveries WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                deliveries.setLong(1, cutoffMillis);
+                deliveries.executeUpdate();
             }
             try (PreparedStatement events = c.prepareStatement(
                     "DELETE FROM events WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)");

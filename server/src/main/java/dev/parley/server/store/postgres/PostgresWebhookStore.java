@@ -1,0 +1,226 @@
+package dev.parley.server.store.postgres;
+
+import static dev.parley.server.store.postgres.Jdbc.instant;
+import static dev.parley.server.store.postgres.Jdbc.setInstant;
+
+import dev.parley.server.store.StoredEvent;
+import dev.parley.server.webhooks.DeadLetter;
+import dev.parley.server.webhooks.WebhookDelivery;
+import dev.parley.server.webhooks.WebhookEventType;
+import dev.parley.server.webhooks.WebhookEvents;
+import dev.parley.server.webhooks.WebhookStore;
+import dev.parley.server.webhooks.WebhookSubscription;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * {@link WebhookStore} on PostgreSQL, shared by every node: a claim takes due rows with
+ * {@code FOR UPDATE SKIP LOCKED} and leases them in the same transaction, so two nodes claiming at
+ * once get different rows, and a row leased by a node stays with it until the lease runs out.
+ */
+final class PostgresWebhookStore implements WebhookStore {
+    private static final String SUBSCRIPTION_COLUMNS = "id, url, events, connector_id, sealed_secret, created_at";
+    private static final String ENQUEUE = "INSERT INTO webhook_deliveries (id, subscription_id, event_id,"
+            + " event_type, session_id, connector_id, created_at, data, attempts, next_attempt_at)"
+            + " SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, ?, ?, s.id, s.connector_id, ?, ?, 0, ?"
+            + " FROM webhook_subscriptions w JOIN sessions s ON s.id = ?"
+            + " WHERE strpos(w.events, ?) > 0 AND (w.connector_id IS NULL OR w.connector_id = s.connector_id)"
+            + " ON CONFLICT (subscription_id, event_id) DO NOTHING";
+
+    private final Jdbc jdbc;
+
+    PostgresWebhookStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Called inside the journal append's transaction, after the sessions and events are written: one
+     * outbox row per subscription that wants each event (none, cheaply, when nobody subscribed).
+     */
+    static void enqueue(Connection c, List<StoredEvent> events) throws SQLException {
+        List<WebhookEvents.Outgoing> owed = events.stream().map(WebhookEvents::of).flatMap(Optional::stream).toList();
+        if (owed.isEmpty() || !anySubscription(c)) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
+            for (WebhookEvents.Outgoing o : owed) {
+                ps.setString(1, o.event().eventId());
+                ps.setString(2, o.type().wireName());
+                setInstant(ps, 3, o.event().timestamp());
+                ps.setString(4, o.data());
+                setInstant(ps, 5, o.event().timestamp());
+                ps.setString(6, o.event().sessionId());
+                ps.setString(7, "," + o.type().wireName() + ",");
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** One cheap look per append, so a node without webhooks pays nothing per message. */
+    private static boolean anySubscription(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM webhook_subscriptions LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    @Override
+    public void addSubscription(WebhookSubscription s) {
+        jdbc.inTransaction("create of webhook " + s.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO webhook_subscriptions (" + SUBSCRIPTION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, s.id());
+                ps.setString(2, s.url());
+                ps.setString(3, eventsColumn(s));
+                ps.setString(4, s.connectorId());
+                ps.setString(5, s.sealedSecret());
+                setInstant(ps, 6, s.createdAt());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<WebhookSubscription> listSubscriptions() {
+        return query("listWebhooks", "SELECT " + SUBSCRIPTION_COLUMNS + " FROM webhook_subscriptions ORDER BY created_at, id",
+                ps -> { }, PostgresWebhookStore::subscription);
+    }
+
+    @Override
+    public Optional<WebhookSubscription> findSubscription(String id) {
+        return query("findWebhook", "SELECT " + SUBSCRIPTION_COLUMNS + " FROM webhook_subscriptions WHERE id = ?",
+                ps -> ps.setString(1, id), PostgresWebhookStore::subscription).stream().findFirst();
+    }
+
+    @Override
+    public boolean removeSubscription(String id) {
+        return jdbc.inTransaction("removal of webhook " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_deliveries WHERE subscription_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM webhook_subscriptions WHERE id = ?")) {
+                ps.setString(1, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<WebhookDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit) {
+        return jdbc.inTransaction("claim of webhook deliveries", c -> {
+            List<WebhookDelivery> claimed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.id, d.subscription_id, w.url, w.sealed_secret,"
+                    + " d.event_id, d.event_type, d.session_id, d.connector_id, d.created_at, d.data, d.attempts + 1"
+                    + " FROM webhook_deliveries d JOIN webhook_subscriptions w ON w.id = d.subscription_id"
+                    + " WHERE d.dead_at IS NULL AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)"
+                    + " ORDER BY d.next_attempt_at, d.id LIMIT ? FOR UPDATE OF d SKIP LOCKED")) {
+                setInstant(ps, 1, now);
+                setInstant(ps, 2, now);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(new WebhookDelivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                                instant(rs, 9), rs.getString(10), rs.getInt(11)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET attempts = attempts + 1,"
+                    + " lease_owner = ?, lease_until = ? WHERE id = ?")) {
+                for (WebhookDelivery d : claimed) {
+                    ps.setString(1, owner);
+                    setInstant(ps, 2, leaseUntil);
+                    ps.setString(3, d.id());
+                    ps.executeUpdate();
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public void delivered(String deliveryId) {
+        update("delivery of " + deliveryId, "DELETE FROM webhook_deliveries WHERE id = ?", ps -> ps.setString(1, deliveryId));
+    }
+
+    @Override
+    public void retryLater(String deliveryId, String owner, Instant nextAttemptAt, String error) {
+        update("retry of " + deliveryId, "UPDATE webhook_deliveries SET next_attempt_at = ?, lease_owner = NULL,"
+                + " lease_until = NULL, last_error = ? WHERE id = ? AND lease_owner = ?", ps -> {
+                    setInstant(ps, 1, nextAttemptAt);
+                    ps.setString(2, error);
+                    ps.setString(3, deliveryId);
+                    ps.setString(4, owner);
+                });
+    }
+
+    @Override
+    public void deadLetter(String deliveryId, String owner, Instant at, String error) {
+        update("dead letter " + deliveryId, "UPDATE webhook_deliveries SET dead_at = ?, lease_owner = NULL,"
+                + " lease_until = NULL, last_error = ? WHERE id = ? AND lease_owner = ?", ps -> {
+                    setInstant(ps, 1, at);
+                    ps.setString(2, error);
+                    ps.setString(3, deliveryId);
+                    ps.setString(4, owner);
+                });
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(String subscriptionId) {
+        return query("deadLetters", "SELECT id, subscription_id, event_type, session_id, attempts, dead_at, last_error"
+                + " FROM webhook_deliveries WHERE dead_at IS NOT NULL AND (?::text IS NULL OR subscription_id = ?)"
+                + " ORDER BY dead_at, id", ps -> {
+                    ps.setString(1, subscriptionId);
+                    ps.setString(2, subscriptionId);
+                }, rs -> new DeadLetter(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                        instant(rs, 6), rs.getString(7)));
+    }
+
+    @Override
+    public boolean retryDeadLetter(String deliveryId, Instant now) {
+        return update("retry of dead letter " + deliveryId, "UPDATE webhook_deliveries SET dead_at = NULL, attempts = 0,"
+                + " next_attempt_at = ? WHERE id = ? AND dead_at IS NOT NULL", ps -> {
+                    setInstant(ps, 1, now);
+                    ps.setString(2, deliveryId);
+                }) == 1;
+    }
+
+    @Override
+    public int pendingCount(String subscriptionId) {
+        return query("pendingWebhooks", "SELECT count(*) FROM webhook_deliveries WHERE dead_at IS NULL AND subscription_id = ?",
+                ps -> ps.setString(1, subscriptionId), rs -> rs.getInt(1)).get(0);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    static String eventsColumn(WebhookSubscription s) {
+        return s.events().stream().map(WebhookEventType::wireName).sorted().collect(Collectors.joining(",", ",", ","));
+    }
+
+    static java.util.Set<WebhookEventType> events(String column) {
+        return Arrays.stream(column.split(",")).filter(n -> !n.isEmpty()).map(WebhookEventType::fromWireName)
+                .flatMap(Optional::stream).collect(Collectors.toSet());
+    }
+
+    private static WebhookSubscription subscription(ResultSet rs) throws SQLException {
+        return new WebhookSubscription(rs.getString(1), rs.getString(2), events(rs.getString(3)), rs.getString(4),
+                rs.getString(5), instant(rs, 6));
+    }
+
+    private int update(String what, String sql, Jdbc.Binder binder) {
+        return jdbc.update(what, sql, binder);
+    }
+
+    private <T> List<T> query(String what, String sql, Jdbc.Binder binder, Jdbc.RowMapper<T> mapper) {
+        return jdbc.query(what, sql, binder, mapper);
+    }
+}
