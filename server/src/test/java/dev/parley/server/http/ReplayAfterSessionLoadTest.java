@@ -9,9 +9,11 @@ import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.StoredEvent;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to, and with several loops some replays reached the JDK's WebSocket client corrupted (it failed
  * them with a {@code ProtocolException}: invalid UTF-8, an rsv bit set).
  */
+@BothStores
 class ReplayAfterSessionLoadTest {
     private static final int SESSIONS = 120;
     private static final int EVENTS = 250;
@@ -94,7 +97,7 @@ class ReplayAfterSessionLoadTest {
     private void prefill(List<String> sessions) {
         String text = "y".repeat(300);
         Instant now = Instant.now();
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (NodeStore store = TestStores.open(dir)) {
             for (String sessionId : sessions) {
                 List<StoredEvent> batch = new ArrayList<>();
                 for (long seq = 2; seq <= EVENTS + 1; seq++) {
