@@ -1,6 +1,7 @@
 package dev.parley.server.testing;
 
 import dev.parley.server.StoreFactory;
+import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.config.StoreConfig;
 import dev.parley.server.store.NodeStore;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * directory in the JVM's one embedded PostgreSQL. Keying the database by the data directory keeps
  * the SQLite semantics tests rely on: a node restarted on the same directory finds its data again,
  * a fixture opening the directory's store sees the node's rows, and a new directory starts empty.
+ * The PostgreSQL store is used as the product uses it; only the database behind it is shared.
  *
  * <p>Suites that should run on both stores carry {@code @Tag(TestStores.BOTH)}; the build runs
  * them a second time with the property set (the {@code postgres-store} Surefire execution).
@@ -48,8 +50,11 @@ public final class TestStores {
         if (!postgres() || !config.store().equals(StoreConfig.DEFAULTS)) {
             return config;
         }
-        return config.withStore(DATABASES.computeIfAbsent(key(config.dataDir()),
+        ParleyConfig onPostgres = config.withStore(DATABASES.computeIfAbsent(key(config.dataDir()),
                 dir -> StoreConfig.postgres(SharedPostgres.createDatabase(), SharedPostgres.USER, null, 4)));
+        // PostgreSQL mode needs a configured secret. The data directory's own jwt.secret, as an operator moving
+        // an embedded node would pass it, keeps tests that read that file (to seal keys, sign tokens) right.
+        return config.jwtSecret() != null ? onPostgres : onPostgres.withJwtSecret(JwtSecret.loadOrCreate(config.dataDir()));
     }
 
     /**
