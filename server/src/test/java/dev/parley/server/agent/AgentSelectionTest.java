@@ -10,7 +10,6 @@ import dev.parley.server.agent.webhook.TestBot.Response;
 import dev.parley.server.config.AgentsConfig;
 import dev.parley.server.config.AgentsConfig.Kind;
 import dev.parley.server.config.Secret;
-import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code agents:} end to end: the demo connector answered by a real webhook bot over a real socket. */
-@BothStores
 class AgentSelectionTest {
     private static final String SECRET = "selection-secret";
 

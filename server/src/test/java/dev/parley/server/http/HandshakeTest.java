@@ -176,7 +176,8 @@ class HandshakeTest {
     static void assertNothingDelivered(RawAnswer answer) {
         if (!answer.after().isEmpty()) {
             assertThat(answer.after()).as("what followed the refusal").startsWith("HTTP/1.1 200")
-                    .endsWith("{\"status\":\"ok\"}");
+                    .contains("{\"status\":\"ok\"") // PostgreSQL mode lists the store's health after it
+                    .endsWith("}");
         }
     }
 

@@ -3,7 +3,6 @@ package dev.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.config.ParleyConfig;
-import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * idle timeout. Short timeouts here; the defaults are 10 s and 60 s.
  */
 @ParleyTest(config = "shortHttpTimeouts")
-@BothStores
 class SlowHttpClientTest {
     static TestServer server;
     private static final ScheduledExecutorService TRICKLER = Executors.newSingleThreadScheduledExecutor();

@@ -15,7 +15,6 @@ import dev.parley.server.config.ConfigLoader;
 import dev.parley.server.config.Secret;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.NodeStore;
-import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ContextTokens;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
@@ -44,7 +43,6 @@ import picocli.CommandLine;
  * JWT library as a site's backend would, submitted over REST, and the context read back from what
  * a real webhook bot was sent (it answers with the context it saw) over a raw WebSocket.
  */
-@BothStores
 class VerifiedContextTest {
     private static final String BOT_SECRET = "context-secret";
     private static final String OTHER_CONNECTOR = "con_other";

@@ -2,7 +2,6 @@ package dev.parley.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import java.net.URI;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 /** The demo page, the widget script and cross-origin access to the REST endpoints. */
 @ParleyTest
-@BothStores
 class WidgetAssetsAndCorsTest {
     private static final String ORIGIN = "https://shop.example.org";
 
