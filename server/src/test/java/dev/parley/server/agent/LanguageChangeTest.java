@@ -9,6 +9,7 @@ import dev.parley.server.agent.webhook.TestBot.Response;
 import dev.parley.server.config.AgentsConfig;
 import dev.parley.server.config.AgentsConfig.Kind;
 import dev.parley.server.config.Secret;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is journaled (a sequence, replayed to a reconnecting socket), and the agent sees the language on
  * its next turn, also after a restart.
  */
+@BothStores
 class LanguageChangeTest {
     @TempDir
     Path dir;

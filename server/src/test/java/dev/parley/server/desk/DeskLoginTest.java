@@ -3,7 +3,8 @@ package dev.parley.server.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.auth.MutableClock;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.testing.BothStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,11 +15,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@BothStores
 class DeskLoginTest {
     private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     @TempDir
     Path dir;
-    private SqliteStore store;
+    private NodeStore store;
     private DeskLogin login;
     private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
     private final Passwords passwords = new Passwords(4, new SecureRandom());

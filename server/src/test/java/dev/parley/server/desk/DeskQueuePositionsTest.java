@@ -3,7 +3,8 @@ package dev.parley.server.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.auth.MutableClock;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.testing.BothStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Queue positions with many waiting users: right for everyone, and told without flooding anyone. */
+@BothStores
 class DeskQueuePositionsTest {
     private static final Duration STATUS_PERIOD = Duration.ofMinutes(5);
     private static final List<QueueSettings> QUEUES = List.of(
@@ -25,7 +27,7 @@ class DeskQueuePositionsTest {
 
     @TempDir
     Path dir;
-    private SqliteStore store;
+    private NodeStore store;
     private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
     private final Positions positions = new Positions();
     private Desk desk;

@@ -3,7 +3,8 @@ package dev.parley.server.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.auth.MutableClock;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.testing.BothStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@BothStores
 class DeskTest {
     private static final Duration GRACE = Duration.ofSeconds(60);
     private static final Duration STATUS = Duration.ofSeconds(15);
@@ -29,7 +31,7 @@ class DeskTest {
 
     @TempDir
     Path dir;
-    private SqliteStore store;
+    private NodeStore store;
     private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
     private final Recording conversations = new Recording();
     private Desk desk;

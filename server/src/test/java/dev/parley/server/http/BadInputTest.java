@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nothing is journaled. Only an oversized frame closes the socket (1009, our choice for §13.11).
  */
 @ParleyTest(config = "fastHttpRates")
+@BothStores
 class BadInputTest {
     private static final String INVALID = "Unknown event type or invalid message format";
     private static final String METADATA = "{\"custom\":{\"client_event_id\":\"bad-1\",\"note\":[1,2]},\"tag\":\"x\"}";

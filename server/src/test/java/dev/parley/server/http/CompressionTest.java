@@ -2,6 +2,7 @@ package dev.parley.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.RawWebSocket;
 import dev.parley.server.testing.Rest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * without a negotiated extension) and nobody else notices.
  */
 @ParleyTest
+@BothStores
 class CompressionTest {
     static TestServer server;
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool();

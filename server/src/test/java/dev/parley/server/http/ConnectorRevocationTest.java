@@ -5,14 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.protocol.ErrorMessages;
 import dev.parley.server.ParleyServer;
+import dev.parley.server.StoreFactory;
 import dev.parley.server.cli.CliContext;
 import dev.parley.server.cli.ParleyCommand;
 import dev.parley.server.config.ConfigLoader;
 import dev.parley.server.session.CloseCodes;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,6 +38,7 @@ import picocli.CommandLine;
  * Every test makes its own connector through the CLI, so revoking it touches no other test.
  */
 @ParleyTest
+@BothStores
 class ConnectorRevocationTest {
     /** Far more than the one-second poll, so a loaded build machine does not make this flaky. */
     private static final Duration PICKED_UP = Duration.ofSeconds(15);
@@ -176,7 +179,7 @@ class ConnectorRevocationTest {
 
     /** The `parley` command as its main method builds it: a store of its own on the data directory. */
     private String cli(String... args) {
-        CliContext context = new CliContext(c -> SqliteStore.open(c.dataDir()), new ConfigLoader(cliConfigDir.resolve("parley.yaml")),
+        CliContext context = new CliContext(c -> StoreFactory.open(TestStores.apply(c)), new ConfigLoader(cliConfigDir.resolve("parley.yaml")),
                 Map.of(), Clock.systemUTC(), new SecureRandom());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

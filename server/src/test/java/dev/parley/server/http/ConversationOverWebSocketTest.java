@@ -3,6 +3,7 @@ package dev.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.WsClient;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The documented conversation (PROTOCOL.md §1.3, §10) end to end over a real socket. */
 @ParleyTest
+@BothStores
 class ConversationOverWebSocketTest {
     static TestServer server;
 

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The server event envelope (PROTOCOL.md §4.2, §4.3, §13.1, §13.2, §13.6, §13.23–13.25) as seen on the wire. */
 @ParleyTest(config = "fastSessionRates")
+@BothStores
 class EnvelopeTest {
     private static final String TIMESTAMP = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$";
     /** Nested objects, arrays, escapes, non-ASCII text, numbers beyond a long and an exponent spelling, spaces. */

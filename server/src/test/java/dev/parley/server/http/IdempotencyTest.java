@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to the sender only — on the same socket, on a new socket and after a restart.
  */
 @ParleyTest(config = "fastSessionRates")
+@BothStores
 class IdempotencyTest {
     private static final String USER_MESSAGE = "EVENT_TYPE_USER_MESSAGE";
     private static final String JOIN = "EVENT_TYPE_REQUEST_POLY_AGENT_JOIN";

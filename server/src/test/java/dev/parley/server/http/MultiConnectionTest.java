@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Several sockets on one session (PROTOCOL.md §13.21): every live event reaches all of them, in one order. */
 @ParleyTest(config = "fastSessionRates")
+@BothStores
 class MultiConnectionTest {
     static TestServer server;
 

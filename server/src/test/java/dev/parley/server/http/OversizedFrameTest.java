@@ -3,6 +3,7 @@ package dev.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.RawWebSocket;
 import dev.parley.server.testing.Rest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a browser does, while the test thread reads.
  */
 @ParleyTest
+@BothStores
 class OversizedFrameTest {
     static TestServer server;
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool();

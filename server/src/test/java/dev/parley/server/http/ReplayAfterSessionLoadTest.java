@@ -9,9 +9,10 @@ import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.StoredEvent;
-import dev.parley.server.store.sqlite.SqliteStore;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * from there with {@code vertx.runOnContext} ran the upgrade on whichever loop that thread was bound
  * to, and with several loops some replays reached the JDK's WebSocket client corrupted (it failed
  * them with a {@code ProtocolException}: invalid UTF-8, an rsv bit set).
+ *
+ * <p>Not yet {@code @BothStores}: with {@code -Dparley.test.store=postgres} a JDK client's socket fails with a
+ * {@code ProtocolException} before its first event (a corrupted frame or handshake), an open bug on PostgreSQL.
  */
 class ReplayAfterSessionLoadTest {
     private static final int SESSIONS = 120;
@@ -94,7 +98,7 @@ class ReplayAfterSessionLoadTest {
     private void prefill(List<String> sessions) {
         String text = "y".repeat(300);
         Instant now = Instant.now();
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (NodeStore store = TestStores.open(dir)) {
             for (String sessionId : sessions) {
                 List<StoredEvent> batch = new ArrayList<>();
                 for (long seq = 2; seq <= EVENTS + 1; seq++) {

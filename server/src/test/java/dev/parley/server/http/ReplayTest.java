@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.Limits;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.TestServer;
@@ -38,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * event exactly once, in sequence order ("no gap, no double").
  */
 @ParleyTest(config = "fastSessionRates")
+@BothStores
 class ReplayTest {
     private static final String TIMESTAMP = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$";
 

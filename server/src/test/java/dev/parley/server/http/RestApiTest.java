@@ -11,10 +11,12 @@ import dev.parley.server.auth.MutableClock;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.config.ParleyConfig.RateLimit;
 import dev.parley.server.store.Connector;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * client: every documented status and error string, and the JSON shape of every answer.
  */
 @ParleyTest(config = "fastHttpRates")
+@BothStores
 class RestApiTest {
     private static final String ACCESS_TOKEN = "/api/v1/access-token";
     private static final String SESSIONS = "/api/v1/sessions";
@@ -59,7 +62,7 @@ class RestApiTest {
     @BeforeAll
     static void start() {
         rest = server.rest();
-        try (SqliteStore store = SqliteStore.open(server.dataDir())) {
+        try (NodeStore store = TestStores.open(server.dataDir())) {
             Instant now = Instant.now();
             store.createConnector(new Connector("con_shop", server.connectorTokenHash(SHOP_TOKEN), "example.com", now, null));
             store.createConnector(new Connector("con_nohost", server.connectorTokenHash(NO_HOST_TOKEN), null, now, null));
@@ -235,10 +238,7 @@ class RestApiTest {
         void storeFailureWhileLookingUpTheConnectorIsFailedToCreateAccessToken(@TempDir Path own) throws Exception {
             try (TestServer broken = TestServer.start(own)) {
                 // Breaks the connector lookup for real: the table the server reads is gone.
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-                        "jdbc:sqlite:" + own.resolve("parley.db").toAbsolutePath());
-                     java.sql.Statement s = c.createStatement()) {
-                    s.execute("PRAGMA busy_timeout = 5000");
+                try (java.sql.Connection c = broken.jdbc(); java.sql.Statement s = c.createStatement()) {
                     s.execute("ALTER TABLE connectors RENAME TO connectors_gone");
                 }
                 assertError(broken.rest().requestAccessToken(TestServer.TOKEN, TestServer.HOST),

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.server.auth.ContextKeySealer;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.store.ContextKey;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ContextTokens;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A flow reply's {@code {{context.KEY}}} is filled from the verified context, and only from it. */
+@BothStores
 class ScriptedFlowContextTest {
     private static final String SECRET = "c2NyaXB0ZWQtZmxvdy1jb250ZXh0LWtleS0wMTIzNDU2";
     private static final String FLOW = """
@@ -52,7 +55,7 @@ class ScriptedFlowContextTest {
     void aFlowReplyShowsVerifiedValuesAndNothingForARefusedToken() throws Exception {
         Path flow = Files.writeString(dir.resolve("flow.yaml"), FLOW);
         server = TestServer.start(dir.resolve("data"), c -> c.withFlowFile(flow));
-        try (SqliteStore store = SqliteStore.open(dir.resolve("data"))) {
+        try (NodeStore store = TestStores.open(dir.resolve("data"))) {
             String sealed = ContextKeySealer.fromServerSecret(JwtSecret.loadOrCreate(dir.resolve("data")),
                     new SecureRandom()).seal("con_demo", "k1", SECRET.getBytes(StandardCharsets.US_ASCII));
             store.addContextKey(new ContextKey("con_demo", "k1", sealed, Instant.now()));

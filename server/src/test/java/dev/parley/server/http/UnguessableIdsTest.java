@@ -3,6 +3,7 @@ package dev.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ParleyTest;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * event and message ids share nothing but their millisecond.
  */
 @ParleyTest
+@BothStores
 class UnguessableIdsTest {
     /** Two fresh 74-bit random parts lie closer than this with probability about 2^-41. */
     private static final BigInteger SMALL = BigInteger.ONE.shiftLeft(32);

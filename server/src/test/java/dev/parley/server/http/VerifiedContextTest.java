@@ -3,6 +3,7 @@ package dev.parley.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.StoreFactory;
 import dev.parley.server.agent.webhook.TestBot;
 import dev.parley.server.agent.webhook.TestBot.Response;
 import dev.parley.server.cli.CliContext;
@@ -13,10 +14,11 @@ import dev.parley.server.config.AgentsConfig.Kind;
 import dev.parley.server.config.ConfigLoader;
 import dev.parley.server.config.Secret;
 import dev.parley.server.store.Connector;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
 import dev.parley.server.testing.ContextTokens;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,7 +62,7 @@ class VerifiedContextTest {
 
     @BeforeEach
     void keysAndServer() {
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (NodeStore store = TestStores.open(dir)) {
             store.upsertConnector(new Connector("con_demo", "replaced-at-start", "localhost", Instant.EPOCH, null));
             store.upsertConnector(new Connector(OTHER_CONNECTOR, "other-hash", "other.example", Instant.EPOCH, null));
         }
@@ -217,7 +219,7 @@ class VerifiedContextTest {
 
     @Test
     void anotherConnectorsAccessTokenCannotSetTheContextNorLearnTheSessionExists() {
-        try (SqliteStore store = SqliteStore.open(dir)) { // a second process, like the admin CLI
+        try (NodeStore store = TestStores.open(dir)) { // a second process, like the admin CLI
             store.upsertConnector(new Connector(OTHER_CONNECTOR, server.connectorTokenHash("other-token"), "localhost",
                     Instant.EPOCH, null));
         }
@@ -315,7 +317,7 @@ class VerifiedContextTest {
     private String cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        StoreOpener<SqliteStore> opener = c -> SqliteStore.open(c.dataDir());
+        StoreOpener<NodeStore> opener = c -> StoreFactory.open(TestStores.apply(c));
         CliContext context = new CliContext(opener, new ConfigLoader(dir.resolve("parley.yaml")),
                 Map.of("PARLEY_DATA_DIR", dir.toString()), Clock.systemUTC(), new SecureRandom(),
                 new java.io.ByteArrayInputStream(new byte[0]), 4);

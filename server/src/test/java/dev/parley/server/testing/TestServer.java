@@ -1,17 +1,24 @@
 package dev.parley.server.testing;
 
 import dev.parley.server.ParleyServer;
+import dev.parley.server.StoreFactory;
 import dev.parley.server.auth.ConnectorTokenHasher;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.config.StoreConfig;
 import dev.parley.server.fanout.FanOut;
 import dev.parley.server.fanout.InMemoryFanOut;
 import dev.parley.server.limits.RedisLimits;
+import dev.parley.server.store.NodeStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-/** A real Parley node on a random port with its own data directory, for tests that use sockets. */
+/**
+ * A real Parley node on a random port with its own data directory, for tests that use sockets. Its
+ * store is the embedded one, or its data directory's PostgreSQL database when the run asks for
+ * PostgreSQL ({@link TestStores}) and the test did not choose a store itself.
+ */
 public final class TestServer implements AutoCloseable {
     public static final String TOKEN = ParleyConfig.DEFAULT_DEMO_TOKEN;
     public static final String HOST = "localhost";
@@ -45,8 +52,8 @@ public final class TestServer implements AutoCloseable {
     /** As above, with the timings of the limits shared through Redis (when the tweak sets a Redis fan-out). */
     public static TestServer start(Path dataDir, UnaryOperator<ParleyConfig> tweak, Clock clock, FanOut fanOut,
                                    RedisLimits.Settings limits) {
-        ParleyConfig config = tweak.apply(ParleyConfig.DEFAULTS.withPort(0).withDataDir(dataDir)
-                .withStreamChunkDelay(Duration.ZERO));
+        ParleyConfig config = TestStores.apply(tweak.apply(ParleyConfig.DEFAULTS.withPort(0).withDataDir(dataDir)
+                .withStreamChunkDelay(Duration.ZERO)));
         return new TestServer(ParleyServer.start(config, clock, () -> fanOut, limits), config);
     }
 
@@ -56,6 +63,32 @@ public final class TestServer implements AutoCloseable {
 
     public Path dataDir() {
         return config.dataDir();
+    }
+
+    /** The node's store opened a second time, as the admin CLI would, to seed or inspect its data. */
+    public NodeStore openStore() {
+        return StoreFactory.open(config);
+    }
+
+    /**
+     * A plain JDBC connection to the node's database, on either store, for tests that break or
+     * inspect it behind the node's back. SQLite waits up to 5 s for the node's own writer.
+     */
+    public java.sql.Connection jdbc() throws java.sql.SQLException {
+        if (config.store().isPostgres()) {
+            return java.sql.DriverManager.getConnection(config.store().url(), config.store().user(), null);
+        }
+        java.sql.Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + config.dataDir().resolve("parley.db").toAbsolutePath());
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+        }
+        return c;
+    }
+
+    /** The store this node runs on (the embedded one, or PostgreSQL in a {@link TestStores} PostgreSQL run). */
+    public StoreConfig store() {
+        return config.store();
     }
 
     /** What this server stores for a connector token (its keyed hash), for tests that add connectors. */

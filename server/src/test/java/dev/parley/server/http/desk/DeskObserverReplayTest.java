@@ -9,9 +9,11 @@ import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
+import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.StoredEvent;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.Frames;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back-pressure, like a user socket's replay, so a 20,000-event conversation (far more than one
  * socket may queue) arrives whole and in order and the desk socket stays open.
  */
+@BothStores
 class DeskObserverReplayTest {
     private static final int HISTORY = 20_000;
     /** 20,000 events of ~300 characters: about 7 MB, more than one socket may queue here. */
@@ -91,7 +94,7 @@ class DeskObserverReplayTest {
     private void prefill(String sessionId, int count, int chars) {
         String text = "x".repeat(chars);
         Instant now = Instant.now();
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (NodeStore store = TestStores.open(dir)) {
             List<StoredEvent> batch = new ArrayList<>();
             for (long seq = 2; seq <= count + 1; seq++) {
                 SystemMessage payload = SystemMessage.warning(text, "prefill " + seq);

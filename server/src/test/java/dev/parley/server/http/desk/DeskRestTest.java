@@ -3,6 +3,7 @@ package dev.parley.server.http.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.BothStores;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The desk's REST calls against a real node over HTTP. */
+@BothStores
 class DeskRestTest {
     @TempDir
     Path dir;

@@ -3,6 +3,7 @@ package dev.parley.server.http.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A user asks for a human; Sarah takes the conversation on her desk socket. Real node, real sockets. */
+@BothStores
 class DeskSocketTest {
     @TempDir
     Path dir;

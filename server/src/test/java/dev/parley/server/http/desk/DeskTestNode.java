@@ -6,9 +6,10 @@ import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.desk.Passwords;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
 import dev.parley.server.testing.Rest;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class DeskTestNode implements AutoCloseable {
     DeskTestNode(Path dataDir, DeskConfig desk, Path flowFile, List<DeskAgent> moreAgents, java.time.Clock clock,
                  java.util.function.UnaryOperator<ParleyConfig> tweak) {
         server = TestServer.start(dataDir, c -> tweak.apply(withFlowFile(c.withDesk(desk), flowFile)), clock);
-        try (SqliteStore store = SqliteStore.open(dataDir)) {
+        try (NodeStore store = TestStores.open(dataDir)) {
             Passwords fast = new Passwords(4, new java.security.SecureRandom());
             List<DeskAgent> all = new java.util.ArrayList<>(List.of(SARAH, TOM));
             all.addAll(moreAgents);
@@ -94,7 +95,7 @@ public final class DeskTestNode implements AutoCloseable {
 
     /** The stored handoff record of a session, read from the node's own database. */
     Optional<HandoffRecord> handoff(String sessionId) {
-        try (SqliteStore store = SqliteStore.open(server.dataDir())) {
+        try (NodeStore store = TestStores.open(server.dataDir())) {
             return store.openHandoffs().stream().filter(r -> r.sessionId().equals(sessionId)).findFirst();
         }
     }

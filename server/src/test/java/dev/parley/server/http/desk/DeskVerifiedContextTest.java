@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.server.auth.ContextKeySealer;
 import dev.parley.server.auth.JwtSecret;
 import dev.parley.server.store.ContextKey;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.ContextTokens;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The live agent who takes a conversation sees its verified context with the transcript, and only that. */
+@BothStores
 class DeskVerifiedContextTest {
     private static final String SECRET = "Zm9yLXRlc3RzLW9ubHktYS1jb250ZXh0LWtleS0wMTIzNA";
 
@@ -36,7 +39,7 @@ class DeskVerifiedContextTest {
     @Test
     void theLiveAgentSeesTheVerifiedContextAndNeverARefusedOne() {
         node = new DeskTestNode(dir);
-        try (SqliteStore store = SqliteStore.open(dir)) { // a second process, as the admin CLI is
+        try (NodeStore store = TestStores.open(dir)) { // a second process, as the admin CLI is
             String sealed = ContextKeySealer.fromServerSecret(JwtSecret.loadOrCreate(dir), new SecureRandom())
                     .seal("con_demo", "site-1", SECRET.getBytes(StandardCharsets.US_ASCII));
             store.addContextKey(new ContextKey("con_demo", "site-1", sealed, Instant.now()));

@@ -11,10 +11,12 @@ import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.Passwords;
 import dev.parley.server.desk.QueueSettings;
 import dev.parley.server.store.Connector;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
+import dev.parley.server.testing.BothStores;
 import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.OfficialSdkReading;
 import dev.parley.server.testing.TestServer;
+import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Handoffs from the AI agent to human agents, end to end: users on real protocol WebSockets, live
  * agents on real desk WebSockets, a real node with the desk on (PROTOCOL.md §9, §10.3).
  */
+@BothStores
 class HandoffEndToEndTest {
     private static final String ASK_FOR_HUMAN = "I need a human";
     private static final String QUEUE_STATUS = "EVENT_TYPE_HANDOFF_QUEUE_STATUS";
@@ -601,7 +604,7 @@ class HandoffEndToEndTest {
     void anAgentOfAnotherConnectorNeverSeesNorClaimsTheDemoConnectorsUsers() {
         start(desk(), null);
         DeskAgent olga = new DeskAgent("agt_olga", "con_other", "Olga", null, List.of("support", "sales"), 3);
-        try (SqliteStore store = SqliteStore.open(data())) {
+        try (NodeStore store = TestStores.open(data())) {
             store.createConnector(new Connector("con_other", "not-a-real-hash", "other.example", Instant.now(), null));
             store.createAgent(olga, new Passwords(4, new java.security.SecureRandom()).hash(DeskTestNode.PASSWORD.toCharArray()));
         }
