@@ -3,7 +3,7 @@ package dev.parley.server.desk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.auth.MutableClock;
-import dev.parley.server.store.sqlite.SqliteStore;
+import dev.parley.server.store.NodeStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -29,7 +29,7 @@ class DeskHoursTest {
 
     @TempDir
     Path dir;
-    private SqliteStore store;
+    private NodeStore store;
     /** Friday 6 March 2026, 18:00 in London (GMT): after hours, and Monday 9 is a holiday. */
     private final MutableClock clock = MutableClock.at("2026-03-06T18:00:00Z");
     private final DeskTest.Recording conversations = new DeskTest.Recording();
