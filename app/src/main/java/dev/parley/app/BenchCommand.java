@@ -123,6 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         } finally {
             pool.shutdownNow();
+            reader.close();
         }
     }
 }

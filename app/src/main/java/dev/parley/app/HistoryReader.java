@@ -1,30 +1,37 @@
 package dev.parley.app;
 
 import dev.parley.protocol.EventType;
+import dev.parley.protocol.Limits;
 import dev.parley.protocol.ServerEvent;
 import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.ServerEventDecoder;
 import dev.parley.protocol.codec.ServerFrame;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Reads a session's whole stored history over a raw JDK WebSocket (cursor 0), deliberately not
- * through the SDK, which hides gaps and duplicates. The replay ends when a heartbeat probe sent
+ * Reads a session's whole stored history over a raw WebSocket (cursor 0), deliberately not
+ * through the SDK, which hides gaps and duplicates. The socket is Vert.x's client, not the JDK's:
+ * the JDK 17 client misreads some large first messages that arrive together with the 101 answer
+ * (JdkWebSocketClientCorruptionTest), which showed up here as corrupt replay frames. The replay ends when a heartbeat probe sent
  * after the first replay batch comes back. Stored events are returned exactly as they arrived,
  * repeats included.
  */
@@ -33,8 +40,11 @@ public final class HistoryReader implements AutoCloseable {
     /** Close code 1012: service restart, reconnect (PROTOCOL.md; Parley's graceful stop and session moves). */
     private static final int SERVICE_RESTART = 1012;
     private static final int MAX_ATTEMPTS = 5;
+    private static final short NORMAL_CLOSURE = 1000;
 
     private final HttpClient http;
+    private final Vertx vertx;
+    private final WebSocketClient client;
     private final String baseUrl;
     private final String connectorToken;
     private final String host;
@@ -43,6 +53,11 @@ public final class HistoryReader implements AutoCloseable {
 
     public HistoryReader(String baseUrl, String connectorToken, String host, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.vertx = Vertx.vertx();
+        // One replay batch is at most MAX_MESSAGE_SIZE_BYTES (ReplayBatches); the server may send it
+        // as one frame, so both limits must admit it (Vert.x's client defaults are 64 KB).
+        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(Limits.MAX_MESSAGE_SIZE_BYTES).setMaxMessageSize(Limits.MAX_MESSAGE_SIZE_BYTES));
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.connectorToken = connectorToken;
         this.host = host;
@@ -83,13 +98,26 @@ public final class HistoryReader implements AutoCloseable {
     }
 
     private List<ServerEvent> readOnce(String sessionId) throws IOException, InterruptedException {
-        URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/ws?session_id=" + enc(sessionId)
-                + "&access_token=" + enc(accessToken()) + "&cursor=0");
+        String uri = baseUrl.replaceFirst("^http", "ws") + "/ws?session_id=" + enc(sessionId)
+                + "&access_token=" + enc(accessToken()) + "&cursor=0";
+        // A fresh event-loop context per socket: the connect, every write and the close run on it,
+        // the socket's own loop, never on the calling thread.
+        Context loop = vertx.getOrCreateContext();
         Collector collector = new Collector();
+        CompletableFuture<WebSocket> opened = new CompletableFuture<>();
+        loop.runOnContext(v -> client.connect(new WebSocketConnectOptions().setAbsoluteURI(uri)
+                        .setConnectTimeout(timeout.toMillis()).setTimeout(timeout.toMillis()))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        opened.completeExceptionally(ar.cause());
+                    } else {
+                        collector.attach(ar.result());
+                        opened.complete(ar.result());
+                    }
+                }));
         WebSocket ws;
         try {
-            ws = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, collector)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ws = opened.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("cannot open a socket to session " + sessionId + ": " + e.getCause(), e);
         }
@@ -103,14 +131,11 @@ public final class HistoryReader implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IOException("replay of session " + sessionId + " did not complete: " + causes(e), e);
         } finally {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((w, e) -> ws.abort());
+            loop.runOnContext(v -> ws.close(NORMAL_CLOSURE, ""));
         }
     }
 
-    /**
-     * The whole cause chain: the JDK client reports a protocol violation as a {@code ProtocolException}
-     * without a message, whose cause says what it refused.
-     */
+    /** The whole cause chain, unwrapping the future's {@code ExecutionException}. */
     static String causes(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -126,26 +151,28 @@ public final class HistoryReader implements AutoCloseable {
 
     @Override
     public void close() {
-        // HttpClient has no close() before Java 21; its threads are daemons.
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // best effort: its threads stop with the process
+        }
     }
 
-    /** Gathers frames; completes once the probe's echo arrives. Called on the HTTP client's threads, one at a time. */
-    private static final class Collector implements WebSocket.Listener {
+    /**
+     * Gathers messages; completes once the probe's echo arrives. Vert.x calls it on the socket's
+     * event loop, one message at a time, with fragmented messages already reassembled.
+     */
+    private static final class Collector {
         final CompletableFuture<List<ServerEvent>> done = new CompletableFuture<>();
         private final List<ServerEvent> events = new ArrayList<>();
-        private final StringBuilder partial = new StringBuilder();
         private boolean probed;
 
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String frame = partial.toString();
-                partial.setLength(0);
-                ServerEventDecoder.decode(frame).ifPresent(f -> handle(ws, f));
-            }
-            ws.request(1);
-            return null;
+        void attach(WebSocket ws) {
+            ws.textMessageHandler(text -> ServerEventDecoder.decode(text).ifPresent(f -> handle(ws, f)));
+            ws.exceptionHandler(done::completeExceptionally);
+            ws.closeHandler(v -> onClose(ws.closeStatusCode(), ws.closeReason()));
         }
 
         private void handle(WebSocket ws, ServerFrame frame) {
@@ -153,8 +180,8 @@ public final class HistoryReader implements AutoCloseable {
                 events.addAll(batch.events());
                 if (!probed) {
                     probed = true;
-                    ws.sendText("{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{},\"metadata\":{\"custom\":{\"probe\":\""
-                            + PROBE + "\"}}}", true);
+                    ws.writeTextMessage("{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{},\"metadata\":{\"custom\":{\"probe\":\""
+                            + PROBE + "\"}}}");
                 }
             } else if (frame instanceof ServerFrame.Single single) {
                 ServerEvent e = single.event();
@@ -166,19 +193,13 @@ public final class HistoryReader implements AutoCloseable {
             }
         }
 
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            if (statusCode == SERVICE_RESTART) {
+        private void onClose(Short statusCode, String reason) {
+            if (statusCode != null && statusCode == SERVICE_RESTART) {
                 done.completeExceptionally(new Reconnect(statusCode + " " + reason));
-                return null;
+                return;
             }
+            // A no-op if the replay already completed (our own close after the probe came back).
             done.completeExceptionally(new IOException("socket closed before the replay ended: " + statusCode + " " + reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            done.completeExceptionally(error);
         }
     }
 

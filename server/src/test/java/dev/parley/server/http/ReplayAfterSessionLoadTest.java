@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.Ids;
 import dev.parley.protocol.ServerEvent;
-import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.ServerEventEncoder;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.server.config.ParleyConfig;
@@ -14,15 +13,11 @@ import dev.parley.server.store.StoredEvent;
 import dev.parley.server.testing.TestServer;
 import dev.parley.server.testing.TestStores;
 import dev.parley.server.testing.WsClient;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,10 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is upgraded on its own connection's event loop. The load completes on a store thread; continuing
  * from there with {@code vertx.runOnContext} ran the upgrade on whichever loop that thread was bound
  * to, and with several loops some replays reached the JDK's WebSocket client corrupted (it failed
- * them with a {@code ProtocolException}: invalid UTF-8, an rsv bit set).
- *
- * <p>Not yet {@code @BothStores}: with {@code -Dparley.test.store=postgres} a JDK client's socket fails with a
- * {@code ProtocolException} before its first event (a corrupted frame or handshake), an open bug on PostgreSQL.
+ * them with a {@code ProtocolException}: invalid UTF-8, an rsv bit set). Read over {@link WsClient}
+ * (Vert.x's client, strict UTF-8): the JDK 17 client itself misreads some large first messages
+ * (docs/production.md, "Known limits"), which made this test fail by chance.
  */
 class ReplayAfterSessionLoadTest {
     private static final int SESSIONS = 120;
@@ -49,7 +43,7 @@ class ReplayAfterSessionLoadTest {
     Path dir;
 
     @Test
-    void sessionsLoadedFromTheJournalReplayIntactToTheJdkClientOnSeveralEventLoops() throws Exception {
+    void sessionsLoadedFromTheJournalReplayIntactOnSeveralEventLoops() throws Exception {
         List<String> sessions = new ArrayList<>();
         String token;
         ParleyConfig.RateLimit unlimited = new ParleyConfig.RateLimit(1_000_000, 1_000_000);
@@ -63,12 +57,11 @@ class ReplayAfterSessionLoadTest {
         // A fresh node: no session is in memory, so every socket waits for a load from the journal.
         try (TestServer server = TestServer.start(dir, c -> c.withCapacity(new ParleyConfig.Capacity(4,
                 c.capacity().journalQueue())))) {
-            HttpClient http = HttpClient.newHttpClient();
             ExecutorService readers = Executors.newFixedThreadPool(16);
             try {
                 List<Future<List<Long>>> replays = new ArrayList<>();
                 for (String sessionId : sessions) {
-                    replays.add(readers.submit(() -> replay(http, server.baseUrl(), sessionId, token)));
+                    replays.add(readers.submit(() -> replay(server.baseUrl(), sessionId, token)));
                 }
                 for (Future<List<Long>> replay : replays) {
                     List<Long> sequences = replay.get(WAIT.toSeconds() * 2, TimeUnit.SECONDS);
@@ -84,14 +77,17 @@ class ReplayAfterSessionLoadTest {
     }
 
     /** Every replayed sequence of one session, read until the last one; fails on any socket error. */
-    private static List<Long> replay(HttpClient http, String baseUrl, String sessionId, String token) throws Exception {
-        Collector collector = new Collector(EVENTS + 1);
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(WsClient.uri(baseUrl, sessionId, token, "0"), collector)
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        try {
-            return collector.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } finally {
-            ws.abort();
+    private static List<Long> replay(String baseUrl, String sessionId, String token) {
+        try (WsClient ws = WsClient.connect(baseUrl, sessionId, token, "0")) {
+            List<Long> sequences = new ArrayList<>();
+            while (sequences.size() < EVENTS + 1) {
+                JsonNode frame = ws.next();
+                assertThat(frame.path("type").asText()).as("after %s events", sequences.size()).isNotEqualTo("NOT_JSON");
+                if ("EVENT_TYPE_EVENT_BATCH".equals(frame.path("type").asText())) {
+                    frame.path("payload").path("events").forEach(e -> sequences.add(e.path("sequence").asLong()));
+                }
+            }
+            return sequences;
         }
     }
 
@@ -109,51 +105,6 @@ class ReplayAfterSessionLoadTest {
                 }
                 store.append(batch);
             }
-        }
-    }
-
-    /** Gathers replayed sequences; the JDK client calls it one frame at a time. */
-    private static final class Collector implements WebSocket.Listener {
-        final CompletableFuture<List<Long>> done = new CompletableFuture<>();
-        private final int expected;
-        private final List<Long> sequences = new ArrayList<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        Collector(int expected) {
-            this.expected = expected;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    JsonNode frame = Json.MAPPER.readTree(partial.toString());
-                    if ("EVENT_TYPE_EVENT_BATCH".equals(frame.path("type").asText())) {
-                        frame.path("payload").path("events").forEach(e -> sequences.add(e.path("sequence").asLong()));
-                    }
-                } catch (Exception e) {
-                    done.completeExceptionally(e);
-                }
-                partial.setLength(0);
-                if (sequences.size() >= expected) {
-                    done.complete(List.copyOf(sequences));
-                }
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            done.completeExceptionally(new AssertionError("closed " + statusCode + " " + reason
-                    + " after " + sequences.size() + " events"));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            done.completeExceptionally(new AssertionError("socket failed after " + sequences.size() + " events", error));
         }
     }
 }

@@ -7,10 +7,7 @@ import dev.parley.protocol.codec.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
+import io.vertx.core.http.UpgradeRejectedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,20 +18,17 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A real WebSocket client (the JDK's) that records every frame the server sends, so tests read
+ * A real WebSocket client (Vert.x's, through {@link VertxSocket}) that records every frame the server sends, so tests read
  * like transcripts: {@code ws.next("EVENT_TYPE_USER_MESSAGE")}. Every wait is bounded.
  */
 public final class WsClient implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String sessionId;
     private final String accessToken;
@@ -44,7 +38,7 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     /** The reason of the server's close frame; set before {@code closed} completes. */
     private volatile String closeReason;
-    private WebSocket socket;
+    private VertxSocket socket;
 
     private WsClient(String sessionId, String accessToken) {
         this.sessionId = sessionId;
@@ -54,9 +48,7 @@ public final class WsClient implements AutoCloseable {
     public static WsClient connect(String baseUrl, String sessionId, String accessToken, String cursor) {
         WsClient client = new WsClient(sessionId, accessToken);
         try {
-            client.socket = HTTP.newWebSocketBuilder()
-                    .buildAsync(uri(baseUrl, sessionId, accessToken, cursor), client.new Listener())
-                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            client.socket = VertxSocket.connect(uri(baseUrl, sessionId, accessToken, cursor), client.new Listener(), WAIT);
         } catch (ExecutionException e) {
             throw new HandshakeRefused(e.getCause());
         } catch (InterruptedException | TimeoutException e) {
@@ -72,8 +64,8 @@ public final class WsClient implements AutoCloseable {
             c.close();
             throw new AssertionError("handshake was accepted");
         } catch (HandshakeRefused e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) {
-                return h.getResponse().statusCode();
+            if (e.getCause() instanceof UpgradeRejectedException) {
+                return e.status();
             }
             throw e;
         }
@@ -111,12 +103,12 @@ public final class WsClient implements AutoCloseable {
     }
 
     public WsClient send(String json) {
-        socket.sendText(json, true).join();
+        socket.sendText(json);
         return this;
     }
 
     public WsClient sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        socket.sendBinary(bytes);
         return this;
     }
 
@@ -269,53 +261,54 @@ public final class WsClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            try {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
-            } catch (InterruptedException | ExecutionException | TimeoutException | CompletionException e) {
-                socket.abort();
-            }
-        }
+        socket.close(1000, "bye", Duration.ofSeconds(2));
     }
 
-    /** The server refused the upgrade. */
+    /** The server refused the upgrade (or the connection failed before it answered). */
     public static final class HandshakeRefused extends RuntimeException {
         HandshakeRefused(Throwable cause) {
             super(cause);
         }
+
+        /** The HTTP status of the refusal; fails if the server never answered the upgrade. */
+        public int status() {
+            return rejection().getStatus();
+        }
+
+        /** A header of the refusal, or null. */
+        public String header(String name) {
+            return rejection().getHeaders().get(name);
+        }
+
+        private UpgradeRejectedException rejection() {
+            if (getCause() instanceof UpgradeRejectedException rejected) {
+                return rejected;
+            }
+            throw new AssertionError("the upgrade was not answered with an HTTP status", getCause());
+        }
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
+    private final class Listener implements VertxSocket.Listener {
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                JsonNode frame;
-                try {
-                    frame = Json.MAPPER.readTree(text);
-                } catch (IOException e) {
-                    frame = Json.MAPPER.createObjectNode().put("type", "NOT_JSON").put("raw", text);
-                }
-                rawText.put(frame, text);
-                frames.add(frame);
-                partial.setLength(0);
+        public void onText(String text) {
+            JsonNode frame;
+            try {
+                frame = Json.MAPPER.readTree(text);
+            } catch (IOException e) {
+                frame = Json.MAPPER.createObjectNode().put("type", "NOT_JSON").put("raw", text);
             }
-            webSocket.request(1);
-            return null;
+            rawText.put(frame, text);
+            frames.add(frame);
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        public void onClose(int statusCode, String reason) {
             closeReason = reason;
             closed.complete(statusCode);
-            return null;
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
+        public void onError(Throwable error) {
             closed.complete(-1);
         }
     }

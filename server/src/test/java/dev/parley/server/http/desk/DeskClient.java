@@ -7,28 +7,25 @@ import dev.parley.server.testing.WsClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
+import dev.parley.server.testing.VertxSocket;
+import io.vertx.core.http.UpgradeRejectedException;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
-/** A live agent's desk socket over the JDK's WebSocket client; every wait is bounded by {@link WsClient#WAIT}. */
+/** A live agent's desk socket over Vert.x's WebSocket client ({@link VertxSocket}); every wait is bounded by {@link WsClient#WAIT}. */
 final class DeskClient implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     private final java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
-    private WebSocket socket;
+    private VertxSocket socket;
 
     static URI uri(String baseUrl, String token) {
         return URI.create(baseUrl.replace("http", "ws") + "/desk/ws"
@@ -38,8 +35,7 @@ final class DeskClient implements AutoCloseable {
     static DeskClient connect(String baseUrl, String token) {
         DeskClient client = new DeskClient();
         try {
-            client.socket = HTTP.newWebSocketBuilder().buildAsync(uri(baseUrl, token), client.new Listener())
-                    .get(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            client.socket = VertxSocket.connect(uri(baseUrl, token), client.new Listener(), WsClient.WAIT);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("desk connect failed", e);
         }
@@ -48,18 +44,17 @@ final class DeskClient implements AutoCloseable {
 
     /** The HTTP status of a refused upgrade. */
     static int refusedStatus(String baseUrl, String token) {
-        return refusal(baseUrl, token).statusCode();
+        return refusal(baseUrl, token).getStatus();
     }
 
-    /** The HTTP response that refused the upgrade (status and headers). */
-    static java.net.http.HttpResponse<?> refusal(String baseUrl, String token) {
+    /** The answer that refused the upgrade (status and headers). */
+    static UpgradeRejectedException refusal(String baseUrl, String token) {
         try {
-            HTTP.newWebSocketBuilder().buildAsync(uri(baseUrl, token), new WebSocket.Listener() { })
-                    .get(WsClient.WAIT.toMillis(), TimeUnit.MILLISECONDS).abort();
+            VertxSocket.connect(uri(baseUrl, token), new DeskClient().new Listener(), WsClient.WAIT).abort();
             throw new AssertionError("handshake was accepted");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) {
-                return h.getResponse();
+            if (e.getCause() instanceof UpgradeRejectedException rejected) {
+                return rejected;
             }
             throw new AssertionError(e);
         } catch (InterruptedException | TimeoutException e) {
@@ -68,7 +63,7 @@ final class DeskClient implements AutoCloseable {
     }
 
     DeskClient send(String text) {
-        socket.sendText(text, true).join();
+        socket.sendText(text);
         return this;
     }
 
@@ -77,7 +72,7 @@ final class DeskClient implements AutoCloseable {
     }
 
     DeskClient sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        socket.sendBinary(bytes);
         return this;
     }
 
@@ -160,42 +155,27 @@ final class DeskClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            try {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
-            } catch (InterruptedException | ExecutionException | TimeoutException e) {
-                socket.abort();
-            }
-        }
+        socket.close(1000, "bye", Duration.ofSeconds(2));
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
+    private final class Listener implements VertxSocket.Listener {
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    messages.add(Json.MAPPER.readTree(partial.toString()));
-                } catch (IOException e) {
-                    messages.add(Json.MAPPER.createObjectNode().put("type", "NOT_JSON").put("raw", partial.toString()));
-                }
-                partial.setLength(0);
+        public void onText(String text) {
+            try {
+                messages.add(Json.MAPPER.readTree(text));
+            } catch (IOException e) {
+                messages.add(Json.MAPPER.createObjectNode().put("type", "NOT_JSON").put("raw", text));
             }
-            webSocket.request(1);
-            return null;
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        public void onClose(int statusCode, String reason) {
             closed = true;
             closeCode.complete(statusCode);
-            return null;
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
+        public void onError(Throwable error) {
             closed = true;
             closeCode.complete(-1);
         }
