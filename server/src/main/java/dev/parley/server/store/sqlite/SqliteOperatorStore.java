@@ -3,6 +3,9 @@ package dev.parley.server.store.sqlite;
 import dev.parley.protocol.EndReason;
 import dev.parley.server.store.ApiKey;
 import dev.parley.server.store.ErasureRecord;
+import dev.parley.server.store.HistoryHit;
+import dev.parley.server.store.HistoryQuery;
+import dev.parley.server.store.HistorySql;
 import dev.parley.server.store.OperatorStore;
 import dev.parley.server.store.SessionListingSql;
 import dev.parley.server.store.SessionQuery;
@@ -97,14 +100,48 @@ final class SqliteOperatorStore implements OperatorStore {
                 ps -> ps.setString(1, sessionId), SqliteOperatorStore::summary));
     }
 
+    // ---- history -------------------------------------------------------------------------------
+
+    /** The first matching message (lowest rowid: stored first) of each conversation whose messages match. */
+    private static final String HIT_JOIN = "JOIN (SELECT t.session_id AS sid, MIN(t.rowid) AS hit FROM message_search"
+            + " JOIN message_texts t ON t.rowid = message_search.rowid WHERE message_search MATCH ?"
+            + " GROUP BY t.session_id) x ON x.sid = s.id";
+    private static final String SNIPPET = "SELECT snippet(message_search, 0, char(2), char(3), '…', 16)"
+            + " FROM message_search WHERE message_search MATCH ? AND rowid = ?";
+
+    @Override
+    public List<HistoryHit> searchHistory(HistoryQuery q) {
+        String match = q.hasText() ? Fts5Query.of(q.text()) : null;
+        if (q.hasText() && match.isEmpty()) {
+            return List.of();
+        }
+        HistorySql history = HistorySql.of(q, HIT_JOIN, match);
+        List<Map.Entry<SessionSummary, String>> rows = query("searchHistory", history.sql(),
+                ps -> bindAll(ps, history.parameters()), rs -> Map.entry(summary(rs), String.valueOf(rs.getObject(13))));
+        List<HistoryHit> hits = new ArrayList<>(rows.size());
+        for (Map.Entry<SessionSummary, String> row : rows) {
+            String snippet = null;
+            if (match != null) {
+                long rowid = Long.parseLong(row.getValue());
+                snippet = first(query("snippet", SNIPPET, ps -> {
+                    ps.setString(1, match);
+                    ps.setLong(2, rowid);
+                }, rs -> rs.getString(1))).orElse(null);
+            }
+            hits.add(new HistoryHit(row.getKey(), snippet));
+        }
+        return hits;
+    }
+
     // ---- erasure -------------------------------------------------------------------------------
 
     @Override
     public boolean erase(ErasureRecord audit) {
         String id = audit.sessionId();
         return writer.inTransaction("erasure of session " + id, c -> {
-            // Children first: they reference the session row.
-            for (String table : List.of("events", "session_contexts", "handoffs")) {
+            // Children first: they reference the session row. Deleting message_texts rows deletes their
+            // search index entries (triggers), for good: the index is in secure-delete mode (V6).
+            for (String table : List.of("events", "session_contexts", "handoffs", "message_texts")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

@@ -10,6 +10,7 @@ import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.ContextKey;
 import dev.parley.server.store.StoredContext;
+import dev.parley.server.store.MessageText;
 import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.SessionEndMark;
 import dev.parley.server.store.SessionRecord;
@@ -167,6 +168,7 @@ public final class SqliteStore implements NodeStore {
         }
         // Parsed before the transaction so the write lock is not held while reading JSON.
         Map<String, SessionEndMark> ends = SessionEndMark.findIn(events);
+        List<MessageText> texts = MessageText.findIn(events);
         Map<String, Long> lastActivity = new LinkedHashMap<>();
         for (StoredEvent e : events) {
             lastActivity.merge(e.sessionId(), e.timestamp().toEpochMilli(), Math::max);
@@ -174,6 +176,7 @@ public final class SqliteStore implements NodeStore {
         writer.inTransaction("append of " + newSessions.size() + " sessions and " + events.size() + " events", c -> {
             insertSessions(c, newSessions);
             insertEvents(c, events);
+            indexTexts(c, texts);
             touchSessions(c, lastActivity);
             markEnded(c, ends.values());
             return null;
@@ -213,6 +216,23 @@ public final class SqliteStore implements NodeStore {
                 ps.setLong(5, e.timestamp().toEpochMilli());
                 ps.setString(6, e.json());
                 setNullableString(ps, 7, e.clientEventId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The history search index, in the append's own transaction: searchable once the events are stored. */
+    private static void indexTexts(Connection c, List<MessageText> texts) throws SQLException {
+        if (texts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(MessageText.UPSERT)) {
+            for (MessageText t : texts) {
+                ps.setString(1, t.sessionId());
+                ps.setString(2, t.messageKey());
+                ps.setLong(3, t.seq());
+                ps.setString(4, t.text());
                 ps.addBatch();
             }
             ps.executeBatch();
