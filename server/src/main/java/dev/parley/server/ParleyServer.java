@@ -48,6 +48,7 @@ import dev.parley.server.http.desk.DeskGuards;
 import dev.parley.server.http.HttpReadTimeouts;
 import dev.parley.server.http.StopGate;
 import dev.parley.server.http.desk.DeskRoutes;
+import dev.parley.server.http.desk.HistoryNotes;
 import dev.parley.server.http.desk.LoginAuthenticator;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.session.SessionServices;
@@ -282,7 +283,7 @@ public final class ParleyServer implements AutoCloseable {
             DeskGuards guards = new DeskGuards(limits.logins(),
                     own(new PasswordPool(login.bcryptThreads(), login.bcryptQueue())), limits.badDeskTokens());
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
-                    desk.get(), registry, store, guards, outbound));
+                    desk.get(), registry, store, store.operators(), HistoryNotes.NONE, guards, outbound));
         }
 
         int loops = config.capacity().eventLoops();
