@@ -14,8 +14,12 @@ import java.util.List;
  * Ended conversations of the demo connector written into a running node's store, as the journal
  * would have stored them: h-support (Sarah), h-sales (Tom), h-billing (a queue neither serves).
  */
-final class HistorySeed {
+public final class HistorySeed {
     private HistorySeed() {
+    }
+
+    public static void seed(DeskTestNode node) {
+        seed(node.server().dataDir());
     }
 
     static void seed(Path dataDir) {
