@@ -15,10 +15,14 @@ final class Fts5Query {
 
     /** The FTS5 query, empty when the text has no word at all. */
     static String of(String text) {
+        return words(text).stream().map(w -> "\"" + w + "\"*").collect(Collectors.joining(" "));
+    }
+
+    /** The text's words (letters and digits), lower case, at most 16. */
+    static java.util.List<String> words(String text) {
         return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
                 .filter(w -> !w.isEmpty())
                 .limit(16)
-                .map(w -> "\"" + w + "\"*")
-                .collect(Collectors.joining(" "));
+                .toList();
     }
 }

@@ -106,8 +106,7 @@ final class SqliteOperatorStore implements OperatorStore {
     private static final String HIT_JOIN = "JOIN (SELECT t.session_id AS sid, MIN(t.rowid) AS hit FROM message_search"
             + " JOIN message_texts t ON t.rowid = message_search.rowid WHERE message_search MATCH ?"
             + " GROUP BY t.session_id) x ON x.sid = s.id";
-    private static final String SNIPPET = "SELECT snippet(message_search, 0, char(2), char(3), '…', 16)"
-            + " FROM message_search WHERE message_search MATCH ? AND rowid = ?";
+    private static final String BODY = "SELECT body FROM message_texts WHERE rowid = ?";
 
     @Override
     public List<HistoryHit> searchHistory(HistoryQuery q) {
@@ -123,10 +122,8 @@ final class SqliteOperatorStore implements OperatorStore {
             String snippet = null;
             if (match != null) {
                 long rowid = Long.parseLong(row.getValue());
-                snippet = first(query("snippet", SNIPPET, ps -> {
-                    ps.setString(1, match);
-                    ps.setLong(2, rowid);
-                }, rs -> rs.getString(1))).orElse(null);
+                snippet = first(query("snippet", BODY, ps -> ps.setLong(1, rowid), rs -> rs.getString(1)))
+                        .map(body -> PrefixSnippet.of(body, q.text())).orElse(null);
             }
             hits.add(new HistoryHit(row.getKey(), snippet));
         }
