@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  * store's own append (so the search index is written exactly as in production, in the append
  * transaction), then runs each query shape repeatedly and prints milliseconds per query.
  *
- * <p>Run: {@code java -cp <bench classpath> dev.parley.bench.history.HistorySearchBench [conversations] [dir]}.
+ * <p>Run: {@code java -cp <bench classpath> dev.parley.bench.history.HistorySearchBench [conversations] [dir]};
+ * with {@code [conversations] postgres <jdbc url> <user>} the same on an empty PostgreSQL database
+ * (password, if any, in {@code PARLEY_BENCH_PG_PASSWORD}).
  */
 public final class HistorySearchBench {
     private static final String CONNECTOR = "con_bench";
@@ -42,6 +44,10 @@ public final class HistorySearchBench {
 
     public static void main(String[] args) throws Exception {
         int conversations = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        if (args.length > 3 && args[1].equals("postgres")) {
+            postgres(conversations, args[2], args[3]);
+            return;
+        }
         Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("parley-history-bench");
         String[] vocabulary = vocabulary(5000, new Random(7));
         long seedStart = System.nanoTime();
@@ -54,18 +60,44 @@ public final class HistorySearchBench {
                 (System.nanoTime() - seedStart) / 1e9, dir);
 
         try (SqliteStore store = SqliteStore.open(dir)) {
-            OperatorStore ops = store.operators();
-            String common = vocabulary[0];
-            String mid = vocabulary[200];
-            report("rare word (0.1% of conversations)", () -> ops.searchHistory(q("zebracorn", null)));
-            report("common word '" + common + "'", () -> ops.searchHistory(q(common, null)));
-            report("mid-frequency word '" + mid + "'", () -> ops.searchHistory(q(mid, null)));
-            report("two words '" + common + " " + mid + "'", () -> ops.searchHistory(q(common + " " + mid, null)));
-            report("prefix '" + common.substring(0, 3) + "'", () -> ops.searchHistory(q(common.substring(0, 3), null)));
-            report("common word, queue=billing", () -> ops.searchHistory(q(common, "billing")));
-            report("no text (listing), 2 queues", () -> ops.searchHistory(q(null, null)));
-            report("no match", () -> ops.searchHistory(q("nosuchwordanywhere", null)));
+            queries(store.operators(), vocabulary, "prefix");
         }
+    }
+
+    private static void postgres(int conversations, String url, String user) throws Exception {
+        String password = System.getenv("PARLEY_BENCH_PG_PASSWORD");
+        dev.parley.server.config.StoreConfig config = dev.parley.server.config.StoreConfig.postgres(url, user,
+                password == null ? null : new dev.parley.server.config.Secret(password), 4);
+        long seedStart = System.nanoTime();
+        try (dev.parley.server.store.postgres.PostgresStore store = dev.parley.server.store.postgres.PostgresStore.open(config)) {
+            store.createConnector(new Connector(CONNECTOR, "bench-hash", "bench.example", T0, null));
+            seed(store, conversations, vocabulary(5000, new Random(7)), new Random(42));
+        }
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            handoffs(c, conversations);
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("ANALYZE");
+            }
+        }
+        System.out.printf("seeded %d conversations on PostgreSQL in %.1f s%n", conversations, (System.nanoTime() - seedStart) / 1e9);
+        try (dev.parley.server.store.postgres.PostgresStore store = dev.parley.server.store.postgres.PostgresStore.open(config)) {
+            queries(store.operators(), vocabulary(5000, new Random(7)), "stem");
+        }
+    }
+
+    private static void queries(OperatorStore ops, String[] vocabulary, String prefixLabel) {
+        String common = vocabulary[0];
+        String mid = vocabulary[200];
+        report("rare word (0.1% of conversations)", () -> ops.searchHistory(q("zebracorn", null)));
+        report("common word '" + common + "'", () -> ops.searchHistory(q(common, null)));
+        report("mid-frequency word '" + mid + "'", () -> ops.searchHistory(q(mid, null)));
+        report("two words '" + common + " " + mid + "'", () -> ops.searchHistory(q(common + " " + mid, null)));
+        if (prefixLabel.equals("prefix")) {
+            report("prefix '" + common.substring(0, 3) + "'", () -> ops.searchHistory(q(common.substring(0, 3), null)));
+        }
+        report("common word, queue=billing", () -> ops.searchHistory(q(common, "billing")));
+        report("no text (listing), 2 queues", () -> ops.searchHistory(q(null, null)));
+        report("no match", () -> ops.searchHistory(q("nosuchwordanywhere", null)));
     }
 
     /** As the desk asks: an agent of two queues, 20 rows and one more to know of a next page. */
@@ -90,7 +122,7 @@ public final class HistorySearchBench {
                 name, rows, mean, ms[RUNS / 2], ms[(int) (RUNS * 0.9)]);
     }
 
-    private static void seed(SqliteStore store, int conversations, String[] vocabulary, Random random) {
+    private static void seed(dev.parley.server.store.EventStore store, int conversations, String[] vocabulary, Random random) {
         List<SessionRecord> sessions = new ArrayList<>();
         List<StoredEvent> events = new ArrayList<>();
         for (int n = 0; n < conversations; n++) {
@@ -123,6 +155,12 @@ public final class HistorySearchBench {
     /** The desk's handoff rows, written directly: they are not what is measured. */
     private static void handoffs(Path dir, int conversations) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("parley.db"))) {
+            handoffs(c, conversations);
+        }
+    }
+
+    private static void handoffs(Connection c, int conversations) throws Exception {
+        {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO handoffs (session_id, connector_id, queue, status,"
                     + " enqueued_at, agent_id, assigned_at) VALUES (?, ?, ?, 'CLOSED', ?, ?, ?)")) {
@@ -131,15 +169,21 @@ public final class HistorySearchBench {
                     ps.setString(1, "s-" + n);
                     ps.setString(2, CONNECTOR);
                     ps.setString(3, QUEUES.get(n % QUEUES.size()));
-                    ps.setLong(4, at);
+                    ps.setObject(4, stamp(c, at));
                     ps.setString(5, "agt_" + (n % 20));
-                    ps.setLong(6, at);
+                    ps.setObject(6, stamp(c, at));
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
             c.commit();
         }
+    }
+
+    /** Epoch milliseconds in SQLite, timestamptz in PostgreSQL. */
+    private static Object stamp(Connection c, long millis) throws java.sql.SQLException {
+        return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")
+                ? java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), java.time.ZoneOffset.UTC) : (Object) millis;
     }
 
     private static StoredEvent event(String sessionId, long seq, EventType type, String payload, Instant ts) {
