@@ -22,15 +22,32 @@ public final class HistorySql {
 
     /** {@code searchText}: the text as the adapter's {@code hitJoin} takes it (ignored without text). */
     public static HistorySql of(HistoryQuery q, String hitJoin, String searchText) {
+        return build(q, hitJoin, null, searchText);
+    }
+
+    /**
+     * The other plan: conversations walked newest end first, each kept if {@code hitCondition} (one
+     * {@code ?} for the text) holds; column 13 is null (the adapter finds the hit itself). Best when
+     * the words match so many messages that collecting every match first would cost more.
+     */
+    public static HistorySql newestFirst(HistoryQuery q, String hitCondition, String searchText) {
+        return build(q, null, hitCondition, searchText);
+    }
+
+    private static HistorySql build(HistoryQuery q, String hitJoin, String hitCondition, String searchText) {
         List<Object> p = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT " + SessionListingSql.COLUMNS);
-        if (q.hasText()) {
+        if (q.hasText() && hitJoin != null) {
             sql.append(", x.hit").append(SessionListingSql.FROM).append(' ').append(hitJoin);
             p.add(searchText);
         } else {
             sql.append(", NULL").append(SessionListingSql.FROM);
         }
         sql.append(" WHERE s.ended_at IS NOT NULL");
+        if (q.hasText() && hitCondition != null) {
+            sql.append(" AND ").append(hitCondition);
+            p.add(searchText);
+        }
         if (q.connectorId() != null) {
             sql.append(" AND s.connector_id = ?");
             p.add(q.connectorId());

@@ -70,6 +70,17 @@ final class PrefixSnippet {
         return out.toString();
     }
 
+    /** Whether every word of {@code text} starts some word of {@code body} (as the FTS5 query matched). */
+    static boolean matchesAll(String body, String text) {
+        List<String> tokens = new ArrayList<>();
+        Matcher m = WORD.matcher(body);
+        while (m.find()) {
+            tokens.add(fold(m.group()));
+        }
+        return Fts5Query.words(text).stream().map(PrefixSnippet::fold)
+                .allMatch(w -> tokens.stream().anyMatch(t -> t.startsWith(w)));
+    }
+
     private static String fold(String word) {
         return MARKS.matcher(Normalizer.normalize(word.toLowerCase(Locale.ROOT), Normalizer.Form.NFD)).replaceAll("");
     }
