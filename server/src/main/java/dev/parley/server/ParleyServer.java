@@ -55,6 +55,7 @@ import dev.parley.server.http.desk.DeskGuards;
 import dev.parley.server.http.HttpReadTimeouts;
 import dev.parley.server.http.StopGate;
 import dev.parley.server.http.desk.DeskRoutes;
+import dev.parley.server.http.desk.HistoryNotes;
 import dev.parley.server.http.desk.LoginAuthenticator;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.session.SessionServices;
@@ -331,8 +332,8 @@ public final class ParleyServer implements AutoCloseable {
             DeskGuards guards = new DeskGuards(limits.logins(),
                     own(new PasswordPool(login.bcryptThreads(), login.bcryptQueue())), limits.badDeskTokens());
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
-                    deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, guards,
-                    outbound));
+                    deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, store.operators(), HistoryNotes.NONE,
+                    guards, outbound));
         }
 
         int loops = config.capacity().eventLoops();

@@ -98,6 +98,7 @@
     $('panels').replaceChildren();
     $('queues').replaceChildren();
     $('no-convs').hidden = false;
+    resetHistory();
     $('desk').hidden = true;
     $('login').hidden = false;
     $('login-error').textContent = msg || '';
@@ -553,6 +554,114 @@
       c.tab.lastChild.textContent = ` ${c.unread} new`;
     }
   }
+
+  // ---------- history: ended conversations, searched and opened read-only (GET history, history/{id})
+  let hCursor = null, hOpener = null;
+  const fmtDate = s => (s ? new Date(s).toLocaleString() : '');
+  function showHistory(on) {
+    $('history').hidden = !on;
+    $('desk-cols').hidden = on;
+    $('history-toggle').setAttribute('aria-pressed', String(on));
+    if (!on) { $('desk-title').focus(); return; }
+    const sel = $('history-queue'), keep = sel.value;
+    sel.replaceChildren(el('option', null, 'All my queues'));
+    sel.firstChild.value = '';
+    for (const q of agent.queues || []) { const o = el('option', null, q); o.value = q; sel.append(o); }
+    sel.value = keep;
+    $('history-q').focus();
+  }
+  $('history-toggle').onclick = () => showHistory($('history').hidden);
+  function resetHistory() {
+    hCursor = null; hOpener = null;
+    $('history-results').replaceChildren();
+    $('history-status').textContent = '';
+    $('history-more').hidden = true;
+    closeHistoryView(false);
+    showHistory(false);
+  }
+  async function searchHistory(more) {
+    const f = new URLSearchParams();
+    const add = (k, v) => { if (v) f.set(k, v); };
+    add('q', $('history-q').value.trim());
+    add('queue', $('history-queue').value);
+    add('agent', $('history-agent').value === 'me' ? agent.id : '');
+    add('from', $('history-from').value);
+    add('to', $('history-to').value);
+    if (more) add('cursor', hCursor);
+    $('history-status').textContent = 'Searching…';
+    try {
+      const r = await api('GET', 'history?' + f);
+      const list = $('history-results');
+      if (!more) list.replaceChildren();
+      const first = list.children.length;
+      for (const c of r.conversations || []) list.append(resultItem(c));
+      hCursor = r.next_cursor || null;
+      $('history-more').hidden = !hCursor;
+      const n = list.children.length;
+      $('history-status').textContent = n ? `${n} conversation${n > 1 ? 's' : ''}${hCursor ? ', more available' : ''}`
+        : 'No ended conversation matches.';
+      if (more && list.children[first]) list.children[first].firstChild.focus();
+    } catch (x) { $('history-status').textContent = 'Search failed: ' + x.message; }
+  }
+  function resultItem(c) {
+    const li = el('li'), b = el('button', 'hresult');
+    b.type = 'button';
+    const who = c.live_agent ? c.live_agent.name || c.live_agent.id : 'no agent';
+    b.append(el('span', 'hmeta', `${fmtDate(c.ended_at)} · ${c.queue || '—'} · ${who} · ${shortId(c.session_id)}`));
+    const snip = el('span', 'snippet');
+    for (const part of Array.isArray(c.snippet) ? c.snippet : []) {
+      snip.append(part.match ? el('mark', null, part.text) : document.createTextNode(part.text));
+    }
+    if (snip.childNodes.length) b.append(snip);
+    b.onclick = () => openHistory(c.session_id, b);
+    li.append(b);
+    return li;
+  }
+  $('history-form').addEventListener('submit', e => { e.preventDefault(); searchHistory(false); });
+  $('history-more').onclick = () => searchHistory(true);
+  // Arrow keys move between results (each is a button, so Tab and Enter work as well).
+  $('history-results').addEventListener('keydown', e => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const all = [...$('history-results').querySelectorAll('.hresult')];
+    const i = all.indexOf(document.activeElement);
+    const next = all[i + (e.key === 'ArrowDown' ? 1 : -1)];
+    if (i >= 0 && next) { e.preventDefault(); next.focus(); }
+  });
+  async function openHistory(id, opener) {
+    let r;
+    try { r = await api('GET', 'history/' + encodeURIComponent(id)); } catch (x) { showAlert('Cannot open the conversation: ' + x.message); return; }
+    hOpener = opener;
+    const c = r.conversation || {};
+    $('history-view-title').textContent = 'Conversation ' + shortId(c.session_id || id);
+    const who = c.live_agent ? c.live_agent.name || c.live_agent.id : 'no agent';
+    $('history-view-meta').textContent = `Queue ${c.queue || '—'} · ${who} · started ${fmtDate(c.created_at)} · ended ${fmtDate(c.ended_at)}`;
+    const lines = $('history-lines');
+    lines.replaceChildren();
+    for (const l of r.lines || []) {
+      if (l.speaker === 'event' || l.speaker === 'system') {
+        lines.append(el('li', 'notice', (l.name ? l.name + ': ' : '') + l.text));
+        continue;
+      }
+      const kind = l.speaker === 'ai_agent' ? 'ai' : l.speaker === 'live_agent' ? 'live' : 'user';
+      const li = el('li', 'msg ' + kind);
+      li.append(el('span', 'who', l.name || (kind === 'user' ? 'User' : kind === 'ai' ? 'AI agent' : 'Agent')), el('p', 'text', l.text));
+      lines.append(li);
+    }
+    const notes = Array.isArray(r.notes) ? r.notes : [];
+    $('history-notes-list').replaceChildren(...notes.map(n => el('li', null,
+      n && typeof n === 'object' ? [n.author_name || n.author, n.text].filter(Boolean).join(': ') : String(n))));
+    $('history-notes').hidden = notes.length === 0;
+    $('history-search').hidden = true;
+    $('history-view').hidden = false;
+    $('history-view-title').focus();
+  }
+  function closeHistoryView(refocus) {
+    $('history-view').hidden = true;
+    $('history-search').hidden = false;
+    if (refocus && hOpener && hOpener.isConnected) hOpener.focus();
+  }
+  $('history-back').onclick = () => closeHistoryView(true);
+  $('history-view').addEventListener('keydown', e => { if (e.key === 'Escape') closeHistoryView(true); });
 
   // ---------- start: resume a login kept for this tab only
   try {

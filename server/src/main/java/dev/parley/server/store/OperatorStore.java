@@ -35,11 +35,16 @@ public interface OperatorStore {
 
     Optional<SessionSummary> findSessionSummary(String sessionId);
 
+    // ---- history (desk search) -----------------------------------------------------------------
+
+    /** At most {@code query.limit()} ended conversations matching the query, newest end first. */
+    List<HistoryHit> searchHistory(HistoryQuery query);
+
     // ---- erasure -------------------------------------------------------------------------------
 
     /**
      * Deletes everything the store holds of the session — its events (with their idempotency
-     * keys), verified context, handoff record, connection slots and the session row — and records
+     * keys), verified context, handoff record, connection slots, history search rows and the session row — and records
      * {@code audit} in the same transaction. Idempotent: false (and nothing written) when there is
      * no such session, erased or never created.
      */

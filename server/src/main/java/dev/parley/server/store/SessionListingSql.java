@@ -23,12 +23,13 @@ public final class SessionListingSql {
             .map(t -> "'" + t.name() + "'").collect(Collectors.joining(", "));
 
     /** Columns: 1-7 as the adapters' session rows, 8 last activity, 9 handed off (0/1), 10-12 the handoff record. */
-    public static final String SELECT = "SELECT s.id, s.connector_id, s.platform, s.streaming, s.created_at, s.ended_at,"
+    public static final String COLUMNS = "s.id, s.connector_id, s.platform, s.streaming, s.created_at, s.ended_at,"
             + " s.end_reason, s.last_activity_at,"
             + " CASE WHEN h.session_id IS NOT NULL OR EXISTS (SELECT 1 FROM events e WHERE e.session_id = s.id"
             + " AND e.type IN (" + HANDOFF_TYPES + ")) THEN 1 ELSE 0 END,"
-            + " h.queue, h.status, h.agent_id"
-            + " FROM sessions s LEFT JOIN handoffs h ON h.session_id = s.id";
+            + " h.queue, h.status, h.agent_id";
+    public static final String FROM = " FROM sessions s LEFT JOIN handoffs h ON h.session_id = s.id";
+    public static final String SELECT = "SELECT " + COLUMNS + FROM;
 
     private final String sql;
     private final List<Object> parameters;

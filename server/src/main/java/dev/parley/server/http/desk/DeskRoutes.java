@@ -13,6 +13,7 @@ import dev.parley.server.http.OutboundBudget;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.store.ContextStore;
 import dev.parley.server.store.EventStore;
+import dev.parley.server.store.OperatorStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -42,11 +43,18 @@ public final class DeskRoutes {
     private final OfflineDesk offlineDesk;
     private final DeskSocket socket;
     private final DeskGuards guards;
+    private final DeskHistory history;
 
-    /** {@code events} also yields each conversation's verified context, shown with its transcript. */
+    /**
+     * {@code events} also yields each conversation's verified context, shown with its transcript;
+     * {@code operators} searches the history. The notes feature passes its own {@link HistoryNotes}.
+     */
     public <S extends EventStore & ContextStore> DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk,
-                      OfflineDesk offlineDesk, SessionRegistry sessions, S events, DeskGuards guards, OutboundBudget outbound) {
+                      OfflineDesk offlineDesk, SessionRegistry sessions, S events, OperatorStore operators, HistoryNotes notes,
+                      DeskGuards guards, OutboundBudget outbound) {
         this.auth = auth;
+        this.history = new DeskHistory(operators, new dev.parley.server.operator.Transcripts(operators, events, events),
+                agents, notes);
         this.agents = agents;
         this.desk = desk;
         this.offlineDesk = offlineDesk;
@@ -65,6 +73,8 @@ public final class DeskRoutes {
         router.get("/desk/api/conversations/:id/transcript").handler(ctx -> asAgent(ctx, this::transcript));
         router.get("/desk/api/offline").handler(ctx -> asAgent(ctx, this::offline));
         router.post("/desk/api/offline/:id/handled").handler(ctx -> asAgent(ctx, this::handled));
+        router.get("/desk/api/history").handler(ctx -> asAgent(ctx, this::history));
+        router.get("/desk/api/history/:id").handler(ctx -> asAgent(ctx, this::historyTranscript));
         router.put("/desk/api/presence").handler(body).handler(ctx -> asAgent(ctx, this::presence));
         router.get("/desk/ws").handler(socket::handle);
     }
@@ -196,6 +206,37 @@ public final class DeskRoutes {
                 ctx.response().setStatusCode(204).end();
             } else {
                 ErrorResponses.send(ctx.response(), 404, "offline conversation not found");
+            }
+        });
+    }
+
+    private void history(RoutingContext ctx, DeskAgent agent) {
+        HistoryParameters parameters;
+        try {
+            parameters = HistoryParameters.parse(ctx.request().params());
+        } catch (IllegalArgumentException e) {
+            ErrorResponses.send(ctx.response(), 400, e.getMessage());
+            return;
+        }
+        blocking(ctx, "search the history", () -> Optional.of(history.search(agent, parameters)));
+    }
+
+    private void historyTranscript(RoutingContext ctx, DeskAgent agent) {
+        String sessionId = ctx.pathParam("id");
+        blocking(ctx, "read the history of " + sessionId, () -> history.transcript(agent, sessionId));
+    }
+
+    /** Runs a store read on a worker; empty is a 404. */
+    private static void blocking(RoutingContext ctx, String what, java.util.concurrent.Callable<Optional<String>> read) {
+        ctx.vertx().executeBlocking(read, false).onComplete(result -> {
+            if (result.failed()) {
+                LOG.error("cannot {}", what, result.cause());
+                ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+            } else if (result.result().isEmpty()) {
+                ErrorResponses.send(ctx.response(), 404, "conversation not found");
+            } else {
+                ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store").end(result.result().get());
             }
         });
     }

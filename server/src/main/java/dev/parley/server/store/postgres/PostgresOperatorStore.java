@@ -6,6 +6,9 @@ import static dev.parley.server.store.postgres.Jdbc.setInstant;
 import dev.parley.protocol.EndReason;
 import dev.parley.server.store.ApiKey;
 import dev.parley.server.store.ErasureRecord;
+import dev.parley.server.store.HistoryHit;
+import dev.parley.server.store.HistoryQuery;
+import dev.parley.server.store.HistorySql;
 import dev.parley.server.store.OperatorStore;
 import dev.parley.server.store.SessionListingSql;
 import dev.parley.server.store.SessionQuery;
@@ -95,6 +98,48 @@ final class PostgresOperatorStore implements OperatorStore {
                 ps -> ps.setString(1, sessionId), PostgresOperatorStore::summary);
     }
 
+    // ---- history -------------------------------------------------------------------------------
+
+    /** The first matching message (lowest sequence) of each conversation whose messages match. */
+    private static final String HIT_JOIN = "JOIN (SELECT DISTINCT ON (session_id) session_id AS sid, message_key AS hit"
+            + " FROM message_texts WHERE tsv @@ websearch_to_tsquery('english', ?) ORDER BY session_id, seq) x"
+            + " ON x.sid = s.id";
+    private static final String SNIPPET = "SELECT ts_headline('english', body, websearch_to_tsquery('english', ?), ?)"
+            + " FROM message_texts WHERE session_id = ? AND message_key = ?";
+    private static final String HEADLINE_OPTIONS = "StartSel=" + HistoryHit.MARK_START + ", StopSel=" + HistoryHit.MARK_END
+            + ", MaxWords=24, MinWords=8, MaxFragments=1, FragmentDelimiter=…";
+
+    @Override
+    public List<HistoryHit> searchHistory(HistoryQuery q) {
+        HistorySql history = HistorySql.of(q, HIT_JOIN, q.hasText() ? q.text() : null);
+        List<Map.Entry<SessionSummary, String>> rows = jdbc.query("searchHistory", history.sql(), ps -> {
+            int i = 1;
+            for (Object p : history.parameters()) {
+                if (p instanceof Instant at) {
+                    setInstant(ps, i++, at);
+                } else if (p instanceof Integer n) {
+                    ps.setInt(i++, n);
+                } else {
+                    ps.setString(i++, (String) p);
+                }
+            }
+        }, rs -> Map.entry(summary(rs), String.valueOf(rs.getString(13))));
+        List<HistoryHit> hits = new java.util.ArrayList<>(rows.size());
+        for (Map.Entry<SessionSummary, String> row : rows) {
+            String snippet = null;
+            if (q.hasText()) {
+                snippet = jdbc.first("snippet", SNIPPET, ps -> {
+                    ps.setString(1, q.text());
+                    ps.setString(2, HEADLINE_OPTIONS);
+                    ps.setString(3, row.getKey().session().id());
+                    ps.setString(4, row.getValue());
+                }, rs -> rs.getString(1)).orElse(null);
+            }
+            hits.add(new HistoryHit(row.getKey(), snippet));
+        }
+        return hits;
+    }
+
     // ---- erasure -------------------------------------------------------------------------------
 
     /**
@@ -115,7 +160,7 @@ final class PostgresOperatorStore implements OperatorStore {
                 }
             }
             for (String table : List.of("events", "session_contexts", "handoffs", "session_connections", "offline_conversations",
-                    "webhook_deliveries")) {
+                    "webhook_deliveries", "message_texts")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

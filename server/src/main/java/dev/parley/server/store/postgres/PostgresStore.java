@@ -15,6 +15,7 @@ import dev.parley.server.desk.OfflineConversation;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.ContextKey;
 import dev.parley.server.store.StoredContext;
+import dev.parley.server.store.MessageText;
 import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.SessionEndMark;
 import dev.parley.server.store.SessionLeases;
@@ -172,6 +173,7 @@ public final class PostgresStore implements NodeStore {
             return Set.of();
         }
         Map<String, SessionEndMark> ends = SessionEndMark.findIn(events);
+        List<MessageText> texts = MessageText.findIn(events);
         // Sorted by session id: concurrent writers lock session rows in one order and cannot deadlock.
         Map<String, SessionHead> heads = new TreeMap<>();
         for (StoredEvent e : events) {
@@ -183,11 +185,13 @@ public final class PostgresStore implements NodeStore {
             if (fenced.isEmpty()) {
                 insertEvents(c, events);
                 PostgresWebhookStore.enqueue(c, events); // the outbox commits with the events it is owed for
+                indexTexts(c, texts);
                 markEnded(c, ends.values());
             } else {
                 List<StoredEvent> kept = events.stream().filter(e -> !fenced.contains(e.sessionId())).toList();
                 insertEvents(c, kept);
                 PostgresWebhookStore.enqueue(c, kept);
+                indexTexts(c, texts.stream().filter(t -> !fenced.contains(t.sessionId())).toList());
                 markEnded(c, ends.values().stream().filter(end -> !fenced.contains(end.sessionId())).toList());
             }
             return fenced;
@@ -271,6 +275,23 @@ public final class PostgresStore implements NodeStore {
                 setInstant(ps, 5, e.timestamp());
                 ps.setString(6, e.json());
                 setNullableString(ps, 7, e.clientEventId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The history search index, in the append's own transaction: searchable once the events are stored. */
+    private static void indexTexts(Connection c, List<MessageText> texts) throws SQLException {
+        if (texts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(MessageText.UPSERT)) {
+            for (MessageText t : texts) {
+                ps.setString(1, t.sessionId());
+                ps.setString(2, t.messageKey());
+                ps.setLong(3, t.seq());
+                ps.setString(4, t.text());
                 ps.addBatch();
             }
             ps.executeBatch();

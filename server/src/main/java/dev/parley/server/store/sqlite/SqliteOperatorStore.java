@@ -3,6 +3,9 @@ package dev.parley.server.store.sqlite;
 import dev.parley.protocol.EndReason;
 import dev.parley.server.store.ApiKey;
 import dev.parley.server.store.ErasureRecord;
+import dev.parley.server.store.HistoryHit;
+import dev.parley.server.store.HistoryQuery;
+import dev.parley.server.store.HistorySql;
 import dev.parley.server.store.OperatorStore;
 import dev.parley.server.store.SessionListingSql;
 import dev.parley.server.store.SessionQuery;
@@ -97,14 +100,69 @@ final class SqliteOperatorStore implements OperatorStore {
                 ps -> ps.setString(1, sessionId), SqliteOperatorStore::summary));
     }
 
+    // ---- history -------------------------------------------------------------------------------
+
+    /** The first matching message (lowest rowid: stored first) of each conversation whose messages match. */
+    private static final String HIT_JOIN = "JOIN (SELECT t.session_id AS sid, MIN(t.rowid) AS hit FROM message_search"
+            + " JOIN message_texts t ON t.rowid = message_search.rowid WHERE message_search MATCH ?"
+            + " GROUP BY t.session_id) x ON x.sid = s.id";
+    private static final String BODY = "SELECT body FROM message_texts WHERE rowid = ?";
+
+    /** Messages matching, for the newest-first plan: collected once (an uncorrelated list), probed per conversation. */
+    private static final String HIT_CONDITION = "EXISTS (SELECT 1 FROM message_texts t WHERE t.session_id = s.id"
+            + " AND t.rowid IN (SELECT rowid FROM message_search WHERE message_search MATCH ?))";
+    private static final String COUNT_UP_TO = "SELECT count(*) FROM (SELECT 1 FROM message_search"
+            + " WHERE message_search MATCH ? LIMIT ?)";
+    private static final String BODIES = "SELECT rowid, body FROM message_texts WHERE session_id = ? ORDER BY seq";
+    /**
+     * Above this many matching messages the newest-first plan is used. Collecting and sorting every
+     * match costs in proportion to the matches (100k conversations, a word in most: ~0.5 s); walking
+     * conversations newest first costs in proportion to how far down the first page's matches are,
+     * which is short for a common word and long for a rare one. Counting stops at this bound.
+     */
+    static final int COMMON_MATCHES = 5000;
+
+    @Override
+    public List<HistoryHit> searchHistory(HistoryQuery q) {
+        String match = q.hasText() ? Fts5Query.of(q.text()) : null;
+        if (q.hasText() && match.isEmpty()) {
+            return List.of();
+        }
+        boolean common = match != null && first(query("countMatches", COUNT_UP_TO, ps -> {
+            ps.setString(1, match);
+            ps.setInt(2, COMMON_MATCHES + 1);
+        }, rs -> rs.getInt(1))).orElse(0) > COMMON_MATCHES;
+        HistorySql history = common ? HistorySql.newestFirst(q, HIT_CONDITION, match) : HistorySql.of(q, HIT_JOIN, match);
+        List<Map.Entry<SessionSummary, String>> rows = query("searchHistory", history.sql(),
+                ps -> bindAll(ps, history.parameters()), rs -> Map.entry(summary(rs), String.valueOf(rs.getObject(13))));
+        List<HistoryHit> hits = new ArrayList<>(rows.size());
+        for (Map.Entry<SessionSummary, String> row : rows) {
+            String snippet = null;
+            if (match != null && !common) {
+                long rowid = Long.parseLong(row.getValue());
+                snippet = first(query("snippet", BODY, ps -> ps.setLong(1, rowid), rs -> rs.getString(1)))
+                        .map(body -> PrefixSnippet.of(body, q.text())).orElse(null);
+            } else if (match != null) {
+                // The first message (by sequence) with every word, as the FTS5 match found it.
+                snippet = query("bodies", BODIES, ps -> ps.setString(1, row.getKey().session().id()), rs -> rs.getString(2))
+                        .stream().filter(body -> PrefixSnippet.matchesAll(body, q.text())).findFirst()
+                        .map(body -> PrefixSnippet.of(body, q.text())).orElse(null);
+            }
+            hits.add(new HistoryHit(row.getKey(), snippet));
+        }
+        return hits;
+    }
+
     // ---- erasure -------------------------------------------------------------------------------
 
     @Override
     public boolean erase(ErasureRecord audit) {
         String id = audit.sessionId();
         return writer.inTransaction("erasure of session " + id, c -> {
-            // Children first: they reference the session row.
-            for (String table : List.of("events", "session_contexts", "handoffs", "offline_conversations", "webhook_deliveries")) {
+            // Children first: they reference the session row. Deleting message_texts rows deletes their
+            // search index entries (triggers), for good: the index is in secure-delete mode (V6).
+            for (String table : List.of("events", "session_contexts", "handoffs", "offline_conversations", "webhook_deliveries",
+                    "message_texts")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

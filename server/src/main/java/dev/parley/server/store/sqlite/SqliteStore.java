@@ -11,6 +11,7 @@ import dev.parley.server.desk.OfflineConversation;
 import dev.parley.server.store.Connector;
 import dev.parley.server.store.ContextKey;
 import dev.parley.server.store.StoredContext;
+import dev.parley.server.store.MessageText;
 import dev.parley.server.store.NodeStore;
 import dev.parley.server.store.SessionEndMark;
 import dev.parley.server.store.SessionRecord;
@@ -175,6 +176,7 @@ public final class SqliteStore implements NodeStore {
         }
         // Parsed before the transaction so the write lock is not held while reading JSON.
         Map<String, SessionEndMark> ends = SessionEndMark.findIn(events);
+        List<MessageText> texts = MessageText.findIn(events);
         Map<String, Long> lastActivity = new LinkedHashMap<>();
         for (StoredEvent e : events) {
             lastActivity.merge(e.sessionId(), e.timestamp().toEpochMilli(), Math::max);
@@ -183,6 +185,7 @@ public final class SqliteStore implements NodeStore {
             insertSessions(c, newSessions);
             insertEvents(c, events);
             SqliteWebhookStore.enqueue(c, events); // the outbox commits with the events it is owed for
+            indexTexts(c, texts);
             touchSessions(c, lastActivity);
             markEnded(c, ends.values());
             return null;
@@ -222,6 +225,23 @@ public final class SqliteStore implements NodeStore {
                 ps.setLong(5, e.timestamp().toEpochMilli());
                 ps.setString(6, e.json());
                 setNullableString(ps, 7, e.clientEventId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The history search index, in the append's own transaction: searchable once the events are stored. */
+    private static void indexTexts(Connection c, List<MessageText> texts) throws SQLException {
+        if (texts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(MessageText.UPSERT)) {
+            for (MessageText t : texts) {
+                ps.setString(1, t.sessionId());
+                ps.setString(2, t.messageKey());
+                ps.setLong(3, t.seq());
+                ps.setString(4, t.text());
                 ps.addBatch();
             }
             ps.executeBatch();

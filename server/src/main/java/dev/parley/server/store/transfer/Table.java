@@ -37,7 +37,11 @@ record Table(String name, List<Column> columns, String order) {
             new Table("session_contexts", List.of(text("session_id"), text("ctx_json"), text("key_id"),
                     instant("verified_at")), "session_id"),
             new Table("offline_conversations", List.of(text("session_id"), text("connector_id"), text("queue"),
-                    instant("created_at"), instant("handled_at"), text("handled_by")), "created_at, session_id"));
+                    instant("created_at"), instant("handled_at"), text("handled_by")), "created_at, session_id"),
+            // The history search index: derived from the events, but carried over so a move to
+            // PostgreSQL keeps search working without a rebuild (PostgreSQL computes its tsvector).
+            new Table("message_texts", List.of(text("session_id"), text("message_key"), integer("seq"), text("body")),
+                    "session_id, message_key"));
 
     static Optional<Table> named(String name) {
         return ALL.stream().filter(t -> t.name.equals(name)).findFirst();
