@@ -21,11 +21,12 @@ import java.util.List;
  *
  * <p>Each stored output of a turn names the event its turn answers ({@code answers_seq}: the echo,
  * or the join for a greeting). A completed output — a whole message, a final chunk, a stored agent
- * error, a handoff — settles its own turn's debt and every older one: turns run one at a time in
- * journal order, and an interruptible agent's newer turn replaces the older ones. A message that
- * waited behind a running turn stays owed until its own turn answers it (issue 11). Outputs
- * journaled before the column existed name no turn and settle everything before them, as then.
- * The AI leaving and the end settle everything: nothing is asked of an agent that is gone.
+ * error — settles its own turn's debt and every older one: turns run one at a time in journal
+ * order, and an interruptible agent's newer turn replaces the older ones. A message that waited
+ * behind a running turn stays owed until its own turn answers it (issue 11). Outputs journaled
+ * before the column existed name no turn and settle everything before them, as then. A handoff,
+ * the AI leaving and the end settle everything: a handoff drops the waiting messages live too
+ * ({@link AgentConversation#stop}), and nothing is asked of an agent that is gone.
  * Confined to the actor's serial queue.
  */
 final class UnansweredTurns {
@@ -46,8 +47,7 @@ final class UnansweredTurns {
             if (phase == AgentPhase.JOINED) { // as SessionActor.onUserMessage: only then is the AI asked
                 userMessages.add(new AgentConversation.Ask(m.text(), sequence));
             }
-        } else if (payload instanceof PolyAgentLeft || payload instanceof SessionEnd || answersSeq == null
-                && settles(payload)) {
+        } else if (endsListening(payload) || answersSeq == null && settles(payload)) {
             greetingOf = 0;
             userMessages.clear();
         } else if (settles(payload)) {
@@ -59,12 +59,19 @@ final class UnansweredTurns {
         }
     }
 
+    /** Completes a turn's answer. */
     private static boolean settles(ServerPayload payload) {
         return payload instanceof PolyAgentMessage
                 || (payload instanceof PolyAgentMessageChunk c && c.isComplete())
-                || payload instanceof SystemMessage // only agent failures are journaled (AgentConversation.fail)
-                || payload instanceof PolyAgentTriggeredHandoff
-                || payload instanceof ClientHandoffRequired;
+                || payload instanceof SystemMessage; // only agent failures are journaled (AgentConversation.fail)
+    }
+
+    /** The AI agent stops answering this session: nothing it was owed is asked any more. */
+    private static boolean endsListening(ServerPayload payload) {
+        return payload instanceof PolyAgentTriggeredHandoff
+                || payload instanceof ClientHandoffRequired
+                || payload instanceof PolyAgentLeft
+                || payload instanceof SessionEnd;
     }
 
     /** True when the greeting of the last join never came. */

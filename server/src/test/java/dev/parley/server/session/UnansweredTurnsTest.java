@@ -6,6 +6,7 @@ import dev.parley.protocol.payload.PolyAgentJoined;
 import dev.parley.protocol.payload.PolyAgentLeft;
 import dev.parley.protocol.payload.PolyAgentMessage;
 import dev.parley.protocol.payload.PolyAgentMessageChunk;
+import dev.parley.protocol.payload.PolyAgentTriggeredHandoff;
 import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.protocol.payload.UserMessageEcho;
@@ -105,11 +106,15 @@ class UnansweredTurnsTest {
     }
 
     @Test
-    void theAgentLeavingSettlesEverything() {
+    void aHandoffOrTheAgentLeavingSettlesEverything() {
         long m1 = say("first");
         say("second");
-        note(new PolyAgentLeft("bye"), m1);
+        note(new PolyAgentTriggeredHandoff(), m1); // the waiting messages are dropped live as well
+        assertThat(turns.asks()).isEmpty();
 
+        long m3 = say("third");
+        say("fourth");
+        note(new PolyAgentLeft("bye"), m3);
         assertThat(turns.asks()).isEmpty();
     }
 }
