@@ -13,6 +13,7 @@ import dev.parley.protocol.payload.PolyAgentMessage;
 import dev.parley.protocol.payload.PolyAgentMessageChunk;
 import dev.parley.protocol.payload.PolyAgentThinking;
 import dev.parley.protocol.payload.PolyAgentTriggeredHandoff;
+import dev.parley.protocol.payload.ServerPayload;
 import dev.parley.protocol.payload.SystemMessage;
 import dev.parley.server.agent.Agent;
 import dev.parley.server.agent.AgentProfile;
@@ -41,7 +42,12 @@ final class AgentConversation {
 
     private final SessionActor actor;
     private final Agent agent;
-    private final ArrayDeque<String> waitingUserTexts = new ArrayDeque<>();
+    private final ArrayDeque<Ask> waitingUserTexts = new ArrayDeque<>();
+    /**
+     * What the turn being written answers: every output it journals carries it as answers_seq, so a
+     * rebuilt actor tells a message that waited behind this turn from one this turn answered.
+     */
+    private Long answering;
     /** Id of the current turn; sinks of older turns are ignored. */
     private long turn;
     private boolean busy;
@@ -50,6 +56,13 @@ final class AgentConversation {
     private OpenMessage open;
     /** A handoff was sent to the desk and its answer is not applied yet (a graceful stop waits for it). */
     private boolean awaitingDesk;
+
+    /**
+     * One turn to run: the user's text (null for the greeting) and the sequence of the event it
+     * answers (the echo, or the join for the greeting).
+     */
+    record Ask(String userText, long answersSeq) {
+    }
 
     /** A message being written: its id, chunks sent so far, text so far. */
     private static final class OpenMessage {
@@ -77,19 +90,22 @@ final class AgentConversation {
         return agent.profile(actor.record().connectorId());
     }
 
-    void greet(Outbox outbox) {
+    /** @param joinSeq the sequence of the POLY_AGENT_JOINED this greeting follows */
+    void greet(long joinSeq, Outbox outbox) {
         stop();
-        startTurn(outbox, null);
+        startTurn(outbox, new Ask(null, joinSeq));
     }
 
-    void reply(String userText, Outbox outbox) {
+    /** @param echoSeq the sequence of the user message's echo */
+    void reply(String userText, long echoSeq, Outbox outbox) {
+        Ask ask = new Ask(userText, echoSeq);
         if (busy && agent.interruptible(actor.record().connectorId())) {
             interrupt(outbox);
         }
         if (busy) {
-            waitingUserTexts.add(userText);
+            waitingUserTexts.add(ask);
         } else {
-            startTurn(outbox, userText);
+            startTurn(outbox, ask);
         }
     }
 
@@ -100,16 +116,14 @@ final class AgentConversation {
      * messages nobody answered are asked again as normal turns, in order. An interruptible agent
      * would have cancelled all but the newest, so only the newest is asked again.
      */
-    void resume(List<SessionState.HalfStream> halfStreams, boolean greeting, List<String> userTexts, Outbox outbox) {
+    void resume(List<SessionState.HalfStream> halfStreams, List<Ask> owed, Outbox outbox) {
         for (SessionState.HalfStream half : halfStreams) {
+            answering = half.answersSeq(); // the closing chunk settles the turn the stream belonged to
             open = new OpenMessage(half.messageId(), half.lastChunk());
             complete(outbox, List.of(), List.of());
         }
-        List<String> asks = new ArrayList<>();
-        if (greeting) {
-            asks.add(null);
-        }
-        asks.addAll(userTexts);
+        answering = null;
+        List<Ask> asks = new ArrayList<>(owed);
         if (asks.isEmpty()) {
             return;
         }
@@ -118,7 +132,7 @@ final class AgentConversation {
         }
         LOG.info("session {}: asking the AI agent again for {} unanswered turn(s) after a restart",
                 actor.record().id(), asks.size());
-        waitingUserTexts.addAll(asks.subList(1, asks.size())); // only the first can be the greeting (null)
+        waitingUserTexts.addAll(asks.subList(1, asks.size())); // only the first can be the greeting
         startTurn(outbox, asks.get(0));
     }
 
@@ -148,9 +162,11 @@ final class AgentConversation {
         waitingUserTexts.clear();
     }
 
-    private void startTurn(Outbox outbox, String userText) {
+    private void startTurn(Outbox outbox, Ask ask) {
         long id = ++turn;
         busy = true;
+        answering = ask.answersSeq();
+        String userText = ask.userText();
         actor.broadcastTransient(outbox, new PolyAgentThinking());
         SessionState state = actor.state();
         var record = actor.record();
@@ -181,7 +197,7 @@ final class AgentConversation {
             complete(outbox, List.of(), List.of()); // never leave a half-message behind
         }
         busy = false;
-        String next = waitingUserTexts.poll();
+        Ask next = waitingUserTexts.poll();
         if (next != null) {
             startTurn(outbox, next);
         }
@@ -197,8 +213,8 @@ final class AgentConversation {
         open.text.append(delta);
         if (actor.record().streaming()) {
             open.chunks++;
-            actor.store(outbox, new PolyAgentMessageChunk(open.messageId, delta, List.of(), List.of(),
-                    open.chunks, false), null, null);
+            output(outbox, new PolyAgentMessageChunk(open.messageId, delta, List.of(), List.of(),
+                    open.chunks, false));
         }
     }
 
@@ -223,15 +239,20 @@ final class AgentConversation {
         List<ChatCallAction> calls = options.callActions().isEmpty() ? null : options.callActions();
         Boolean closing = options.endConversation() ? Boolean.TRUE : null;
         if (actor.record().streaming()) {
-            actor.store(outbox, new PolyAgentMessageChunk(message.messageId, "", a, s, message.chunks + 1, true,
-                    name, avatar, calls, closing), null, null);
+            output(outbox, new PolyAgentMessageChunk(message.messageId, "", a, s, message.chunks + 1, true,
+                    name, avatar, calls, closing));
         } else {
-            actor.store(outbox, new PolyAgentMessage(message.messageId, message.text.toString(), a, s,
-                    name, avatar, calls, closing), null, null);
+            output(outbox, new PolyAgentMessage(message.messageId, message.text.toString(), a, s,
+                    name, avatar, calls, closing));
         }
         if (options.endConversation()) {
             actor.endSession(outbox, EndReason.REASON_NATURAL_END);
         }
+    }
+
+    /** Journals an output of the running turn, marked with what the turn answers. */
+    private void output(Outbox outbox, ServerPayload payload) {
+        actor.store(outbox, payload, null, null, answering);
     }
 
     /** Journals a language change; the current language again, or an unusable tag, changes nothing. */
@@ -242,7 +263,7 @@ final class AgentConversation {
             return;
         }
         if (!tag.equals(actor.state().language())) {
-            actor.store(outbox, new LanguageChanged(tag), null, null);
+            actor.store(outbox, new LanguageChanged(tag), null, null, null);
         }
     }
 
@@ -250,18 +271,17 @@ final class AgentConversation {
         if (open != null) {
             complete(outbox, List.of(), List.of());
         }
-        actor.store(outbox, new PolyAgentTriggeredHandoff(), null, null);
+        output(outbox, new PolyAgentTriggeredHandoff());
         var desk = actor.services().desk();
         if (desk.isEmpty()) {
             // Client-managed handoff, in the documented order (PROTOCOL.md §9.2, §13.28).
-            actor.store(outbox, new ClientHandoffRequired(request.reason(), request.queueName(), request.route()),
-                    null, null);
-            actor.store(outbox, new PolyAgentLeft(HandoffTexts.AI_LEFT_FOR_CLIENT_ROUTE), null, null);
+            output(outbox, new ClientHandoffRequired(request.reason(), request.queueName(), request.route()));
+            output(outbox, new PolyAgentLeft(HandoffTexts.AI_LEFT_FOR_CLIENT_ROUTE));
             stop();
             return;
         }
         // Server-managed (§9.1): the AI leaves first, then the desk answers with accepted or failed.
-        actor.store(outbox, new PolyAgentLeft(HandoffTexts.AI_LEFT_FOR_LIVE_AGENT), null, null);
+        output(outbox, new PolyAgentLeft(HandoffTexts.AI_LEFT_FOR_LIVE_AGENT));
         stop();
         var record = actor.record();
         awaitingDesk = true;
@@ -287,7 +307,7 @@ final class AgentConversation {
         }
         open = null;
         String message = streamed ? ErrorMessages.STREAM_FAILED : userMessage;
-        actor.store(outbox, SystemMessage.error(message, "the AI agent failed"), null, null);
+        output(outbox, SystemMessage.error(message, "the AI agent failed"));
     }
 
     /** The sink handed to one turn: every call becomes a task of the session, dropped if stale. */

@@ -450,8 +450,9 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
         } else if (event instanceof RequestAgentJoin join) {
             store(outbox, new RequestAgentJoinEcho(), join.metadata(), join.clientEventId().orElse(null));
             if (state.phase() != AgentPhase.JOINED) {
-                store(outbox, new PolyAgentJoined(agent.profile().name(), agent.profile().avatarUrl()), null, null);
-                agent.greet(outbox);
+                StoredEvent joined = store(outbox, new PolyAgentJoined(agent.profile().name(),
+                        agent.profile().avatarUrl()), null, null);
+                agent.greet(joined.sequence(), outbox);
             }
         } else if (event instanceof UserEndSession end) {
             store(outbox, new UserEndSessionEcho(), end.metadata(), end.clientEventId().orElse(null));
@@ -467,10 +468,10 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
             return;
         }
         // During a handoff the echo itself is the delivery: desks following the session receive it.
-        store(outbox, new UserMessageEcho(message.text(), Ids.messageId()), message.metadata(),
+        StoredEvent echo = store(outbox, new UserMessageEcho(message.text(), Ids.messageId()), message.metadata(),
                 message.clientEventId().orElse(null));
         if (aiListens) {
-            agent.reply(message.text(), outbox);
+            agent.reply(message.text(), echo.sequence(), outbox);
         }
     }
 
@@ -713,7 +714,7 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
             UnansweredTurns owed = state.unanswered();
             boolean active = lastClientActivity.plus(services.settings().inactivityTimeout()).isAfter(now());
             boolean ask = active && state.phase() == AgentPhase.JOINED; // as in onUserMessage
-            agent.resume(state.halfStreams(), ask && owed.greeting(), ask ? owed.userTexts() : List.of(), outbox);
+            agent.resume(state.halfStreams(), ask ? owed.asks() : List.of(), outbox);
         });
     }
 
@@ -802,11 +803,22 @@ public final class SessionActor implements SessionEndpoint, ContextTarget {
     }
 
     StoredEvent store(Outbox outbox, ServerPayload payload, RawJson metadata, String clientEventId) {
+        return store(outbox, payload, metadata, clientEventId, null);
+    }
+
+    /**
+     * Journals and applies one event.
+     *
+     * @param answersSeq for AI agent output, the sequence of the event its turn answers (journal-only,
+     *                   never encoded into the frame); null otherwise
+     */
+    StoredEvent store(Outbox outbox, ServerPayload payload, RawJson metadata, String clientEventId, Long answersSeq) {
         long sequence = state.nextSequence();
         Instant now = now();
         String id = Ids.eventId();
         String json = ServerEventEncoder.encode(new ServerEvent(id, sequence, now, payload, metadata));
-        StoredEvent event = new StoredEvent(record.id(), sequence, id, payload.type(), now, json, clientEventId);
+        StoredEvent event = new StoredEvent(record.id(), sequence, id, payload.type(), now, json, clientEventId,
+                answersSeq);
         state.apply(event, payload);
         outbox.store(event);
         return event;

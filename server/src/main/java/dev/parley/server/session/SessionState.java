@@ -53,14 +53,19 @@ final class SessionState {
     private final Map<String, Partial> partialChunks = new LinkedHashMap<>();
     private final UnansweredTurns unanswered = new UnansweredTurns();
 
-    /** A streamed message so far: its text and the index of its latest chunk. */
+    /** A streamed message so far: its text, the index of its latest chunk, the turn it answers. */
     private static final class Partial {
         final StringBuilder text = new StringBuilder();
         int lastChunk;
+        Long answersSeq;
     }
 
-    /** A streamed message whose final chunk was never journaled (the node stopped or died mid-stream). */
-    record HalfStream(String messageId, int lastChunk) {
+    /**
+     * A streamed message whose final chunk was never journaled (the node stopped or died mid-stream).
+     *
+     * @param answersSeq what its turn answers (its chunks' answers_seq), or null in older journals
+     */
+    record HalfStream(String messageId, int lastChunk, Long answersSeq) {
     }
 
     static SessionState rebuild(List<StoredEvent> history) {
@@ -118,12 +123,13 @@ final class SessionState {
             Partial partial = partialChunks.computeIfAbsent(c.messageId(), id -> new Partial());
             partial.text.append(c.text());
             partial.lastChunk = c.chunkIndex();
+            partial.answersSeq = event.answersSeq();
             if (c.isComplete()) {
                 partialChunks.remove(c.messageId());
                 transcript.add(new Turn(Speaker.AI_AGENT, partial.text.toString()));
             }
         }
-        unanswered.note(payload, phase);
+        unanswered.note(event.sequence(), event.answersSeq(), payload, phase);
     }
 
     /** Folds one journaled event in, while rebuilding from history. */
@@ -180,7 +186,7 @@ final class SessionState {
     /** Streamed messages still waiting for their final chunk, oldest first. */
     List<HalfStream> halfStreams() {
         List<HalfStream> open = new ArrayList<>();
-        partialChunks.forEach((id, p) -> open.add(new HalfStream(id, p.lastChunk)));
+        partialChunks.forEach((id, p) -> open.add(new HalfStream(id, p.lastChunk, p.answersSeq)));
         return open;
     }
 

@@ -203,6 +203,44 @@ class AgentRecoveryCoreTest {
         assertThat(secondAgent.asked).containsExactly("third");
     }
 
+    /** Issue 11: the journal holds m1, m2, r1 when the owner dies; r1 answered m1's turn, not m2's. */
+    @Test
+    void aMessageThatWaitedBehindARunningTurnIsAnsweredOnceWhenTheOwnerDiesAfterTheFirstReply() throws Exception {
+        HandDrivenAgent firstAgent = new HandDrivenAgent();
+        RecordingConnection c = new RecordingConnection();
+        SessionActor session = joinedSession(node(firstAgent), c, false);
+        say(session, c, "first", "m1");
+        ReplySink firstTurn = firstAgent.nextSink();
+        session.receive(c, message("second", "m2")); // waits for the running turn: echoed, not asked yet
+        c.next("USER_MESSAGE");
+        firstTurn.message("answer to first", List.of(), List.of());
+        firstAgent.turns.poll(10, TimeUnit.SECONDS).complete(null);
+        c.next("POLY_AGENT_MESSAGE");
+        c.next("POLY_AGENT_THINKING"); // the turn for m2 starts...
+        firstAgent.nextSink(); // ...and the node dies before its reply is stored
+        assertThat(firstAgent.asked).containsExactly("first", "second");
+        String id = session.record().id();
+        long head = store.headSequence(id);
+
+        HandDrivenAgent secondAgent = new HandDrivenAgent();
+        SessionActor rebuilt = actor(node(secondAgent), id);
+        secondAgent.answerNext("answer to second");
+        RecordingConnection back = new RecordingConnection();
+        rebuilt.attach(back, head);
+
+        assertThat(back.replay()).extracting(e -> e.path("payload").path("text").asText())
+                .containsExactly("answer to second");
+        assertNothingMore(rebuilt, back);
+        assertThat(secondAgent.asked).containsExactly("second");
+        assertThat(journalOf(id)).filteredOn(e -> e.path("type").asText().equals("EVENT_TYPE_POLY_AGENT_MESSAGE"))
+                .extracting(e -> e.path("payload").path("text").asText())
+                .containsExactly("hello", "answer to first", "answer to second");
+        assertThat(journalOf(id)).as("answers_seq stays in the journal, off the wire")
+                .allSatisfy(e -> assertThat(e.has("answers_seq")).isFalse());
+        assertThat(store.readAfter(id, 0, 1000)).filteredOn(e -> e.type() == dev.parley.protocol.EventType.POLY_AGENT_MESSAGE)
+                .extracting(StoredEvent::answersSeq).doesNotContainNull();
+    }
+
     @Test
     void aSessionWhoseTurnsAllCompletedIsNotAskedAnythingAfterARestart() throws Exception {
         HandDrivenAgent firstAgent = new HandDrivenAgent();

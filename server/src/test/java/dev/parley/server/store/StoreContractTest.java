@@ -78,6 +78,20 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void the_turn_an_agent_output_answers_is_read_back_and_other_events_answer_none() {
+        StoredEvent echo = userMessage("s1", 2, "client-7");
+        StoredEvent m = message("s1", 3);
+        StoredEvent reply = new StoredEvent(m.sessionId(), m.sequence(), m.eventId(), m.type(), m.timestamp(), m.json(),
+                null, 2L);
+        store.append(List.of(echo, reply));
+
+        List<StoredEvent> read = store.readAfter("s1", 1, 10);
+        assertThat(read).containsExactly(echo, reply);
+        assertThat(read).extracting(StoredEvent::answersSeq).containsExactly(null, 2L);
+        assertThat(store.findByClientEventId("s1", "client-7").orElseThrow().answersSeq()).isNull();
+    }
+
+    @Test
     void head_sequence_is_the_highest_stored_sequence_and_zero_for_a_session_without_events() {
         store.append(List.of(message("s1", 2), message("s1", 3)));
 

@@ -27,6 +27,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class PostgresStore implements NodeStore {
     /** How long a statement may wait for the database's answer before its connection counts as dead. */
     private static final int SOCKET_TIMEOUT_SECONDS = 30;
 
-    private static final String EVENT_COLUMNS = "session_id, seq, event_id, type, ts, json, client_event_id";
+    private static final String EVENT_COLUMNS = "session_id, seq, event_id, type, ts, json, client_event_id, answers_seq";
     private static final String SESSION_COLUMNS =
             "id, connector_id, platform, streaming, created_at, ended_at, end_reason";
     private static final String CONNECTOR_COLUMNS = "id, token_hash, host, created_at, revoked_at";
@@ -266,7 +267,7 @@ public final class PostgresStore implements NodeStore {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (StoredEvent e : events) {
                 ps.setString(1, e.sessionId());
                 ps.setLong(2, e.sequence());
@@ -275,6 +276,11 @@ public final class PostgresStore implements NodeStore {
                 setInstant(ps, 5, e.timestamp());
                 ps.setString(6, e.json());
                 setNullableString(ps, 7, e.clientEventId());
+                if (e.answersSeq() == null) {
+                    ps.setNull(8, Types.BIGINT);
+                } else {
+                    ps.setLong(8, e.answersSeq());
+                }
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -598,7 +604,8 @@ public final class PostgresStore implements NodeStore {
 
     private static StoredEvent event(ResultSet rs) throws SQLException {
         return new StoredEvent(rs.getString(1), rs.getLong(2), rs.getString(3), EventType.valueOf(rs.getString(4)),
-                instant(rs, 5), rs.getString(6), rs.getString(7));
+                instant(rs, 5), rs.getString(6), rs.getString(7),
+                rs.getObject(8) == null ? null : rs.getLong(8));
     }
 
     private static SessionRecord session(ResultSet rs) throws SQLException {

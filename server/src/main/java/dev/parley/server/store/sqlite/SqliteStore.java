@@ -57,7 +57,7 @@ public final class SqliteStore implements NodeStore {
     /** What SQLite keeps next to the database: the WAL, its shared-memory index, a rollback journal. */
     private static final List<String> SIDE_FILE_SUFFIXES = List.of("-wal", "-shm", "-journal");
 
-    private static final String EVENT_COLUMNS = "session_id, seq, event_id, type, ts, json, client_event_id";
+    private static final String EVENT_COLUMNS = "session_id, seq, event_id, type, ts, json, client_event_id, answers_seq";
     private static final String SESSION_COLUMNS =
             "id, connector_id, platform, streaming, created_at, ended_at, end_reason";
     private static final String CONNECTOR_COLUMNS = "id, token_hash, host, created_at, revoked_at";
@@ -216,7 +216,7 @@ public final class SqliteStore implements NodeStore {
 
     private static void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (StoredEvent e : events) {
                 ps.setString(1, e.sessionId());
                 ps.setLong(2, e.sequence());
@@ -225,6 +225,11 @@ public final class SqliteStore implements NodeStore {
                 ps.setLong(5, e.timestamp().toEpochMilli());
                 ps.setString(6, e.json());
                 setNullableString(ps, 7, e.clientEventId());
+                if (e.answersSeq() == null) {
+                    ps.setNull(8, Types.BIGINT);
+                } else {
+                    ps.setLong(8, e.answersSeq());
+                }
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -716,7 +721,8 @@ public final class SqliteStore implements NodeStore {
                 EventType.valueOf(rs.getString(4)),
                 Instant.ofEpochMilli(rs.getLong(5)),
                 rs.getString(6),
-                rs.getString(7));
+                rs.getString(7),
+                rs.getObject(8) == null ? null : rs.getLong(8));
     }
 
     private static SessionRecord session(ResultSet rs) throws SQLException {

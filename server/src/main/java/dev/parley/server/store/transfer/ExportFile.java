@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * …every row of every table of {@link Table#ALL}, table by table in that order…
  * {"end":{"connectors":1,"context_keys":0,"live_agents":1,"sessions":12,"events":340,"handoffs":2,"session_contexts":0}}
  * </pre>
- * The last line counts the rows, so a truncated file is refused rather than half imported.
+ * The last line counts the rows, so a truncated file is refused rather than half imported. A column
+ * added later (say {@code events.answers_seq}, issue 11) keeps the version: a file from before simply
+ * lacks it, and an absent column imports as NULL.
  */
 final class ExportFile {
     static final String FORMAT = "parley-export";

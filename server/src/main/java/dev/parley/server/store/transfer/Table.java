@@ -30,7 +30,7 @@ record Table(String name, List<Column> columns, String order) {
                     instant("created_at"), instant("last_activity_at"), instant("ended_at"), text("end_reason")),
                     "created_at, id"),
             new Table("events", List.of(text("session_id"), integer("seq"), text("event_id"), text("type"),
-                    instant("ts"), text("json"), text("client_event_id")), "session_id, seq"),
+                    instant("ts"), text("json"), text("client_event_id"), integer("answers_seq")), "session_id, seq"),
             new Table("handoffs", List.of(text("session_id"), text("connector_id"), text("queue"), text("status"),
                     instant("enqueued_at"), text("agent_id"), instant("assigned_at"), instant("waiting_since")),
                     "enqueued_at, session_id"),

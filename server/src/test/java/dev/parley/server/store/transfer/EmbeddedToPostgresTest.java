@@ -89,6 +89,19 @@ class EmbeddedToPostgresTest {
         assertThat(lines.get(lines.size() - 1)).startsWith("{\"end\":{\"connectors\":2,");
         assertThat(sqliteCli.run("admin", "export", "--out", export.toString()).code())
                 .as("an existing file is never overwritten").isEqualTo(2);
+        assertThat(lines).as("the turn each agent output answers comes along (issue 11)")
+                .anyMatch(l -> l.startsWith("{\"table\":\"events\"") && l.matches(".*\"answers_seq\":[0-9]+.*"));
+
+        // A file exported before the journal had answers_seq is still read: the absent column is NULL.
+        Path older = Files.write(dir.resolve("before-answers-seq.jsonl"),
+                lines.stream().map(l -> l.replaceAll(",\"answers_seq\":(null|[0-9]+)", "")).toList(),
+                StandardCharsets.UTF_8);
+        assertThat(Files.readString(older)).doesNotContain("answers_seq");
+        AdminCli.Result olderImported = new AdminCli(dir, Map.of("PARLEY_DATA_DIR", dir.resolve("from-older").toString(),
+                "PARLEY_JWT_SECRET_BASE64_FILE", embedded.resolve("jwt.secret").toString()))
+                .run("admin", "import", "--in", older.toString());
+        assertThat(olderImported.code()).as(olderImported.err()).isZero();
+        assertThat(olderImported.out()).contains("sessions: 2");
 
         Map<String, String> pgEnv = Map.of("PARLEY_STORE_KIND", "postgres", "PARLEY_STORE_URL", db.url(),
                 "PARLEY_STORE_USER", "postgres", "PARLEY_DATA_DIR", dir.resolve("pg-admin").toString(),
