@@ -29,7 +29,10 @@ public final class OperatorKeys {
     private final OperatorStore store;
     private final OperatorKeyHasher hasher;
     private final Clock clock;
+    /** Unknown keys re-read the store at most this often, however many addresses send them. */
+    private static final Duration LOOKUP_SPACING = Duration.ofMillis(250);
     private volatile Map<String, ApiKey> active = Map.of();
+    private volatile java.time.Instant lastLookUp = java.time.Instant.MIN;
 
     public OperatorKeys(OperatorStore store, OperatorKeyHasher hasher, Clock clock) {
         this.store = store;
@@ -70,13 +73,18 @@ public final class OperatorKeys {
      * A key issued since the last refresh is usable at once: an unknown key of the right shape
      * makes the node re-read the keys before refusing it. Blocks on the store; callers run it on a
      * worker, and only after the address's failure budget was checked, so guesses cannot turn it
-     * into a flood of reads.
+     * into a flood of reads; and however many addresses send unknown keys, the store is re-read at most
+     * every 250 ms.
      */
     public Optional<ApiKey> lookUp(String presented) {
         if (!looksLikeKey(presented)) {
             return Optional.empty();
         }
-        refresh();
+        java.time.Instant now = clock.instant();
+        if (!now.isBefore(lastLookUp.plus(LOOKUP_SPACING))) {
+            lastLookUp = now;
+            refresh();
+        }
         return authenticate(presented);
     }
 
