@@ -19,6 +19,14 @@
   const dismissed = new Set();   // tabs the agent closed; their stray events are ignored
   const pending = new Map();     // request_id -> what the command was, for desk.error
 
+  // ---------- extensions: desk features in files of their own (desk-*.js) hook in through window.ParleyDesk
+  const hooks = new Map();       // hook name -> listeners
+  function emit(name, detail) {
+    for (const fn of hooks.get(name) || []) {
+      try { fn(detail); } catch (x) { console.error('desk extension failed on ' + name, x); }
+    }
+  }
+
   // ---------- small helpers
   const pad = n => String(n).padStart(2, '0');
   function fmtWait(s) {
@@ -81,6 +89,7 @@
     $('agent-name').textContent = agent.name ? 'Signed in as ' + agent.name : '';
     $('desk-title').focus();
     connect();
+    emit('login', { agent });
   }
 
   function logout(msg) {
@@ -103,6 +112,7 @@
     $('login').hidden = false;
     $('login-error').textContent = msg || '';
     $('login-name').focus();
+    emit('logout', {});
   }
   $('logout').onclick = () => logout();
 
@@ -149,15 +159,17 @@
   function handle(m) {
     switch (m.type) {
       case 'desk.snapshot': onSnapshot(m); break;
-      case 'desk.assigned': if (m.conversation) conv(m.conversation, true); break;
+      case 'desk.assigned': if (m.conversation) { conv(m.conversation, true); emit('assigned', m.conversation); } break;
       case 'desk.unassigned': {
         const c = convs.get(m.session_id);
         if (c) closeConv(c, 'No longer assigned to you');
+        emit('unassigned', { session_id: m.session_id });
         break;
       }
       case 'desk.event': {
         if (!m.session_id || dismissed.has(m.session_id)) break;
         addEvent(convs.get(m.session_id) || conv({ session_id: m.session_id }, false), m.event);
+        emit('event', { session_id: m.session_id, event: m.event });
         break;
       }
       case 'desk.error': {
@@ -165,6 +177,7 @@
         showAlert((what ? `Could not ${what}: ` : 'Error: ') + (m.message || 'refused'));
         break;
       }
+      default: emit('message', m); // desk messages an extension handles
     }
   }
 
@@ -192,6 +205,7 @@
     }
     renderQueues();
     convs.forEach(transferOptions);
+    emit('snapshot', snapshot);
   }
 
   function renderQueues() {
@@ -309,6 +323,7 @@
     transferOptions(c);
     if (!current) select(c, false);
     if (assigned) history(c);
+    emit('panel', { session_id: id, panel: p, tab });
     return c;
   }
 
@@ -346,6 +361,7 @@
     c.tab.lastChild.textContent = '';
     c.log.scrollTop = c.log.scrollHeight;
     if (focus) (c.closed ? c.tab : c.input).focus();
+    emit('select', { session_id: c.id });
   }
 
   $('tabs').addEventListener('keydown', e => {
@@ -663,12 +679,24 @@
   $('history-back').onclick = () => closeHistoryView(true);
   $('history-view').addEventListener('keydown', e => { if (e.key === 'Escape') closeHistoryView(true); });
 
-  // ---------- start: resume a login kept for this tab only
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(KEY) || 'null');
-    if (saved && saved.token && saved.exp > Date.now()) {
-      start(saved.token, saved.agent, saved.exp);
-      api('GET', 'me').catch(() => {}); // a 401 sends the agent back to the login form
-    }
-  } catch { sessionStorage.removeItem(KEY); }
+  window.ParleyDesk = Object.freeze({
+    /** Calls fn(detail) on login, logout, snapshot, assigned, unassigned, event, panel, select, message. */
+    on(name, fn) { hooks.set(name, [...(hooks.get(name) || []), fn]); },
+    api, send, el, showAlert, fmtWait, shortId,
+    agent: () => agent,
+    snapshot: () => snapshot,
+    current: () => (current ? current.id : null),
+    panel: id => (convs.has(id) ? convs.get(id).panel : null),
+  });
+
+  // ---------- start (after the deferred extension scripts registered): resume a login kept for this tab only
+  document.addEventListener('DOMContentLoaded', () => {
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+      if (saved && saved.token && saved.exp > Date.now()) {
+        start(saved.token, saved.agent, saved.exp);
+        api('GET', 'me').catch(() => {}); // a 401 sends the agent back to the login form
+      }
+    } catch { sessionStorage.removeItem(KEY); }
+  });
 })();
