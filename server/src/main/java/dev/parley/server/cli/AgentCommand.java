@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,6 +45,9 @@ final class AgentCommand {
         String connector;
         @Option(names = "--avatar-url", paramLabel = "URL", description = "Avatar shown to end users.")
         String avatarUrl;
+        @Option(names = "--supervisor",
+                description = "Also a supervisor: sees every queue and agent of the connector, watches, takes over and reassigns.")
+        boolean supervisor;
         @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
         boolean passwordStdin;
 
@@ -66,10 +70,12 @@ final class AgentCommand {
             try {
                 String hash = new Passwords(context.bcryptCost(), context.random()).hash(password);
                 DeskAgent agent = new DeskAgent(newAgentId(), connector, name.strip(), avatarUrl,
-                        queues.stream().map(String::strip).distinct().toList(), capacity);
+                        queues.stream().map(String::strip).distinct().toList(), capacity,
+                        supervisor ? DeskAgent.Role.SUPERVISOR : DeskAgent.Role.AGENT);
                 desk.createAgent(agent, hash);
-                out.println("Created live agent " + agent.id() + " (" + agent.name() + ") for connector " + connector
-                        + ", queues " + String.join(", ", agent.queues()) + ", capacity " + capacity);
+                out.println("Created " + (supervisor ? "supervisor " : "live agent ") + agent.id() + " (" + agent.name()
+                        + ") for connector " + connector + ", queues " + String.join(", ", agent.queues())
+                        + ", capacity " + capacity);
                 out.println(agent.id());
                 return ParleyCommand.OK;
             } finally {
@@ -131,7 +137,7 @@ final class AgentCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List live agents (never their password hashes).")
     static final class ListAll extends ConnectorCommand.StoreTask {
-        private static final String ROW = "%-24s %-20s %-16s %-8s %s%n";
+        private static final String ROW = "%-24s %-20s %-16s %-8s %-10s %s%n";
 
         ListAll(CliContext context) {
             super(context);
@@ -144,9 +150,10 @@ final class AgentCommand {
                 out.println("No live agents.");
                 return ParleyCommand.OK;
             }
-            out.printf(ROW, "ID", "NAME", "CONNECTOR", "CAPACITY", "QUEUES");
+            out.printf(ROW, "ID", "NAME", "CONNECTOR", "CAPACITY", "ROLE", "QUEUES");
             for (DeskAgent a : agents) {
-                out.printf(ROW, a.id(), a.name(), a.connectorId(), a.capacity(), String.join(",", a.queues()));
+                out.printf(ROW, a.id(), a.name(), a.connectorId(), a.capacity(), a.role().name().toLowerCase(Locale.ROOT),
+                        String.join(",", a.queues()));
             }
             return ParleyCommand.OK;
         }

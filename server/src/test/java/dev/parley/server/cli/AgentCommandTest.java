@@ -75,6 +75,21 @@ class AgentCommandTest {
     }
 
     @Test
+    void supervisorMakesASupervisorAndListShowsTheRole() {
+        assertThat(run("pw\n", "admin", "agent", "create", "--name", "Maria", "--queue", "support", "--supervisor",
+                "--password-stdin")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Created supervisor");
+        assertThat(run("pw\n", "admin", "agent", "create", "--name", "Tom", "--queue", "support", "--password-stdin"))
+                .isZero();
+
+        assertThat(agents()).extracting(DeskAgent::name, DeskAgent::role).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("Maria", DeskAgent.Role.SUPERVISOR),
+                org.assertj.core.groups.Tuple.tuple("Tom", DeskAgent.Role.AGENT));
+        assertThat(run("", "admin", "agent", "list")).isZero();
+        assertThat(out.toString()).contains("ROLE").containsPattern("Maria .*supervisor");
+    }
+
+    @Test
     void anEmptyPasswordIsRefusedAndNothingIsStored() {
         int code = run("\n", "admin", "agent", "create", "--name", "Sarah", "--queue", "support", "--password-stdin");
 

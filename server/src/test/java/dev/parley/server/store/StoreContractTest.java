@@ -353,12 +353,14 @@ public abstract class StoreContractTest {
     @Test
     void live_agents_are_found_by_id_and_name_with_their_password_hash() {
         DeskAgent sarah = new DeskAgent("agt_1", CONNECTOR_ID, "Sarah", "https://x.test/a.png", List.of("support", "sales"), 3);
-        DeskAgent tom = new DeskAgent("agt_2", CONNECTOR_ID, "Tom", null, List.of("support"), 1);
+        DeskAgent tom = new DeskAgent("agt_2", CONNECTOR_ID, "Tom", null, List.of("support"), 1, DeskAgent.Role.SUPERVISOR);
         store.createAgent(sarah, "$2y$hash1");
         store.createAgent(tom, "$2y$hash2");
 
         assertThat(store.findAgent("agt_1")).contains(sarah);
         assertThat(store.findAgentByName("Tom")).contains(tom);
+        assertThat(store.findAgent("agt_2").orElseThrow().supervisor()).isTrue();
+        assertThat(store.findAgent("agt_1").orElseThrow().supervisor()).isFalse();
         assertThat(store.findAgentByName("Nobody")).isEmpty();
         assertThat(store.passwordHash("agt_2")).contains("$2y$hash2");
         assertThat(store.listAgents()).containsExactlyInAnyOrder(sarah, tom);

@@ -55,7 +55,7 @@ final class DeskMessages {
 
     static ObjectNode agent(DeskAgent a) {
         ObjectNode n = JSON.createObjectNode().put("id", a.id()).put("connector", a.connectorId()).put("name", a.name())
-                .put("avatar", a.avatarUrl()).put("capacity", a.capacity());
+                .put("avatar", a.avatarUrl()).put("capacity", a.capacity()).put("role", a.role().name());
         ArrayNode queues = n.putArray("queues");
         a.queues().forEach(queues::add);
         return n;
@@ -65,7 +65,8 @@ final class DeskMessages {
         List<String> queues = new ArrayList<>();
         n.path("queues").forEach(q -> queues.add(q.asText()));
         return new DeskAgent(n.path("id").asText(), n.path("connector").asText(), n.path("name").asText(null),
-                n.path("avatar").asText(null), queues, n.path("capacity").asInt());
+                n.path("avatar").asText(null), queues, n.path("capacity").asInt(),
+                DeskAgent.Role.valueOf(n.path("role").asText(DeskAgent.Role.AGENT.name())));
     }
 
     static JsonNode record(HandoffRecord r) {

@@ -19,7 +19,8 @@ final class DeskJson {
                 .put("id", agent.id())
                 .put("name", agent.name())
                 .put("avatar_url", agent.avatarUrl())
-                .put("capacity", agent.capacity());
+                .put("capacity", agent.capacity())
+                .put("role", agent.role().name());
         ArrayNode queues = node.putArray("queues");
         agent.queues().forEach(queues::add);
         return node;

@@ -64,7 +64,7 @@ public final class PostgresStore implements NodeStore {
     private static final String SESSION_COLUMNS =
             "id, connector_id, platform, streaming, created_at, ended_at, end_reason";
     private static final String CONNECTOR_COLUMNS = "id, token_hash, host, created_at, revoked_at";
-    private static final String AGENT_COLUMNS = "id, connector_id, name, avatar_url, queues, capacity";
+    private static final String AGENT_COLUMNS = "id, connector_id, name, avatar_url, queues, capacity, role";
     private static final String HANDOFF_COLUMNS =
             "session_id, connector_id, queue, status, enqueued_at, agent_id, assigned_at";
 
@@ -459,14 +459,15 @@ public final class PostgresStore implements NodeStore {
     @Override
     public void createAgent(DeskAgent agent, String passwordHash) {
         jdbc.update("create of live agent " + agent.name(), "INSERT INTO live_agents (" + AGENT_COLUMNS
-                + ", password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)", ps -> {
+                + ", password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, agent.id());
                     ps.setString(2, agent.connectorId());
                     ps.setString(3, agent.name());
                     setNullableString(ps, 4, agent.avatarUrl());
                     ps.setArray(5, ps.getConnection().createArrayOf("text", agent.queues().toArray()));
                     ps.setInt(6, agent.capacity());
-                    ps.setString(7, passwordHash);
+                    ps.setString(7, agent.role().name());
+                    ps.setString(8, passwordHash);
                 });
     }
 
@@ -684,7 +685,8 @@ public final class PostgresStore implements NodeStore {
     private static DeskAgent agent(ResultSet rs) throws SQLException {
         Array queues = rs.getArray(5);
         return new DeskAgent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                Arrays.asList((String[]) queues.getArray()), rs.getInt(6));
+                Arrays.asList((String[]) queues.getArray()), rs.getInt(6),
+                DeskAgent.Role.valueOf(rs.getString(7)));
     }
 
     private static HandoffRecord handoff(ResultSet rs) throws SQLException {

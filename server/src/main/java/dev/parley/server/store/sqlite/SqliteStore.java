@@ -61,7 +61,7 @@ public final class SqliteStore implements NodeStore {
     private static final String SESSION_COLUMNS =
             "id, connector_id, platform, streaming, created_at, ended_at, end_reason";
     private static final String CONNECTOR_COLUMNS = "id, token_hash, host, created_at, revoked_at";
-    private static final String AGENT_COLUMNS = "id, connector_id, name, avatar_url, queues, capacity";
+    private static final String AGENT_COLUMNS = "id, connector_id, name, avatar_url, queues, capacity, role";
     private static final String HANDOFF_COLUMNS =
             "session_id, connector_id, queue, status, enqueued_at, agent_id, assigned_at";
 
@@ -465,15 +465,16 @@ public final class SqliteStore implements NodeStore {
     public void createAgent(DeskAgent agent, String passwordHash) {
         writer.inTransaction("create of live agent " + agent.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO live_agents (" + AGENT_COLUMNS
-                    + ", password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ", password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, agent.id());
                 ps.setString(2, agent.connectorId());
                 ps.setString(3, agent.name());
                 setNullableString(ps, 4, agent.avatarUrl());
                 ps.setString(5, String.join(",", agent.queues()));
                 ps.setInt(6, agent.capacity());
-                ps.setString(7, passwordHash);
-                ps.setLong(8, System.currentTimeMillis());
+                ps.setString(7, agent.role().name());
+                ps.setString(8, passwordHash);
+                ps.setLong(9, System.currentTimeMillis());
                 return ps.executeUpdate();
             }
         });
@@ -589,7 +590,8 @@ public final class SqliteStore implements NodeStore {
     private static DeskAgent agent(ResultSet rs) throws SQLException {
         String queues = rs.getString(5);
         return new DeskAgent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                queues.isEmpty() ? List.of() : Arrays.asList(queues.split(",")), rs.getInt(6));
+                queues.isEmpty() ? List.of() : Arrays.asList(queues.split(",")), rs.getInt(6),
+                DeskAgent.Role.valueOf(rs.getString(7)));
     }
 
     private static HandoffRecord handoff(ResultSet rs) throws SQLException {
