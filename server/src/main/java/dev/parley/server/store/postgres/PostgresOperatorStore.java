@@ -104,6 +104,18 @@ final class PostgresOperatorStore implements OperatorStore {
     private static final String HIT_JOIN = "JOIN (SELECT DISTINCT ON (session_id) session_id AS sid, message_key AS hit"
             + " FROM message_texts WHERE tsv @@ websearch_to_tsquery('english', ?) ORDER BY session_id, seq) x"
             + " ON x.sid = s.id";
+    /**
+     * The other plan, for words in very many messages: conversations walked newest end first (the
+     * {@code sessions_ended_id} index), each probed for its first matching message, until the page is
+     * full. A lateral join with a limit cannot be turned into a hash join over every match, which is
+     * what made a common word cost seconds at 100k conversations.
+     */
+    private static final String LATERAL_HIT_JOIN = "CROSS JOIN LATERAL (SELECT t.message_key AS hit FROM message_texts t"
+            + " WHERE t.session_id = s.id AND t.tsv @@ websearch_to_tsquery('english', ?) ORDER BY t.seq LIMIT 1) x";
+    private static final String COUNT_UP_TO = "SELECT count(*) FROM (SELECT 1 FROM message_texts"
+            + " WHERE tsv @@ websearch_to_tsquery('english', ?) LIMIT ?) c";
+    /** Above this many matching messages the newest-first walk finds a page sooner than collecting every match. */
+    static final int COMMON_MATCHES = 5000;
     private static final String SNIPPET = "SELECT ts_headline('english', body, websearch_to_tsquery('english', ?), ?)"
             + " FROM message_texts WHERE session_id = ? AND message_key = ?";
     private static final String HEADLINE_OPTIONS = "StartSel=" + HistoryHit.MARK_START + ", StopSel=" + HistoryHit.MARK_END
@@ -111,7 +123,11 @@ final class PostgresOperatorStore implements OperatorStore {
 
     @Override
     public List<HistoryHit> searchHistory(HistoryQuery q) {
-        HistorySql history = HistorySql.of(q, HIT_JOIN, q.hasText() ? q.text() : null);
+        boolean common = q.hasText() && jdbc.first("countMatches", COUNT_UP_TO, ps -> {
+            ps.setString(1, q.text());
+            ps.setInt(2, COMMON_MATCHES + 1);
+        }, rs -> rs.getInt(1)).orElse(0) > COMMON_MATCHES;
+        HistorySql history = HistorySql.of(q, common ? LATERAL_HIT_JOIN : HIT_JOIN, q.hasText() ? q.text() : null);
         List<Map.Entry<SessionSummary, String>> rows = jdbc.query("searchHistory", history.sql(), ps -> {
             int i = 1;
             for (Object p : history.parameters()) {
