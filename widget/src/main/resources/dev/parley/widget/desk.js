@@ -123,6 +123,7 @@
     const s = new WebSocket(`${proto}//${location.host}/desk/ws?token=${encodeURIComponent(token)}`);
     ws = s;
     firstSnapshot = true;
+    emit('connect', {}); // a new socket: the desk.assigned and desk.snapshot that follow replay what is, they are not news
     setConn('Connecting…');
     s.onopen = () => { attempts = 0; setConn('Connected'); };
     s.onmessage = e => {
