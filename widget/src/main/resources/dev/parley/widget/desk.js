@@ -681,7 +681,7 @@
   $('history-view').addEventListener('keydown', e => { if (e.key === 'Escape') closeHistoryView(true); });
 
   window.ParleyDesk = Object.freeze({
-    /** Calls fn(detail) on login, logout, snapshot, assigned, unassigned, event, panel, select, message. */
+    /** Calls fn(detail) on login, logout, connect (a new socket), snapshot, assigned, unassigned, event, panel, select, message. */
     on(name, fn) { hooks.set(name, [...(hooks.get(name) || []), fn]); },
     api, send, el, showAlert, fmtWait, shortId,
     agent: () => agent,
