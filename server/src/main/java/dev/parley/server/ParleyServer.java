@@ -333,7 +333,9 @@ public final class ParleyServer implements AutoCloseable {
                     own(new PasswordPool(login.bcryptThreads(), login.bcryptQueue())), limits.badDeskTokens());
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
                     deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, store.operators(), HistoryNotes.NONE,
-                    guards, outbound));
+                    guards, outbound).withCannedReplies(new dev.parley.server.desk.canned.CannedReplies(store.cannedReplies(),
+                    deskConfig.queues().stream().map(dev.parley.server.desk.QueueSettings::name)
+                            .collect(java.util.stream.Collectors.toSet()), clock, new SecureRandom())));
         }
 
         int loops = config.capacity().eventLoops();

@@ -37,6 +37,11 @@ public interface NodeStore extends EventStore, SessionStore, ConnectorStore, Des
         throw new UnsupportedOperationException("this store has no webhooks");
     }
 
+    /** Canned replies (shared per queue, inserted on the desk). Stores without them (test doubles) refuse. */
+    default dev.parley.server.desk.canned.CannedReplyStore cannedReplies() {
+        throw new UnsupportedOperationException("this store has no canned replies");
+    }
+
     /** Closes the connections; a failure is a {@link StoreException}. */
     @Override
     void close();

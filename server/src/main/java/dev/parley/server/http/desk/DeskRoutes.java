@@ -44,6 +44,8 @@ public final class DeskRoutes {
     private final DeskSocket socket;
     private final DeskGuards guards;
     private final DeskHistory history;
+    /** Set once by the composition root before {@link #mount}; null when the node has no canned replies. */
+    private CannedReplyRoutes canned;
 
     /**
      * {@code events} also yields each conversation's verified context, shown with its transcript;
@@ -64,6 +66,12 @@ public final class DeskRoutes {
         this.guards = guards;
     }
 
+    /** Adds the canned-reply calls ({@code /desk/api/canned}); call before {@link #mount}. */
+    public DeskRoutes withCannedReplies(dev.parley.server.desk.canned.CannedReplies replies) {
+        this.canned = new CannedReplyRoutes(replies);
+        return this;
+    }
+
     public void mount(Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
         router.post("/desk/api/login").handler(body).handler(this::login);
@@ -77,6 +85,9 @@ public final class DeskRoutes {
         router.get("/desk/api/history/:id").handler(ctx -> asAgent(ctx, this::historyTranscript));
         router.put("/desk/api/presence").handler(body).handler(ctx -> asAgent(ctx, this::presence));
         router.get("/desk/ws").handler(socket::handle);
+        if (canned != null) {
+            canned.mount(router, body, this::asAgent);
+        }
     }
 
     /** A graceful stop: closes every desk socket with 1012 (see {@link DeskSocket#closeAllForRestart}). */

@@ -82,6 +82,11 @@ public final class PostgresStore implements NodeStore {
     }
 
     @Override
+    public dev.parley.server.desk.canned.CannedReplyStore cannedReplies() {
+        return new PostgresCannedReplyStore(jdbc);
+    }
+
+    @Override
     public dev.parley.server.webhooks.WebhookStore webhooks() {
         return new PostgresWebhookStore(jdbc);
     }

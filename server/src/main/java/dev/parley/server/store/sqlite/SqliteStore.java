@@ -78,6 +78,11 @@ public final class SqliteStore implements NodeStore {
     }
 
     @Override
+    public dev.parley.server.desk.canned.CannedReplyStore cannedReplies() {
+        return new SqliteCannedReplyStore(readers, writer);
+    }
+
+    @Override
     public dev.parley.server.webhooks.WebhookStore webhooks() {
         return webhooks;
     }

@@ -52,6 +52,8 @@ class EmbeddedToPostgresTest {
             assertThat(sqliteCli.run("admin", "connector", "context-key", "add", connectorId, "--kid", "site-1").code()).isZero();
             assertThat(sqliteCli.runWithInput("pw-bob\n", "admin", "agent", "create", "--name", "Bob", "--queue", "support",
                     "--password-stdin").code()).isZero();
+            assertThat(sqliteCli.run("admin", "canned", "add", "--all-queues", "--shortcut", "hello", "--title", "Greeting",
+                    "--text", "Hi {{customer.name}} ✓").code()).isZero();
 
             // An ended session that went to the desk's queue, so handoffs hold a row.
             String demoToken = sqlite.rest().accessToken();
@@ -128,6 +130,8 @@ class EmbeddedToPostgresTest {
         assertThat(again.err()).contains("is not empty");
         assertThat(pgCli.run("admin", "connector", "context-key", "list", connectorId).out()).contains("site-1");
         assertThat(pgCli.run("admin", "agent", "list").out()).contains("Bob").contains("Sarah");
+        assertThat(imported.out()).contains("canned_replies: 1");
+        assertThat(pgCli.run("admin", "canned", "list").out()).contains("/hello").contains("Hi {{customer.name}} ✓");
 
         // Everything arrived as it was: an export of PostgreSQL holds the same rows, byte for byte.
         Path fromPostgres = dir.resolve("from-postgres.jsonl");
