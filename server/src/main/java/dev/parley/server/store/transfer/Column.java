@@ -1,7 +1,10 @@
 package dev.parley.server.store.transfer;
 
-/** One column of an exported table and how its value is written in the export file. */
-record Column(String name, Type type) {
+/**
+ * One column of an exported table and how its value is written in the export file; {@code absentAs}
+ * is what a file from before the column existed stands for (null: NULL).
+ */
+record Column(String name, Type type, String absentAs) {
 
     /** The file's value types; each store reads and writes them in its own column types. */
     enum Type {
@@ -17,8 +20,17 @@ record Column(String name, Type type) {
         STRINGS
     }
 
+    Column(String name, Type type) {
+        this(name, type, null);
+    }
+
     static Column text(String name) {
         return new Column(name, Type.TEXT);
+    }
+
+    /** A text column added later with a NOT NULL default: older files import it as {@code absentAs}. */
+    static Column text(String name, String absentAs) {
+        return new Column(name, Type.TEXT, absentAs);
     }
 
     static Column integer(String name) {

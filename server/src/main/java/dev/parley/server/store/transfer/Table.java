@@ -25,7 +25,7 @@ record Table(String name, List<Column> columns, String order) {
             new Table("context_keys", List.of(text("connector_id"), text("key_id"), text("secret"),
                     instant("created_at")), "connector_id, key_id"),
             new Table("live_agents", List.of(text("id"), text("connector_id"), text("name"), text("avatar_url"),
-                    strings("queues"), integer("capacity"), text("password_hash"), instant("created_at"), text("role")), "id"),
+                    strings("queues"), integer("capacity"), text("password_hash"), instant("created_at"), text("role", "AGENT")), "id"),
             new Table("sessions", List.of(text("id"), text("connector_id"), text("platform"), bool("streaming"),
                     instant("created_at"), instant("last_activity_at"), instant("ended_at"), text("end_reason")),
                     "created_at, id"),

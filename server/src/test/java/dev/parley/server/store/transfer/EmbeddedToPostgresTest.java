@@ -94,11 +94,15 @@ class EmbeddedToPostgresTest {
         assertThat(lines).as("the turn each agent output answers comes along (issue 11)")
                 .anyMatch(l -> l.startsWith("{\"table\":\"events\"") && l.matches(".*\"answers_seq\":[0-9]+.*"));
 
-        // A file exported before the journal had answers_seq is still read: the absent column is NULL.
-        Path older = Files.write(dir.resolve("before-answers-seq.jsonl"),
-                lines.stream().map(l -> l.replaceAll(",\"answers_seq\":(null|[0-9]+)", "")).toList(),
-                StandardCharsets.UTF_8);
-        assertThat(Files.readString(older)).doesNotContain("answers_seq");
+        // A file exported before the journal had answers_seq, agents a role and canned replies existed is
+        // still read: absent columns are NULL or their default, an absent table is empty.
+        Path older = Files.write(dir.resolve("before-answers-seq.jsonl"), lines.stream()
+                .filter(l -> !l.startsWith("{\"table\":\"canned_replies\""))
+                .map(l -> l.replaceAll(",\"answers_seq\":(null|[0-9]+)", "").replaceAll(",\"role\":\"[A-Z]+\"", "")
+                        .replaceAll(",\"canned_replies\":[0-9]+", ""))
+                .toList(), StandardCharsets.UTF_8);
+        assertThat(Files.readString(older)).doesNotContain("answers_seq").doesNotContain("\"role\"")
+                .doesNotContain("canned_replies");
         AdminCli.Result olderImported = new AdminCli(dir, Map.of("PARLEY_DATA_DIR", dir.resolve("from-older").toString(),
                 "PARLEY_JWT_SECRET_BASE64_FILE", embedded.resolve("jwt.secret").toString()))
                 .run("admin", "import", "--in", older.toString());
