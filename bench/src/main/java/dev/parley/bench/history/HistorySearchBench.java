@@ -74,6 +74,11 @@ public final class HistorySearchBench {
                 password == null ? null : new dev.parley.server.config.Secret(password), 4);
         long seedStart = System.nanoTime();
         try (dev.parley.server.store.postgres.PostgresStore store = dev.parley.server.store.postgres.PostgresStore.open(config)) {
+            if (store.findConnector(CONNECTOR).isPresent()) { // a re-run: search what is there, no new seed
+                System.out.println("searching the conversations already in " + url);
+                queries(store.operators(), vocabulary(5000, new Random(7)), "stem");
+                return;
+            }
             store.createConnector(new Connector(CONNECTOR, "bench-hash", "bench.example", T0, null));
             seed(store, conversations, vocabulary(5000, new Random(7)), new Random(42));
         }
