@@ -440,7 +440,7 @@ public final class ParleyServer implements AutoCloseable {
         java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> deskDrained = () -> deskThread
                 .<java.util.concurrent.CompletionStage<Void>>map(t -> java.util.concurrent.CompletableFuture.runAsync(() -> { }, t))
                 .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
-        return new OperatorRoutes(keys, failures, operators, store, new Transcripts(operators, store, store),
+        return new OperatorRoutes(keys, failures, operators, store, new Transcripts(operators, store, store, store.notes()),
                 new Erasure(operators, live, deskDrained, clock, workers));
     }
 

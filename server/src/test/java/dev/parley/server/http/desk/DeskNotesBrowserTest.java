@@ -139,6 +139,7 @@ class DeskNotesBrowserTest {
         composer.fill("Hello, Sarah here. One moment please.");
         composer.press("Enter");
         customer.waitForSelector(".plw-agent:has-text('One moment please.')");
+        notesOf(sarah).locator(".notes-form").scrollIntoViewIfNeeded();
         shot(sarah, "desk-notes-sarah");
 
         // Transfer to sales; Tom takes it from the waiting list and reads Sarah's note.
@@ -155,6 +156,7 @@ class DeskNotesBrowserTest {
         addNote(tom, TOMS_NOTE);
         assertThat(tomsList.locator(".text")).hasText(new String[] {SARAHS_NOTE, TOMS_NOTE});
         assertThat(tomsList.last().locator(".who")).containsText("Tom");
+        notesOf(tom).locator(".notes-form").scrollIntoViewIfNeeded();
         shot(tom, "desk-notes-tom-after-transfer");
 
         // The customer's page: no note, live or after a reload that replays the conversation.
@@ -177,7 +179,7 @@ class DeskNotesBrowserTest {
         assertThat(sarah.locator("#history-notes-list li")).hasText(new String[] {
             "Sarah: " + SARAHS_NOTE, "Tom: " + TOMS_NOTE});
         assertThat(sarah.locator("#history-lines")).not().containsText("note-44");
-        shot(sarah, "desk-notes-history");
+        sarah.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("desk-notes-history.png")).setFullPage(true));
 
         assertNoNoteOn(customer);
         Assertions.assertThat(pageErrors).isEmpty();

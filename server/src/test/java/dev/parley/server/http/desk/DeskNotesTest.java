@@ -186,6 +186,68 @@ class DeskNotesTest {
     }
 
     @Test
+    void theOperatorTranscriptMarksNotesInternalInJsonOnlyAndErasureDeletesThem() {
+        String sessionId = handOffToSarah();
+        post(sessionId, sarahToken, textBody(NOTE));
+        String key = operatorKey();
+
+        JsonNode json = DeskHttp.json(operator("/api/v1/operator/sessions/" + sessionId + "/transcript", key));
+        assertThat(json.path("internal_notes")).hasSize(1);
+        assertThat(json.path("internal_notes").get(0).path("text").asText()).isEqualTo(NOTE);
+        assertThat(json.path("internal_notes").get(0).path("author").path("name").asText()).isEqualTo("Sarah");
+        assertThat(json.path("lines").toString() + json.path("events")).doesNotContain("note-7781");
+        for (String format : new String[] {"text", "html"}) {
+            assertThat(operator("/api/v1/operator/sessions/" + sessionId + "/transcript?format=" + format, key).body())
+                    .as(format).doesNotContain("note-7781");
+        }
+
+        HttpResponse<String> erased = operatorCall("DELETE", "/api/v1/operator/sessions/" + sessionId, key);
+        assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+        Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_SESSION_END"));
+        try (dev.parley.server.store.NodeStore store = dev.parley.server.testing.TestStores.open(node.server().dataDir())) {
+            assertThat(store.notes().bySession(sessionId)).isEmpty();
+        }
+        assertThat(get(sessionId, sarahToken).statusCode()).isEqualTo(404);
+    }
+
+    /** An operator API key, issued as an operator would, with the admin CLI on the node's store. */
+    private String operatorKey() {
+        dev.parley.server.cli.CliContext context = new dev.parley.server.cli.CliContext(
+                c -> dev.parley.server.testing.TestStores.open(c.dataDir()),
+                new dev.parley.server.config.ConfigLoader(dir.resolve("cli.yaml")),
+                java.util.Map.of("PARLEY_DATA_DIR", node.server().dataDir().toString()), java.time.Clock.systemUTC(),
+                new java.security.SecureRandom());
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = dev.parley.server.cli.ParleyCommand.commandLine(context);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("admin", "api-key", "issue", "--name", "notes-test")).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Key: (pok_\\S+)").matcher(out.toString());
+        assertThat(m.find()).isTrue();
+        // Keys are read from the store at most every 250 ms: wait until this node knows the new one.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> operator("/api/v1/operator/sessions", m.group(1)).statusCode() == 200);
+        return m.group(1);
+    }
+
+    private HttpResponse<String> operator(String path, String key) {
+        return operatorCall("GET", path, key);
+    }
+
+    private HttpResponse<String> operatorCall(String method, String path, String key) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(node.baseUrl() + path)).header("Authorization", "Bearer " + key)
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void anEndedConversationOpensInTheHistoryWithItsNotes() {
         String sessionId = handOffToSarah();
         post(sessionId, sarahToken, textBody(NOTE));
