@@ -21,6 +21,9 @@ import dev.parley.server.config.DeskConfig;
 import dev.parley.server.config.ParleyConfig;
 import dev.parley.server.datadir.DataDirLock;
 import dev.parley.server.fanout.FanOut;
+import dev.parley.server.desk.notes.DeskNotes;
+import dev.parley.server.http.desk.NoteBroadcast;
+import dev.parley.server.http.desk.NoteRoutes;
 import dev.parley.server.fanout.RedisFanOut;
 import dev.parley.server.health.NodeHealth;
 import dev.parley.server.desk.Desk;
@@ -55,7 +58,6 @@ import dev.parley.server.http.desk.DeskGuards;
 import dev.parley.server.http.HttpReadTimeouts;
 import dev.parley.server.http.StopGate;
 import dev.parley.server.http.desk.DeskRoutes;
-import dev.parley.server.http.desk.HistoryNotes;
 import dev.parley.server.http.desk.LoginAuthenticator;
 import dev.parley.server.session.SessionRegistry;
 import dev.parley.server.session.SessionServices;
@@ -332,8 +334,9 @@ public final class ParleyServer implements AutoCloseable {
             DeskGuards guards = new DeskGuards(limits.logins(),
                     own(new PasswordPool(login.bcryptThreads(), login.bcryptQueue())), limits.badDeskTokens());
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
-                    deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, store.operators(), HistoryNotes.NONE,
-                    guards, outbound).withCannedReplies(new dev.parley.server.desk.canned.CannedReplies(store.cannedReplies(),
+                    deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, store.operators(),
+                    deskNotes(store, deskPort.get(), workers, clock), guards, outbound)
+                    .withCannedReplies(new dev.parley.server.desk.canned.CannedReplies(store.cannedReplies(),
                     deskConfig.queues().stream().map(dev.parley.server.desk.QueueSettings::name)
                             .collect(java.util.stream.Collectors.toSet()), clock, new SecureRandom())));
         }
@@ -440,7 +443,7 @@ public final class ParleyServer implements AutoCloseable {
         java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> deskDrained = () -> deskThread
                 .<java.util.concurrent.CompletionStage<Void>>map(t -> java.util.concurrent.CompletableFuture.runAsync(() -> { }, t))
                 .orElse(java.util.concurrent.CompletableFuture.completedFuture(null));
-        return new OperatorRoutes(keys, failures, operators, store, new Transcripts(operators, store, store),
+        return new OperatorRoutes(keys, failures, operators, store, new Transcripts(operators, store, store, store.notes()),
                 new Erasure(operators, live, deskDrained, clock, workers));
     }
 
@@ -523,6 +526,13 @@ public final class ParleyServer implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return registry;
+    }
+
+    /** Internal notes on desk conversations: stored in the store, pushed to desk sockets over the fan-out. */
+    private NoteRoutes deskNotes(NodeStore store, DeskPort desk, ExecutorService workers, Clock clock) {
+        NoteBroadcast broadcast = new NoteBroadcast(fanOut);
+        return new NoteRoutes(new DeskNotes(store.notes(), desk, workers, clock, DeskNotes.randomIds(new SecureRandom()),
+                broadcast), broadcast);
     }
 
     /** The cross-node doorbell of this node (in process unless {@code fanout.kind} is redis). */

@@ -666,7 +666,7 @@
     }
     const notes = Array.isArray(r.notes) ? r.notes : [];
     $('history-notes-list').replaceChildren(...notes.map(n => el('li', null,
-      n && typeof n === 'object' ? [n.author_name || n.author, n.text].filter(Boolean).join(': ') : String(n))));
+      n && typeof n === 'object' ? [(n.author && n.author.name) || n.author_name, n.text].filter(Boolean).join(': ') : String(n))));
     $('history-notes').hidden = notes.length === 0;
     $('history-search').hidden = true;
     $('history-view').hidden = false;

@@ -38,7 +38,7 @@ final class SessionCommand {
                 return ParleyCommand.USAGE;
             }
             NodeStore node = OperatorCli.node(store);
-            Optional<String> transcript = new Transcripts(node.operators(), node, node).export(id, chosen.get());
+            Optional<String> transcript = new Transcripts(node.operators(), node, node, node.notes()).export(id, chosen.get());
             if (transcript.isEmpty()) {
                 Optional<ErasureRecord> erased = node.operators().findErasure(id);
                 err.println(erased.map(e -> "error: session " + id + " was erased at " + e.erasedAt() + " by " + e.erasedBy())

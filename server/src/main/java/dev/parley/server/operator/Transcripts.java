@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.Timestamps;
+import dev.parley.server.desk.notes.DeskNote;
+import dev.parley.server.desk.notes.NoteStore;
 import dev.parley.server.store.ContextStore;
 import dev.parley.server.store.EventStore;
 import dev.parley.server.store.OperatorStore;
@@ -26,11 +28,24 @@ public final class Transcripts {
     private final OperatorStore operators;
     private final EventStore events;
     private final ContextStore contexts;
+    /** The desk's internal notes, or null: then the JSON has no {@code internal_notes}. */
+    private final NoteStore notes;
 
+    /** Without the desk's internal notes (the desk's own history view shows them itself). */
     public Transcripts(OperatorStore operators, EventStore events, ContextStore contexts) {
+        this(operators, events, contexts, null);
+    }
+
+    /**
+     * With the desk's internal notes in the JSON as {@code internal_notes}: the operator's own systems
+     * may read them; the user-facing lines and events never hold them, and text and HTML (printable,
+     * the kind of thing handed to a user) leave them out.
+     */
+    public Transcripts(OperatorStore operators, EventStore events, ContextStore contexts, NoteStore notes) {
         this.operators = operators;
         this.events = events;
         this.contexts = contexts;
+        this.notes = notes;
     }
 
     /** The transcript of the session in {@code format}; empty when there is no such session. */
@@ -43,7 +58,7 @@ public final class Transcripts {
         TranscriptLines lines = new TranscriptLines();
         all.forEach(lines::add);
         return Optional.of(switch (format) {
-            case JSON -> json(summary.get(), lines.lines(), all, contexts.findSessionContext(sessionId));
+            case JSON -> withNotes(json(summary.get(), lines.lines(), all, contexts.findSessionContext(sessionId)), sessionId);
             case TEXT -> text(summary.get(), lines.lines());
             case HTML -> html(summary.get(), lines.lines());
         });
@@ -62,7 +77,20 @@ public final class Transcripts {
         }
     }
 
-    private static String json(SessionSummary summary, List<TranscriptLine> lines, List<StoredEvent> all,
+    /** Adds {@code internal_notes}, oldest first, after everything else (when this has a note store). */
+    private String withNotes(ObjectNode root, String sessionId) {
+        if (notes != null) {
+            ArrayNode list = root.putArray("internal_notes");
+            for (DeskNote n : notes.bySession(sessionId)) {
+                ObjectNode note = list.addObject().put("id", n.id());
+                note.putObject("author").put("id", n.authorId()).put("name", n.authorName());
+                note.put("text", n.text()).put("created_at", Timestamps.format(n.createdAt()));
+            }
+        }
+        return root.toString();
+    }
+
+    private static ObjectNode json(SessionSummary summary, List<TranscriptLine> lines, List<StoredEvent> all,
                                Optional<StoredContext> context) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.set("session", ConversationJson.summary(summary));
@@ -87,7 +115,7 @@ public final class Transcripts {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return root.toString();
+        return root;
     }
 
     private static String text(SessionSummary summary, List<TranscriptLine> lines) {

@@ -42,6 +42,11 @@ public interface NodeStore extends EventStore, SessionStore, ConnectorStore, Des
         throw new UnsupportedOperationException("this store has no canned replies");
     }
 
+    /** The desk's internal notes on conversations. Stores without them (test doubles) refuse. */
+    default dev.parley.server.desk.notes.NoteStore notes() {
+        throw new UnsupportedOperationException("this store has no notes");
+    }
+
     /** Closes the connections; a failure is a {@link StoreException}. */
     @Override
     void close();

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.EventType;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
+import dev.parley.server.desk.notes.DeskNote;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -185,6 +186,8 @@ public abstract class OperatorStoreContractTest {
         store.createAgent(new DeskAgent("agt_1", CONNECTOR_ID, "Sarah", null, List.of("support"), 3), "x");
         store.saveHandoff(HandoffRecord.waiting("s-x", CONNECTOR_ID, "support", T0).assignedTo("agt_1", T0));
         store.saveOfflineConversation(dev.parley.server.desk.OfflineConversation.opened("s-x", CONNECTOR_ID, "support", T0));
+        store.notes().add(note("note_x", "s-x", T0, "customer said " + SECRET));
+        store.notes().add(note("note_keep", "s-keep", T0, "unrelated note"));
         assertThat(tablesContaining(SECRET)).as("the test plants the content").isNotEmpty();
 
         ErasureRecord audit = new ErasureRecord("s-x", CONNECTOR_ID, T0.plusSeconds(99), "api-key:opk_1");
@@ -204,6 +207,45 @@ public abstract class OperatorStoreContractTest {
         assertThat(operators.erase(audit)).as("idempotent").isFalse();
         assertThat(store.readAfter("s-keep", 0, 100)).hasSize(2);
         assertThat(store.findByClientEventId("s-keep", "cid-keep")).isPresent();
+        assertThat(store.notes().bySession("s-x")).isEmpty();
+        assertThat(store.notes().bySession("s-keep")).extracting(DeskNote::id).containsExactly("note_keep");
+    }
+
+    // ---- internal notes ------------------------------------------------------------------------
+
+    private static DeskNote note(String id, String sessionId, Instant at, String text) {
+        return new DeskNote(id, sessionId, CONNECTOR_ID, "agt_1", "Sarah", text, at);
+    }
+
+    @Test
+    void notes_are_listed_per_session_oldest_first_with_their_author_as_named_then() {
+        createSession("s-a", CONNECTOR_ID, T0);
+        createSession("s-b", CONNECTOR_ID, T0);
+        String long4000 = "x".repeat(4000);
+        store.notes().add(note("note_2", "s-a", T0.plusSeconds(20), "second " + long4000.substring(7)));
+        store.notes().add(note("note_1", "s-a", T0.plusSeconds(10), "first — with ünïcode"));
+        store.notes().add(new DeskNote("note_3", "s-b", CONNECTOR_ID, "agt_2", "Tom", "other", T0));
+
+        List<DeskNote> notes = store.notes().bySession("s-a");
+        assertThat(notes).extracting(DeskNote::id).containsExactly("note_1", "note_2");
+        assertThat(notes.get(0)).isEqualTo(note("note_1", "s-a", T0.plusSeconds(10), "first — with ünïcode"));
+        assertThat(notes.get(1).text()).hasSize(4000);
+        assertThat(store.notes().bySession("s-b")).extracting(DeskNote::authorName).containsExactly("Tom");
+        assertThat(store.notes().bySession("s-none")).isEmpty();
+    }
+
+    @Test
+    void a_note_needs_its_session() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.notes().add(note("note_1", "s-none", T0, "x")))
+                .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void notes_are_not_events_and_not_in_the_search_index() throws SQLException {
+        createSession("s-a", CONNECTOR_ID, T0);
+        store.notes().add(note("note_1", "s-a", T0, "internal " + SECRET));
+        assertThat(tablesContaining(SECRET)).containsExactly("desk_notes");
+        assertThat(store.readAfter("s-a", 0, 100)).hasSize(1); // the session start only
     }
 
     @Test
@@ -233,6 +275,8 @@ public abstract class OperatorStoreContractTest {
         store.append(List.of(endAt("s-old", T0.plusSeconds(10)), endAt("s-recent", now.minus(java.time.Duration.ofDays(5))),
                 endAt("s-other", T0.plusSeconds(10))));
         operators.setRetentionDays(CONNECTOR_ID, 30);
+        store.notes().add(note("note_old", "s-old", T0, "old note"));
+        store.notes().add(note("note_recent", "s-recent", T0, "recent note"));
         Set<String> dropped = new HashSet<>();
         dev.parley.server.operator.LiveSessions live = new dev.parley.server.operator.LiveSessions() {
             @Override
@@ -257,6 +301,8 @@ public abstract class OperatorStoreContractTest {
         assertThat(store.findSession("s-open")).isPresent();
         assertThat(store.findSession("s-other")).isPresent();
         assertThat(dropped).containsExactly("s-old");
+        assertThat(store.notes().bySession("s-old")).isEmpty();
+        assertThat(store.notes().bySession("s-recent")).hasSize(1);
     }
 
     private static StoredEvent endAt(String id, Instant at) {

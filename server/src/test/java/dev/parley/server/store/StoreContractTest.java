@@ -209,6 +209,8 @@ public abstract class StoreContractTest {
         store.append(List.of(
                 sessionEnd("s1", 2, "REASON_USER_END"),             // ends at T0 + 2s
                 message("s3", 2), sessionEnd("s3", 10, "REASON_USER_END"))); // ends at T0 + 10s
+        store.notes().add(new dev.parley.server.desk.notes.DeskNote("note_1", "s1", CONNECTOR_ID, "agt_1", "Sarah", "n", T0));
+        store.notes().add(new dev.parley.server.desk.notes.DeskNote("note_3", "s3", CONNECTOR_ID, "agt_1", "Sarah", "n", T0));
 
         int purged = store.purgeEndedBefore(T0.plusSeconds(5));
 
@@ -218,6 +220,8 @@ public abstract class StoreContractTest {
         assertThat(store.findSession("s2")).isPresent();
         assertThat(store.findSession("s3")).isPresent();
         assertThat(store.headSequence("s3")).isEqualTo(10);
+        assertThat(store.notes().bySession("s1")).as("notes go with their session").isEmpty();
+        assertThat(store.notes().bySession("s3")).hasSize(1);
         assertThat(store.purgeEndedBefore(T0.plusSeconds(5))).isZero();
     }
 

@@ -35,6 +35,13 @@ sealed interface DeskCommand {
     record Claim(JsonNode requestId, String sessionId) implements DeskCommand {
     }
 
+    /**
+     * {@code desk.note}: an internal note on the conversation. Not {@link AboutConversation}: who may
+     * write one is the notes' own rule ({@code DeskNotes.mayUse}).
+     */
+    record Note(JsonNode requestId, String sessionId, String text) implements DeskCommand {
+    }
+
     /** Not a command we accept; {@code message} says why. */
     record Invalid(JsonNode requestId, String message) implements DeskCommand {
     }

@@ -48,6 +48,8 @@ final class DeskCommands {
                 return new DeskCommand.Transfer(requestId, sessionId(json), text(json, "queue"));
             } else if (name.equals("desk.presence")) {
                 return presence(json, requestId);
+            } else if (name.equals("desk.note")) {
+                return note(json, requestId);
             } else if (name.equals("desk.claim")) {
                 return new DeskCommand.Claim(requestId, optionalText(json, "session_id"));
             }
@@ -70,6 +72,17 @@ final class DeskCommands {
             throw new BadField("text longer than " + MAX_TEXT_CHARS + " characters");
         }
         return new DeskCommand.Send(requestId, sessionId, text.textValue());
+    }
+
+    private static DeskCommand note(JsonNode json, JsonNode requestId) {
+        String sessionId = sessionId(json);
+        JsonNode text = json.get("text");
+        String value = text != null && text.isTextual() ? text.textValue() : null;
+        java.util.Optional<String> refusal = dev.parley.server.desk.notes.DeskNotes.refusal(value);
+        if (refusal.isPresent()) {
+            throw new BadField(refusal.get());
+        }
+        return new DeskCommand.Note(requestId, sessionId, value);
     }
 
     private static DeskCommand presence(JsonNode json, JsonNode requestId) {

@@ -31,9 +31,13 @@ final class DeskConnection implements DeskListener {
     private final DeskWire wire;
     /** Conversations followed right now, by session id. */
     private final Map<String, ObserverConnection> following = new ConcurrentHashMap<>();
+    /** The note feeds of the conversations followed, by session id: each handle stops its feed. */
+    private final Map<String, Runnable> noteFeeds = new ConcurrentHashMap<>();
+    private final NoteRoutes notes;
     private volatile boolean closed;
 
-    DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire) {
+    DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire, NoteRoutes notes) {
+        this.notes = notes;
         this.agent = agent;
         this.desk = desk;
         this.sessions = sessions;
@@ -50,6 +54,7 @@ final class DeskConnection implements DeskListener {
         wire.closed();
         desk.disconnect(agent.id(), this);
         List.copyOf(following.keySet()).forEach(this::unfollow);
+        List.copyOf(noteFeeds.keySet()).forEach(this::unfollow); // those whose follow failed
     }
 
     // ---- desk → agent (desk thread; must not block) -----------------------------------------
@@ -89,6 +94,8 @@ final class DeskConnection implements DeskListener {
         if (before != null) {
             return; // already following (a second assigned for the same conversation)
         }
+        // Kept across a refollow (the session moving between nodes): notes do not travel with the session.
+        noteFeeds.computeIfAbsent(sessionId, id -> notes.follow(id, wire::send));
         sessions.open(sessionId).whenComplete((endpoint, failure) -> {
             if (failure != null || endpoint.isEmpty()) {
                 LOG.warn("desk of {} cannot follow session {}", agent.id(), sessionId, failure);
@@ -116,6 +123,10 @@ final class DeskConnection implements DeskListener {
         if (observer != null) {
             observer.stop();
         }
+        Runnable feed = noteFeeds.remove(sessionId);
+        if (feed != null) {
+            feed.run();
+        }
     }
 
     // ---- agent → desk -----------------------------------------------------------------------
@@ -137,6 +148,16 @@ final class DeskConnection implements DeskListener {
             desk.claim(agent.id(), claim.sessionId()).whenComplete((won, failure) -> {
                 if (failure != null || won.isEmpty()) {
                     refuse(claim, NOT_AVAILABLE); // on success the listener already announced desk.assigned
+                }
+            });
+        } else if (command instanceof DeskCommand.Note note) {
+            // Answered by the desk.note broadcast this socket follows; only a refusal is answered here.
+            notes.notes().add(agent, note.sessionId(), note.text()).whenComplete((stored, failure) -> {
+                if (failure != null) {
+                    LOG.error("note on {} by {} not stored", note.sessionId(), agent.id(), failure);
+                    refuse(note, "desk unavailable");
+                } else if (stored.isEmpty()) {
+                    refuse(note, NOT_YOURS);
                 }
             });
         } else if (command instanceof DeskCommand.AboutConversation about) {

@@ -46,13 +46,15 @@ public final class DeskRoutes {
     private final DeskHistory history;
     /** Set once by the composition root before {@link #mount}; null when the node has no canned replies. */
     private CannedReplyRoutes canned;
+    private final NoteRoutes notes;
 
     /**
      * {@code events} also yields each conversation's verified context, shown with its transcript;
-     * {@code operators} searches the history. The notes feature passes its own {@link HistoryNotes}.
+     * {@code operators} searches the history; {@code notes} are the internal notes (their routes, socket
+     * command and push, and the history's notes).
      */
     public <S extends EventStore & ContextStore> DeskRoutes(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk,
-                      OfflineDesk offlineDesk, SessionRegistry sessions, S events, OperatorStore operators, HistoryNotes notes,
+                      OfflineDesk offlineDesk, SessionRegistry sessions, S events, OperatorStore operators, NoteRoutes notes,
                       DeskGuards guards, OutboundBudget outbound) {
         this.auth = auth;
         this.history = new DeskHistory(operators, new dev.parley.server.operator.Transcripts(operators, events, events),
@@ -62,7 +64,8 @@ public final class DeskRoutes {
         this.offlineDesk = offlineDesk;
         this.transcripts = new Transcripts(events, events);
         this.offline = new OfflineMessages(events);
-        this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound);
+        this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound, notes);
+        this.notes = notes;
         this.guards = guards;
     }
 
@@ -84,6 +87,7 @@ public final class DeskRoutes {
         router.get("/desk/api/history").handler(ctx -> asAgent(ctx, this::history));
         router.get("/desk/api/history/:id").handler(ctx -> asAgent(ctx, this::historyTranscript));
         router.put("/desk/api/presence").handler(body).handler(ctx -> asAgent(ctx, this::presence));
+        notes.mount(router, body, this::asAgent);
         router.get("/desk/ws").handler(socket::handle);
         if (canned != null) {
             canned.mount(router, body, this::asAgent);

@@ -40,9 +40,11 @@ final class DeskSocket {
     private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
     /** Set once by closeAllForRestart; an upgrade finishing after it is closed at once. */
     private volatile boolean closing;
+    private final NoteRoutes notes;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk, SessionRegistry sessions,
-               StrikeLimit badTokens, OutboundBudget outbound) {
+               StrikeLimit badTokens, OutboundBudget outbound, NoteRoutes notes) {
+        this.notes = notes;
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
@@ -105,7 +107,7 @@ final class DeskSocket {
                 socket.close((short) CloseCodes.SERVICE_RESTART, RESTARTING);
                 return;
             }
-            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound));
+            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound), notes);
             socket.textMessageHandler(connection::receive);
             socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
             socket.exceptionHandler(e -> {

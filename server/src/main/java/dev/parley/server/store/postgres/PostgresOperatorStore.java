@@ -176,7 +176,7 @@ final class PostgresOperatorStore implements OperatorStore {
                 }
             }
             for (String table : List.of("events", "session_contexts", "handoffs", "session_connections", "offline_conversations",
-                    "webhook_deliveries", "message_texts")) {
+                    "webhook_deliveries", "message_texts", "desk_notes")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

@@ -162,7 +162,7 @@ final class SqliteOperatorStore implements OperatorStore {
             // Children first: they reference the session row. Deleting message_texts rows deletes their
             // search index entries (triggers), for good: the index is in secure-delete mode (V6).
             for (String table : List.of("events", "session_contexts", "handoffs", "offline_conversations", "webhook_deliveries",
-                    "message_texts")) {
+                    "message_texts", "desk_notes")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

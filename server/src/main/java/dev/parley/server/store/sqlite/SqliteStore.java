@@ -69,12 +69,19 @@ public final class SqliteStore implements NodeStore {
     private final WriterConnection writer;
     private final SqliteOperatorStore operators;
     private final SqliteWebhookStore webhooks;
+    private final SqliteNoteStore notes;
 
     private SqliteStore(HikariDataSource readers, WriterConnection writer) {
         this.readers = readers;
         this.writer = writer;
         this.operators = new SqliteOperatorStore(readers, writer);
         this.webhooks = new SqliteWebhookStore(readers, writer);
+        this.notes = new SqliteNoteStore(readers, writer);
+    }
+
+    @Override
+    public dev.parley.server.desk.notes.NoteStore notes() {
+        return notes;
     }
 
     @Override
@@ -361,6 +368,11 @@ public final class SqliteStore implements NodeStore {
                     "DELETE FROM offline_conversations WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
                 offline.setLong(1, cutoffMillis);
                 offline.executeUpdate();
+            }
+            try (PreparedStatement notes = c.prepareStatement( // the desk's internal notes hold content
+                    "DELETE FROM desk_notes WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                notes.setLong(1, cutoffMillis);
+                notes.executeUpdate();
             }
             try (PreparedStatement deliveries = c.prepareStatement( // webhook payloads hold content
                     "DELETE FROM webhook_deliveries WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {

@@ -38,6 +38,8 @@ record Table(String name, List<Column> columns, String order) {
                     instant("verified_at")), "session_id"),
             new Table("offline_conversations", List.of(text("session_id"), text("connector_id"), text("queue"),
                     instant("created_at"), instant("handled_at"), text("handled_by")), "created_at, session_id"),
+            new Table("desk_notes", List.of(text("id"), text("session_id"), text("connector_id"), text("author_id"),
+                    text("author_name"), text("text"), instant("created_at")), "session_id, created_at, id"),
             // Operator data (not per-session content): moves with the store.
             new Table("canned_replies", List.of(text("id"), text("connector_id"), text("queue"), text("shortcut"),
                     text("title"), text("text"), instant("created_at"), instant("updated_at")), "id"),

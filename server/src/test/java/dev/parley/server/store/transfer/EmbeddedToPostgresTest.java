@@ -80,11 +80,17 @@ class EmbeddedToPostgresTest {
             replayedOnSqlite.put(ended, rawReplay(sqlite, ended, demoToken));
             replayedOnSqlite.put(openSession, rawReplay(sqlite, openSession, siteAccess));
         }
+        try (dev.parley.server.store.sqlite.SqliteStore store = dev.parley.server.store.sqlite.SqliteStore.open(embedded)) {
+            String ended = replayedOnSqlite.keySet().iterator().next();
+            store.notes().add(new dev.parley.server.desk.notes.DeskNote("note_1", ended, "con_demo", "agt_bob", "Bob",
+                    "an internal note ✓", java.time.Instant.parse("2026-01-02T03:04:05.678Z")));
+        }
 
         Path export = dir.resolve("parley-export.jsonl");
         AdminCli.Result exported = sqliteCli.run("admin", "export", "--out", export.toString());
         assertThat(exported.code()).as(exported.err()).isZero();
-        assertThat(exported.out()).contains("sessions: 2").contains("handoffs: 1").contains("context_keys: 1");
+        assertThat(exported.out()).contains("sessions: 2").contains("handoffs: 1").contains("context_keys: 1")
+                .contains("desk_notes: 1");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(export))).isEqualTo("rw-------");
         List<String> lines = Files.readAllLines(export, StandardCharsets.UTF_8);
         assertThat(lines.get(0)).startsWith("{\"format\":\"parley-export\",\"version\":1,\"source\":\"sqlite\"");
