@@ -69,12 +69,19 @@ public final class SqliteStore implements NodeStore {
     private final WriterConnection writer;
     private final SqliteOperatorStore operators;
     private final SqliteWebhookStore webhooks;
+    private final SqliteCsatStore csat;
 
     private SqliteStore(HikariDataSource readers, WriterConnection writer) {
         this.readers = readers;
         this.writer = writer;
         this.operators = new SqliteOperatorStore(readers, writer);
         this.webhooks = new SqliteWebhookStore(readers, writer);
+        this.csat = new SqliteCsatStore(readers, writer);
+    }
+
+    @Override
+    public dev.parley.server.csat.CsatStore csat() {
+        return csat;
     }
 
     @Override
@@ -356,6 +363,11 @@ public final class SqliteStore implements NodeStore {
                     "DELETE FROM offline_conversations WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
                 offline.setLong(1, cutoffMillis);
                 offline.executeUpdate();
+            }
+            try (PreparedStatement ratings = c.prepareStatement( // comments are the user's words
+                    "DELETE FROM csat_ratings WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                ratings.setLong(1, cutoffMillis);
+                ratings.executeUpdate();
             }
             try (PreparedStatement deliveries = c.prepareStatement( // webhook payloads hold content
                     "DELETE FROM webhook_deliveries WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {

@@ -38,6 +38,8 @@ record Table(String name, List<Column> columns, String order) {
                     instant("verified_at")), "session_id"),
             new Table("offline_conversations", List.of(text("session_id"), text("connector_id"), text("queue"),
                     instant("created_at"), instant("handled_at"), text("handled_by")), "created_at, session_id"),
+            new Table("csat_ratings", List.of(text("session_id"), text("connector_id"), text("queue"), text("agent_id"),
+                    integer("rating"), text("comment"), instant("created_at")), "created_at, session_id"),
             // The history search index: derived from the events, but carried over so a move to
             // PostgreSQL keeps search working without a rebuild (PostgreSQL computes its tsvector).
             new Table("message_texts", List.of(text("session_id"), text("message_key"), integer("seq"), text("body")),
