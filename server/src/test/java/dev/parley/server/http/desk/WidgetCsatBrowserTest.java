@@ -110,6 +110,20 @@ class WidgetCsatBrowserTest {
             page.evaluate("() => window.Parley.open()"); // open already if the new chat was open before the reload
             page.locator(".plw-agent[data-complete=true]").first().waitFor(); // a fresh chat with Ada
             assertThat(page.locator(CARD).count()).as("rated: never asked again").isZero();
+
+            // Sarah's desk shows the rating with the conversation in its history.
+            Page desk = context.newPage();
+            desk.navigate(node.baseUrl() + "/desk");
+            desk.getByLabel("Name").fill("Sarah");
+            desk.getByLabel("Password").fill(DeskTestNode.PASSWORD);
+            desk.getByLabel("Password").press("Enter");
+            desk.waitForSelector("#agent-name:has-text('Signed in as Sarah')");
+            desk.click("#history-toggle");
+            desk.locator("#history-q").press("Enter");
+            desk.locator("#history-results .hresult").first().click();
+            desk.waitForSelector("#history-csat:has-text('Customer rating: 4 of 5')");
+            assertThat(desk.textContent("#history-csat")).contains("Sarah sorted my booking out quickly.");
+            desk.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("csat-desk-history.png")));
         } finally {
             sarah.close();
         }
