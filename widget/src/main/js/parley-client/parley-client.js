@@ -181,6 +181,11 @@
  * @property {() => number} [random]             jitter source, default `Math.random`
  */
 
+/**
+ * A conversation's CSAT rating as the server stored it.
+ * @typedef {{rating: number, comment: string|null, createdAt: string}} Csat
+ */
+
 // ---- constants (PROTOCOL.md §0) --------------------------------------------------------------------
 
 const T = 'EVENT_TYPE_';
@@ -216,6 +221,28 @@ export class ConversationLostError extends Error {
     this.status = status;
     /** @type {'refused'|'unreachable'|'session-unavailable'} */
     this.code = code;
+  }
+}
+
+/** @param {{rating: number, comment?: string|null, created_at: string}} answer @returns {Csat} */
+function csat(answer) {
+  return { rating: answer.rating, comment: answer.comment == null ? null : answer.comment, createdAt: answer.created_at };
+}
+
+const csatPath = (sessionId) => '/api/v1/sessions/' + encodeURIComponent(sessionId) + '/csat';
+
+async function rateSession(client, sessionId, { rating, comment } = {}, headers) {
+  const body = { rating };
+  if (comment != null && String(comment).trim() !== '') body.comment = String(comment);
+  return csat(await client.request('POST', csatPath(sessionId), headers, body));
+}
+
+async function sessionRating(client, sessionId, headers) {
+  try {
+    return csat(await client.request('GET', csatPath(sessionId), headers));
+  } catch (e) {
+    if (e.status === 404 && e.error === 'no rating given') return null;
+    throw e;
   }
 }
 
@@ -516,16 +543,36 @@ export class ParleyClient {
     for (const c of [...this.conversations]) c.close();
   }
 
+  /**
+   * Rates a session by id, as {@link Conversation#rate} does: for a page that kept only the id of a
+   * conversation that ended (e.g. across a reload). Uses a fresh access token.
+   * @param {string} sessionId @param {{rating: number, comment?: string}} csat @returns {Promise<Csat>}
+   */
+  async rate(sessionId, csat) {
+    return rateSession(this, String(sessionId), csat, { Authorization: 'Bearer ' + (await this.accessToken()).value });
+  }
+
+  /** The rating of a session by id, or `null` when none was given. @param {string} sessionId @returns {Promise<Csat|null>} */
+  async rating(sessionId) {
+    return sessionRating(this, String(sessionId), { Authorization: 'Bearer ' + (await this.accessToken()).value });
+  }
+
   /** @private POST a JSON body; resolves the JSON answer, rejects with `.status` / `.retryAfterMs` set. */
   async post(path, headers, body) {
-    const res = await this.options.fetch(this.options.baseUrl + path, {
-      method: 'POST', headers: Object.assign({ 'Content-Type': 'application/json' }, headers), body: JSON.stringify(body)
-    });
+    return this.request('POST', path, headers, body);
+  }
+
+  /** @private one REST call (`body` undefined: none); rejects with `.status`, `.error` (the server's text), `.retryAfterMs`. */
+  async request(method, path, headers, body) {
+    const init = { method, headers: Object.assign(body === undefined ? {} : { 'Content-Type': 'application/json' }, headers) };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    const res = await this.options.fetch(this.options.baseUrl + path, init);
     if (!res.ok) {
       let message = 'HTTP ' + res.status;
       try { message = (await res.json()).error || message; } catch (e) { /* not JSON */ }
       const err = new Error(path + ' refused with ' + res.status + ': ' + message);
       err.status = res.status;
+      err.error = message;
       const retryAfter = res.headers && typeof res.headers.get === 'function' ? res.headers.get('Retry-After') : null;
       if (retryAfter != null && /^\s*\d+\s*$/.test(retryAfter)) err.retryAfterMs = Number(retryAfter) * 1000;
       throw err;
@@ -657,6 +704,37 @@ export class Conversation extends Emitter {
     if (!this.tokenFresh()) this.useToken(await this.client.accessToken());
     return this.client.post('/api/v1/sessions/' + encodeURIComponent(this.sessionId) + '/context',
       { Authorization: 'Bearer ' + this.token.value }, { token: String(contextToken) });
+  }
+
+  /**
+   * Rates the conversation, 1 to 5 with an optional comment (`POST /api/v1/sessions/{id}/csat`): once
+   * per session, after `sessionEnded` of a conversation a live agent had. Works on a closed
+   * conversation (the socket is gone by then), fetching an access token if it has none left.
+   * @param {{rating: number, comment?: string}} csat  `comment` at most 1000 characters; blank is none
+   * @returns {Promise<Csat>} rejects with `.status` and `.error`: 409 `rating already given`,
+   *   `conversation has not ended` or `no rating for this conversation`; 404; 400 for bad values
+   */
+  async rate(csat) {
+    if (this.sessionId == null) throw new Error('parley-client: no session');
+    return rateSession(this.client, this.sessionId, csat, await this.restAuthorization());
+  }
+
+  /**
+   * The rating given for this session, or `null` when none was (`GET /api/v1/sessions/{id}/csat`):
+   * how a reloaded page knows not to ask again.
+   * @returns {Promise<Csat|null>} rejects with `.status` when the session is not found or on other failures
+   */
+  async rating() {
+    if (this.sessionId == null) throw new Error('parley-client: no session');
+    return sessionRating(this.client, this.sessionId, await this.restAuthorization());
+  }
+
+  /** @private the session's token while fresh; else a new one (kept only while the conversation is open). */
+  async restAuthorization() {
+    if (this.token && this.tokenFresh()) return { Authorization: 'Bearer ' + this.token.value };
+    const token = await this.client.accessToken();
+    if (!this.finished) this.useToken(token);
+    return { Authorization: 'Bearer ' + token.value };
   }
 
   /** Tells a live agent whether the user is typing (§5.3); dropped when not connected. @param {boolean} typing */

@@ -321,6 +321,10 @@ public final class ParleyServer implements AutoCloseable {
                 .withHealth(health)
                 .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
                         ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), limits.sessions(), clock);
+        // CSAT: rated over REST once a live agent's conversation ended; counted on this node's meters.
+        api = api.withCsat(tokens, new dev.parley.server.csat.Csat(store.csat(), store,
+                new dev.parley.server.metrics.MicrometerCsatMetrics(meters), clock, dev.parley.protocol.Ids::eventId),
+                limits.sessions());
         api = api.withOperatorApi(operatorApi(store, registry, jwtSecret, clock, scheduler, workers, deskThread));
         // Outgoing webhooks (issue 14): every node works the shared outbox; a row is claimed by one node at a time.
         // Owned after the store, so it stops claiming before the store closes.

@@ -668,6 +668,7 @@
     $('history-notes-list').replaceChildren(...notes.map(n => el('li', null,
       n && typeof n === 'object' ? [(n.author && n.author.name) || n.author_name, n.text].filter(Boolean).join(': ') : String(n))));
     $('history-notes').hidden = notes.length === 0;
+    emit('history', { id, view: r });
     $('history-search').hidden = true;
     $('history-view').hidden = false;
     $('history-view-title').focus();
@@ -681,7 +682,7 @@
   $('history-view').addEventListener('keydown', e => { if (e.key === 'Escape') closeHistoryView(true); });
 
   window.ParleyDesk = Object.freeze({
-    /** Calls fn(detail) on login, logout, connect (a new socket), snapshot, assigned, unassigned, event, panel, select, message. */
+    /** Calls fn(detail) on login, logout, connect (a new socket), snapshot, assigned, unassigned, event, panel, select, message, history ({id, view}). */
     on(name, fn) { hooks.set(name, [...(hooks.get(name) || []), fn]); },
     api, send, el, showAlert, fmtWait, shortId,
     agent: () => agent,

@@ -45,6 +45,12 @@
       'You ended the chat.': 'Vous avez terminé le chat.',
       'This chat ended after a period of inactivity.': "Ce chat s'est terminé après une période d'inactivité.",
       'The chat has ended. Thank you!': 'Le chat est terminé. Merci !', 'The chat has ended.': 'Le chat est terminé.',
+      'How did {name} do?': 'Comment {name} s\u2019en est-il sorti ?', '{n} of 5': '{n} sur 5', 'Poor': 'Mauvais',
+      'Excellent': 'Excellent', 'Comment (optional)': 'Commentaire (facultatif)',
+      'Add a comment (optional)': 'Ajoutez un commentaire (facultatif)', 'No thanks': 'Non merci',
+      'Thank you for your feedback!': 'Merci pour votre avis !',
+      'No problem. Thanks for chatting with us.': 'Pas de souci. Merci d\u2019avoir discuté avec nous.',
+      'Sorry, your rating could not be sent. Please try again.': 'Désolé, votre note n\u2019a pas pu être envoyée. Veuillez réessayer.',
       'Your question needs a specialist.': "Votre question nécessite un spécialiste.",
       'The assistant thinks a person should help you.': "L'assistant pense qu'une personne devrait vous aider.",
       'This request has to be handled by our team.': 'Cette demande doit être traitée par notre équipe.',
@@ -83,6 +89,12 @@
       'You ended the chat.': 'Sie haben den Chat beendet.',
       'This chat ended after a period of inactivity.': 'Dieser Chat wurde wegen Inaktivität beendet.',
       'The chat has ended. Thank you!': 'Der Chat ist beendet. Vielen Dank!', 'The chat has ended.': 'Der Chat ist beendet.',
+      'How did {name} do?': 'Wie hat {name} Ihnen geholfen?', '{n} of 5': '{n} von 5', 'Poor': 'Schlecht',
+      'Excellent': 'Ausgezeichnet', 'Comment (optional)': 'Kommentar (optional)',
+      'Add a comment (optional)': 'Kommentar hinzufügen (optional)', 'No thanks': 'Nein danke',
+      'Thank you for your feedback!': 'Vielen Dank für Ihr Feedback!',
+      'No problem. Thanks for chatting with us.': 'Kein Problem. Danke für das Gespräch.',
+      'Sorry, your rating could not be sent. Please try again.': 'Ihre Bewertung konnte leider nicht gesendet werden. Bitte versuchen Sie es erneut.',
       'Your question needs a specialist.': 'Ihre Frage braucht eine Fachkraft.',
       'The assistant thinks a person should help you.': 'Der Assistent meint, dass Ihnen ein Mensch helfen sollte.',
       'This request has to be handled by our team.': 'Diese Anfrage muss unser Team bearbeiten.',
@@ -311,6 +323,16 @@
 @media (prefers-reduced-motion:reduce){.plw-dots span{animation:none;opacity:.7}}
 .plw-root.plw-inline{position:relative;right:auto;bottom:auto;z-index:auto;width:100%;height:100%}
 .plw-root.plw-inline .plw-panel{position:relative;inset:auto;width:100%;height:100%;min-height:360px;border-radius:var(--plw-radius);box-shadow:none;border:1px solid #d5d9df;padding:0}
+.plw-csat{align-self:stretch;background:var(--plw-bg);border:1px solid #d5d9df;border-radius:12px;padding:10px 12px;display:flex;flex-direction:column;gap:8px}
+.plw-csat-q{font-weight:600;margin:0}.plw-csat-scale{display:flex;gap:6px}
+.plw-csat-scale button{flex:1;min-height:36px;border-radius:8px;background:var(--plw-surface);color:var(--plw-text);border:1px solid #c9ced6;font-weight:600}
+.plw-csat-scale button[aria-checked=true]{background:var(--plw-primary);color:var(--plw-on-primary);border-color:var(--plw-primary)}
+.plw-csat-ends{display:flex;justify-content:space-between;font-size:11px;color:#4b5058}
+.plw-csat textarea{border:1px solid #c9ced6;border-radius:8px;padding:6px 8px;resize:vertical;min-height:54px}
+.plw-csat-acts{display:flex;gap:8px;justify-content:flex-end}
+.plw-csat-acts button{border-radius:8px;padding:6px 12px;background:#fff;color:#1b1f24;border:1px solid #c9ced6}
+.plw-csat-acts .plw-csat-send{background:var(--plw-primary);color:var(--plw-on-primary);border-color:var(--plw-primary)}
+.plw-csat-err{color:#a00;font-size:12px}.plw-csat-err:empty{display:none}
 .plw-sr{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
   if (!document.getElementById('plw-style')) {
     const st = attr(document.createElement('style'), { id: 'plw-style' });
@@ -427,6 +449,8 @@
   let agentAvatar = '';       // the current speaker's avatar
   let closingNow = false;     // a message with end_conversation arrived; SESSION_END is on its way
   let liveAgent = false;
+  let ratedAgent = '';        // the live agent of this conversation (LIVE_AGENT_JOINED): who a rating is about
+  let csatCard = null;        // the rating card, while shown
   let stranded = false;       // the AI left and no person will come: only the choice box can help (§9.3)
   let choice = null;          // that choice box, while shown
   let typingTimer = 0;
@@ -601,6 +625,7 @@
     });
     on('liveAgentJoined', (a) => {
       liveAgent = true;
+      ratedAgent = a.name || tr('An agent');
       unstrand();
       setAgent(a.name || tr('An agent'), a.avatarUrl, tr('Live agent'));
       setPresence('online');
@@ -648,6 +673,7 @@
       const at0 = document.activeElement;
       if (!SHOW_HEADER && isOpen() && (!at0 || at0 === document.body || at0 === input)) d.querySelector('button').focus();
       emit('ended', { reason: reason || null, replayed: rep });
+      if (ratedAgent && c.sessionId) offerRating(c.sessionId, ratedAgent, (x) => c.rate(x), () => c.rating());
     });
     queued.splice(0).forEach(sendOut);
   }
@@ -851,6 +877,8 @@
     cur = null;
     ended = liveAgent = stranded = closingNow = false;
     choice = null;
+    if (csatCard) { csatState.set(Object.assign(csatState.get(), { done: true })); csatCard = null; }
+    ratedAgent = '';
     endBtn.hidden = false;
     updateInput();
     newBtn.hidden = true;
@@ -1121,6 +1149,94 @@
     renderAgentMessage(m.messageId, seq, m, true, { kind: 'human', name: m.agentName || (liveAgent ? agentName : ''),
       avatar: m.avatarUrl || (liveAgent ? agentAvatar : ''), ts: m.timestamp });
   }
+  // ---- CSAT: after a conversation a live agent had, the user may rate it 1-5 (POST …/csat) ----
+  // Remembered per tab as { sid, name, done }: a reload shows a card not yet answered again (unless the
+  // server says it was rated, e.g. in another tab); once sent or dismissed it is never shown again.
+  const CSAT_KEY = KEY + ':csat';
+  const csatState = {
+    get() { try { return JSON.parse(sessionStorage.getItem(CSAT_KEY)) || {}; } catch (e) { return {}; } },
+    set(v) { try { sessionStorage.setItem(CSAT_KEY, JSON.stringify(v)); } catch (e) { /* private mode */ } }
+  };
+  async function offerRating(sessionId, name, rate, read) {
+    const known = csatState.get();
+    if (known.sid === sessionId && known.done) return;
+    csatState.set({ sid: sessionId, name, done: false });
+    let given = null;
+    try { given = await read(); } catch (e) { /* unknown: ask; the server refuses a second rating anyway */ }
+    if (destroyed || csatCard) return;
+    if (given) { csatState.set({ sid: sessionId, name, done: true }); return; }
+    showRating(sessionId, name, rate);
+  }
+  function showRating(sessionId, name, rate) {
+    const q = P + 'csat-q-' + n;
+    const card = attr(el('div', 'csat'), { role: 'group', 'aria-labelledby': q });
+    csatCard = card;
+    const question = attr(el('p', 'csat-q', tr('How did {name} do?', { name })), { id: q });
+    const scale = attr(el('div', 'csat-scale'), { role: 'radiogroup', 'aria-labelledby': q });
+    let chosen = 0;
+    const buttons = [1, 2, 3, 4, 5].map((v) => {
+      const b = attr(el('button', '', String(v)), { type: 'button', role: 'radio', 'aria-checked': 'false',
+        'aria-label': tr('{n} of 5', { n: v }), 'data-rating': String(v), tabindex: v === 1 ? '0' : '-1' });
+      b.addEventListener('click', () => choose(v));
+      return b;
+    });
+    function choose(v) {
+      chosen = v;
+      buttons.forEach((b, i) => { b.setAttribute('aria-checked', String(i + 1 === v)); b.tabIndex = i + 1 === v ? 0 : -1; });
+      sendB.disabled = false;
+    }
+    // A radio group: arrow keys move the choice, as screen-reader users expect.
+    scale.addEventListener('keydown', (e) => {
+      const d = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+      if (!d) return;
+      e.preventDefault();
+      const v = Math.min(5, Math.max(1, (chosen || (d > 0 ? 0 : 6)) + d));
+      choose(v);
+      buttons[v - 1].focus();
+    });
+    scale.append(...buttons);
+    const ends = attr(el('div', 'csat-ends'), { 'aria-hidden': 'true' });
+    ends.append(el('span', '', tr('Poor')), el('span', '', tr('Excellent')));
+    const cid = P + 'csat-c-' + n;
+    const label = attr(el('label', 'sr', tr('Comment (optional)')), { for: cid });
+    const comment = attr(el('textarea'), { id: cid, rows: '2', maxlength: '1000', placeholder: tr('Add a comment (optional)') });
+    const error = attr(el('div', 'csat-err'), { role: 'alert' });
+    const acts = el('div', 'csat-acts');
+    const skip = attr(el('button', '', tr('No thanks')), { type: 'button', 'data-csat': 'dismiss' });
+    const sendB = attr(el('button', 'csat-send', tr('Send')), { type: 'button', 'data-csat': 'send' });
+    sendB.disabled = true;
+    acts.append(skip, sendB);
+    card.append(question, scale, ends, label, comment, error, acts);
+    place(card, LAST);
+    scroll();
+    emit('csat', { stage: 'shown', sessionId, agent: { name } });
+    const done = (text) => {
+      csatState.set({ sid: sessionId, name, done: true });
+      const thanks = attr(el('div', 'note', text), { role: 'status' });
+      card.replaceWith(thanks);
+      place(thanks, LAST);
+      csatCard = null;
+    };
+    skip.addEventListener('click', () => {
+      done(tr('No problem. Thanks for chatting with us.'));
+      emit('csat', { stage: 'dismissed', sessionId, agent: { name } });
+    });
+    sendB.addEventListener('click', async () => {
+      if (!chosen) return;
+      sendB.disabled = skip.disabled = true;
+      error.textContent = '';
+      try {
+        const r = await rate({ rating: chosen, comment: comment.value });
+        done(tr('Thank you for your feedback!'));
+        emit('csat', { stage: 'given', sessionId, agent: { name }, rating: r.rating, comment: r.comment });
+      } catch (e) {
+        if (e && e.status === 409 && e.error === 'rating already given') { done(tr('Thank you for your feedback!')); return; }
+        sendB.disabled = skip.disabled = false;
+        error.textContent = tr('Sorry, your rating could not be sent. Please try again.');
+      }
+    });
+  }
+
   // end_conversation: SESSION_END follows; the input closes now so nothing is typed into the gap.
   function closing() { closingNow = true; updateInput(); pruneSuggestions(); }
 
@@ -1135,7 +1251,8 @@
   // ---- page API ----
   // window.Parley: open(), close(), send(text), end(), destroy({ end }), onReady(cb),
   // onContextRequired(cb), on(name, cb) / off(name, cb) for 'message', 'handoff', 'ended', 'open',
-  // 'close', 'unread', 'context' and 'ready'. A failing callback is logged and never breaks the chat.
+  // 'close', 'unread', 'context', 'csat' ({stage: 'shown'|'given'|'dismissed', sessionId, agent,
+  // rating, comment}) and 'ready'. A failing callback is logged and never breaks the chat.
   const listeners = {};
   function on(name, cb) {
     if (typeof cb !== 'function') return api;
@@ -1199,6 +1316,12 @@
     badge.textContent = String(unread);
     badge.hidden = !unread;
     start(sid, 0);
+  }
+  const pendingCsat = csatState.get();
+  if (pendingCsat.sid && !pendingCsat.done && pendingCsat.sid !== saved.sid) {
+    // The conversation ended before the reload (its session is no longer kept): only the card comes back.
+    loadClient().then((c) => offerRating(pendingCsat.sid, pendingCsat.name || tr('An agent'),
+      (x) => c.rate(pendingCsat.sid, x), () => c.rating(pendingCsat.sid)), () => { /* no client: no card */ });
   }
   labelLauncher();
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);

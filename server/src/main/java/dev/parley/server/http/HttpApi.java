@@ -36,18 +36,20 @@ public final class HttpApi {
     private final Optional<ContextRoute> context;
     /** The operator API ({@code /api/v1/operator/*}, issue 14); absent means no such routes. */
     private final Optional<OperatorRoutes> operator;
+    /** {@code POST|GET /api/v1/sessions/:session_id/csat}; absent means no such routes. */
+    private final Optional<CsatRoute> csat;
 
     public HttpApi(ConnectorAuthenticator connectors, AccessTokens tokens, SessionRegistry registry,
                    ClientEventDecoder decoder, RateLimit tokenLimiter, RateLimit sessionLimiter,
                    HandshakeThrottle handshakeFailures, OutboundBudget outbound) {
         this(new AccessTokenRoute(connectors, tokens, tokenLimiter), new SessionsRoute(tokens, registry, sessionLimiter),
                 new WebSocketRoute(tokens, registry, decoder, handshakeFailures, outbound), StaticAssets.withoutDemoConnector(),
-                Optional.empty(), Optional.empty(), NodeHealth.none(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), NodeHealth.none(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private HttpApi(AccessTokenRoute accessToken, SessionsRoute sessions, WebSocketRoute webSocket, StaticAssets assets,
                     Optional<DeskRoutes> desk, Optional<Supplier<String>> metrics, NodeHealth health,
-                    Optional<ContextRoute> context, Optional<OperatorRoutes> operator) {
+                    Optional<ContextRoute> context, Optional<OperatorRoutes> operator, Optional<CsatRoute> csat) {
         this.accessToken = accessToken;
         this.sessions = sessions;
         this.webSocket = webSocket;
@@ -57,16 +59,17 @@ public final class HttpApi {
         this.health = health;
         this.context = context;
         this.operator = operator;
+        this.csat = csat;
     }
 
     /** The same API whose demo page {@code /} chats through the demo connector the node runs. */
     public HttpApi withDemoConnector(String token, String host) {
-        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics, health, context, operator);
+        return new HttpApi(accessToken, sessions, webSocket, StaticAssets.forDemoConnector(token, host), desk, metrics, health, context, operator, csat);
     }
 
     /** The same API plus the live-agent desk ({@code /desk/api/*}, {@code /desk/ws}). */
     public HttpApi withDesk(DeskRoutes routes) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics, health, context, operator);
+        return new HttpApi(accessToken, sessions, webSocket, assets, Optional.of(routes), metrics, health, context, operator, csat);
     }
 
     /**
@@ -75,12 +78,12 @@ public final class HttpApi {
      * {@code /metrics} at the proxy.
      */
     public HttpApi withMetrics(Supplier<String> scrape) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape), health, context, operator);
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, Optional.of(scrape), health, context, operator, csat);
     }
 
     /** The same API whose {@code /healthz} and {@code /readyz} report these dependencies. */
     public HttpApi withHealth(NodeHealth value) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, value, context, operator);
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, value, context, operator, csat);
     }
 
     /**
@@ -90,12 +93,21 @@ public final class HttpApi {
     public HttpApi withVerifiedContext(AccessTokens tokens, SessionRegistry registry, ContextTokenVerifier verifier,
                                        RateLimit limiter, Clock clock) {
         return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health,
-                Optional.of(new ContextRoute(tokens, registry, verifier, limiter, clock)), operator);
+                Optional.of(new ContextRoute(tokens, registry, verifier, limiter, clock)), operator, csat);
     }
 
     /** The same API plus the operator API ({@code /api/v1/operator/*}, docs/operator-openapi.yaml). */
     public HttpApi withOperatorApi(OperatorRoutes routes) {
-        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health, context, Optional.of(routes));
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health, context, Optional.of(routes), csat);
+    }
+
+    /**
+     * The same API plus CSAT ({@code POST} and {@code GET /api/v1/sessions/:session_id/csat}), authenticated
+     * like session creation and rate limited per access token by {@code limiter}.
+     */
+    public HttpApi withCsat(AccessTokens tokens, dev.parley.server.csat.Csat ratings, RateLimit limiter) {
+        return new HttpApi(accessToken, sessions, webSocket, assets, desk, metrics, health, context, operator,
+                Optional.of(new CsatRoute(tokens, ratings, limiter)));
     }
 
     /** A graceful stop: the desk's sockets are closed with 1012 (user sockets are closed by their sessions). */
@@ -111,6 +123,11 @@ public final class HttpApi {
                 .handler(sessions::handle);
         context.ifPresent(route -> router.post("/api/v1/sessions/:session_id/context")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(route::handle));
+        csat.ifPresent(route -> {
+            router.post("/api/v1/sessions/:session_id/csat")
+                    .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(route::give);
+            router.get("/api/v1/sessions/:session_id/csat").handler(route::read);
+        });
         // Operator API, when enabled: GET /api/v1/operator/sessions[/:id[/events|/transcript]], DELETE /api/v1/operator/sessions/:id.
         operator.ifPresent(o -> o.mount(router));
         router.get("/ws").handler(webSocket::handle);

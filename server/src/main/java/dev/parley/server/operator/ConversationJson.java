@@ -3,6 +3,7 @@ package dev.parley.server.operator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.Timestamps;
+import dev.parley.server.csat.CsatRating;
 import dev.parley.server.store.ErasureRecord;
 import dev.parley.server.store.SessionRecord;
 import dev.parley.server.store.SessionSummary;
@@ -33,6 +34,27 @@ public final class ConversationJson {
                     .put("live_agent_id", summary.handoff().liveAgentId());
         }
         return node;
+    }
+
+    /** The summary with the conversation's CSAT rating: {@code "csat": {...}}, or null when it has none. */
+    public static ObjectNode summary(SessionSummary summary, CsatRating csat) {
+        ObjectNode node = summary(summary);
+        if (csat == null) {
+            node.putNull("csat");
+        } else {
+            node.set("csat", csat(csat));
+        }
+        return node;
+    }
+
+    /** {@code {"rating", "comment", "agent_id", "queue", "created_at"}}. */
+    public static ObjectNode csat(CsatRating csat) {
+        return Json.MAPPER.createObjectNode()
+                .put("rating", csat.rating())
+                .put("comment", csat.comment())
+                .put("agent_id", csat.agentId())
+                .put("queue", csat.queue())
+                .put("created_at", Timestamps.format(csat.createdAt()));
     }
 
     public static ObjectNode erasure(ErasureRecord record) {

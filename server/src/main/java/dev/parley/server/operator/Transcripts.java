@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.Timestamps;
+import dev.parley.server.csat.CsatRating;
 import dev.parley.server.desk.notes.DeskNote;
 import dev.parley.server.desk.notes.NoteStore;
 import dev.parley.server.store.ContextStore;
@@ -57,10 +58,11 @@ public final class Transcripts {
         List<StoredEvent> all = readAll(sessionId);
         TranscriptLines lines = new TranscriptLines();
         all.forEach(lines::add);
+        CsatRating csat = operators.csatOf(List.of(sessionId)).get(sessionId);
         return Optional.of(switch (format) {
-            case JSON -> withNotes(json(summary.get(), lines.lines(), all, contexts.findSessionContext(sessionId)), sessionId);
-            case TEXT -> text(summary.get(), lines.lines());
-            case HTML -> html(summary.get(), lines.lines());
+            case JSON -> withNotes(json(summary.get(), csat, lines.lines(), all, contexts.findSessionContext(sessionId)), sessionId);
+            case TEXT -> text(summary.get(), csat, lines.lines());
+            case HTML -> html(summary.get(), csat, lines.lines());
         });
     }
 
@@ -90,10 +92,10 @@ public final class Transcripts {
         return root.toString();
     }
 
-    private static ObjectNode json(SessionSummary summary, List<TranscriptLine> lines, List<StoredEvent> all,
+    private static ObjectNode json(SessionSummary summary, CsatRating csat, List<TranscriptLine> lines, List<StoredEvent> all,
                                Optional<StoredContext> context) {
         ObjectNode root = Json.MAPPER.createObjectNode();
-        root.set("session", ConversationJson.summary(summary));
+        root.set("session", ConversationJson.summary(summary, csat));
         ArrayNode messages = root.putArray("lines");
         for (TranscriptLine line : lines) {
             ObjectNode l = messages.addObject();
@@ -118,7 +120,7 @@ public final class Transcripts {
         return root;
     }
 
-    private static String text(SessionSummary summary, List<TranscriptLine> lines) {
+    private static String text(SessionSummary summary, CsatRating csat, List<TranscriptLine> lines) {
         StringBuilder out = new StringBuilder();
         out.append("Conversation ").append(summary.session().id()).append('\n')
                 .append("Connector: ").append(summary.session().connectorId()).append('\n')
@@ -126,6 +128,14 @@ public final class Transcripts {
         if (summary.session().ended()) {
             out.append("Ended: ").append(Timestamps.format(summary.session().endedAt()))
                     .append(" (").append(summary.session().endReason()).append(")\n");
+        }
+        if (csat != null) {
+            out.append("CSAT: ").append(csatLine(csat)).append('\n');
+            if (csat.comment() != null) {
+                // Indented like message continuations, so a comment cannot fake a line of its own.
+                out.append("CSAT comment: ").append(csat.comment().replace("\r\n", "\n").replace("\r", "\n")
+                        .replace("\n", "\n    ")).append('\n');
+            }
         }
         out.append('\n');
         for (TranscriptLine line : lines) {
@@ -137,7 +147,7 @@ public final class Transcripts {
         return out.toString();
     }
 
-    private static String html(SessionSummary summary, List<TranscriptLine> lines) {
+    private static String html(SessionSummary summary, CsatRating csat, List<TranscriptLine> lines) {
         StringBuilder out = new StringBuilder(4096);
         String id = Html.escape(summary.session().id());
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -154,6 +164,12 @@ public final class Transcripts {
             out.append("<dt>Ended</dt><dd>").append(Timestamps.format(summary.session().endedAt()))
                     .append(" (").append(Html.escape(String.valueOf(summary.session().endReason()))).append(")</dd>");
         }
+        if (csat != null) {
+            out.append("<dt>CSAT</dt><dd>").append(Html.escape(csatLine(csat))).append("</dd>");
+            if (csat.comment() != null) {
+                out.append("<dt>CSAT comment</dt><dd class=\"text\">").append(Html.escape(csat.comment())).append("</dd>");
+            }
+        }
         out.append("</dl><ol>");
         for (TranscriptLine line : lines) {
             out.append("<li class=\"").append("event".equals(line.speaker()) ? "event" : "message").append("\">")
@@ -162,6 +178,12 @@ public final class Transcripts {
                     .append("<span class=\"text\">").append(Html.escape(line.text())).append("</span></li>");
         }
         return out.append("</ol></body></html>\n").toString();
+    }
+
+    /** {@code 4/5 for live agent agt_sarah (support), 2026-12-02T07:30:00Z}. */
+    private static String csatLine(CsatRating csat) {
+        return csat.rating() + "/" + CsatRating.MAX + " for live agent " + csat.agentId() + " (" + csat.queue() + "), "
+                + Timestamps.format(csat.createdAt());
     }
 
     private static String who(TranscriptLine line) {

@@ -47,6 +47,11 @@ public interface NodeStore extends EventStore, SessionStore, ConnectorStore, Des
         throw new UnsupportedOperationException("this store has no notes");
     }
 
+    /** CSAT ratings of conversations with live agents. Stores without them (test doubles) refuse. */
+    default dev.parley.server.csat.CsatStore csat() {
+        throw new UnsupportedOperationException("this store has no CSAT ratings");
+    }
+
     /** Closes the connections; a failure is a {@link StoreException}. */
     @Override
     void close();

@@ -35,6 +35,9 @@ public interface OperatorStore {
 
     Optional<SessionSummary> findSessionSummary(String sessionId);
 
+    /** The CSAT ratings of those of these sessions that have one, by session id (one query per few hundred ids). */
+    Map<String, dev.parley.server.csat.CsatRating> csatOf(java.util.Collection<String> sessionIds);
+
     // ---- history (desk search) -----------------------------------------------------------------
 
     /** At most {@code query.limit()} ended conversations matching the query, newest end first. */
@@ -44,7 +47,7 @@ public interface OperatorStore {
 
     /**
      * Deletes everything the store holds of the session — its events (with their idempotency
-     * keys), verified context, handoff record, connection slots, history search rows and the session row — and records
+     * keys), verified context, handoff record, connection slots, history search rows, CSAT rating and the session row — and records
      * {@code audit} in the same transaction. Idempotent: false (and nothing written) when there is
      * no such session, erased or never created.
      */

@@ -11,7 +11,7 @@ public enum WebhookEventType {
     HANDOFF_ASSIGNED("handoff.assigned"),
     HANDOFF_FINISHED("handoff.finished"),
     MESSAGE_CREATED("message.created"),
-    /** Defined so subscriptions can name it; nothing emits it until CSAT exists. */
+    /** A user rated a conversation with a live agent ({@link CsatWebhook}), queued with the rating. */
     CSAT_GIVEN("csat.given");
 
     private final String wireName;

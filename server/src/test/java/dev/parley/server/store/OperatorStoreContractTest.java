@@ -9,6 +9,10 @@ import static dev.parley.server.store.TestJournal.sessionStart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.EventType;
+import dev.parley.server.csat.CsatOutcome;
+import dev.parley.server.csat.CsatRating;
+import dev.parley.server.webhooks.WebhookEventType;
+import dev.parley.server.webhooks.WebhookSubscription;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.desk.notes.DeskNote;
@@ -188,6 +192,10 @@ public abstract class OperatorStoreContractTest {
         store.saveOfflineConversation(dev.parley.server.desk.OfflineConversation.opened("s-x", CONNECTOR_ID, "support", T0));
         store.notes().add(note("note_x", "s-x", T0, "customer said " + SECRET));
         store.notes().add(note("note_keep", "s-keep", T0, "unrelated note"));
+        store.append(List.of(sessionEnd("s-x", 4, "REASON_NATURAL_END")));
+        assertThat(store.csat().give(CONNECTOR_ID, "s-x", 2, "slow, " + SECRET, T0.plusSeconds(50), "evt-csat-x"))
+                .isInstanceOf(CsatOutcome.Given.class);
+        assertThat(tablesContaining("slow, " + SECRET)).as("the test plants the rating's comment").contains("csat_ratings");
         assertThat(tablesContaining(SECRET)).as("the test plants the content").isNotEmpty();
 
         ErasureRecord audit = new ErasureRecord("s-x", CONNECTOR_ID, T0.plusSeconds(99), "api-key:opk_1");
@@ -201,6 +209,7 @@ public abstract class OperatorStoreContractTest {
         assertThat(store.findSessionContext("s-x")).isEmpty();
         assertThat(store.openHandoffs()).isEmpty();
         assertThat(store.openOfflineConversations()).isEmpty();
+        assertThat(store.csat().find("s-x")).isEmpty();
         assertThat(operators.findErasure("s-x")).contains(audit);
         assertThat(operators.erasedSince(T0.plusSeconds(99))).containsExactly("s-x");
         assertThat(operators.erasedSince(T0.plusSeconds(100))).isEmpty();
@@ -246,6 +255,88 @@ public abstract class OperatorStoreContractTest {
         store.notes().add(note("note_1", "s-a", T0, "internal " + SECRET));
         assertThat(tablesContaining(SECRET)).containsExactly("desk_notes");
         assertThat(store.readAfter("s-a", 0, 100)).hasSize(1); // the session start only
+    }
+
+    // ---- CSAT ----------------------------------------------------------------------------------
+
+    /** A session of the connector a live agent had (assigned), ended at T0 + 10 s unless {@code end} is false. */
+    private void agentConversation(String id, boolean end) {
+        createSession(id, CONNECTOR_ID, T0);
+        if (store.findAgent("agt_1").isEmpty()) {
+            store.createAgent(new DeskAgent("agt_1", CONNECTOR_ID, "Sarah", null, List.of("support"), 3), "x");
+        }
+        store.saveHandoff(HandoffRecord.waiting(id, CONNECTOR_ID, "support", T0).assignedTo("agt_1", T0.plusSeconds(1)));
+        if (end) {
+            store.append(List.of(endAt(id, T0.plusSeconds(10))));
+        }
+    }
+
+    @Test
+    void a_rating_is_stored_once_for_an_ended_conversation_a_live_agent_had_and_read_back() {
+        agentConversation("s-r", true);
+        Instant at = T0.plusSeconds(20);
+
+        CsatOutcome given = store.csat().give(CONNECTOR_ID, "s-r", 4, "quick and kind", at, "evt-1");
+
+        CsatRating expected = new CsatRating("s-r", CONNECTOR_ID, "support", "agt_1", 4, "quick and kind", at);
+        assertThat(given).isEqualTo(new CsatOutcome.Given(expected));
+        assertThat(store.csat().find("s-r")).contains(expected);
+        assertThat(operators.csatOf(List.of("s-r", "s-none"))).containsExactly(java.util.Map.entry("s-r", expected));
+        assertThat(store.csat().give(CONNECTOR_ID, "s-r", 1, null, at.plusSeconds(1), "evt-2"))
+                .as("the first rating stands").isEqualTo(new CsatOutcome.AlreadyGiven());
+        assertThat(store.csat().find("s-r")).contains(expected);
+    }
+
+    @Test
+    void no_rating_for_an_unknown_or_other_connectors_session_an_open_one_or_one_no_live_agent_had() {
+        agentConversation("s-open", false);
+        createSession("s-ai", CONNECTOR_ID, T0);
+        store.append(List.of(endAt("s-ai", T0.plusSeconds(5))));
+        agentConversation("s-requeued", false);
+        store.saveHandoff(HandoffRecord.waiting("s-requeued", CONNECTOR_ID, "support", T0).assignedTo("agt_1", T0).requeued());
+        store.append(List.of(endAt("s-requeued", T0.plusSeconds(5))));
+        agentConversation("s-theirs", true);
+
+        assertThat(store.csat().give(CONNECTOR_ID, "s-unknown", 5, null, T0, "e1")).isEqualTo(new CsatOutcome.NotFound());
+        assertThat(store.csat().give("conn-2", "s-theirs", 5, null, T0, "e2")).isEqualTo(new CsatOutcome.NotFound());
+        assertThat(store.csat().give(CONNECTOR_ID, "s-open", 5, null, T0, "e3")).isEqualTo(new CsatOutcome.NotEnded());
+        assertThat(store.csat().give(CONNECTOR_ID, "s-ai", 5, null, T0, "e4")).isEqualTo(new CsatOutcome.NoLiveAgent());
+        assertThat(store.csat().give(CONNECTOR_ID, "s-requeued", 5, null, T0, "e5")).isEqualTo(new CsatOutcome.NoLiveAgent());
+        assertThat(operators.csatOf(List.of("s-unknown", "s-theirs", "s-open", "s-ai", "s-requeued"))).isEmpty();
+    }
+
+    @Test
+    void a_rating_queues_one_csat_given_delivery_per_subscription_in_its_transaction_and_a_refusal_none() throws SQLException {
+        store.webhooks().addSubscription(new WebhookSubscription("whs_csat", "http://127.0.0.1:9/", java.util.Set.of(
+                WebhookEventType.CSAT_GIVEN), CONNECTOR_ID, "sealed", T0));
+        store.webhooks().addSubscription(new WebhookSubscription("whs_other", "http://127.0.0.1:9/", java.util.Set.of(
+                WebhookEventType.SESSION_STARTED), CONNECTOR_ID, "sealed", T0));
+        agentConversation("s-w", true);
+
+        store.csat().give(CONNECTOR_ID, "s-w", 3, "ok", T0.plusSeconds(30), "evt-w");
+        store.csat().give(CONNECTOR_ID, "s-w", 5, null, T0.plusSeconds(31), "evt-w2");
+
+        List<dev.parley.server.webhooks.WebhookDelivery> due = store.webhooks().claim("test", T0.plusSeconds(60),
+                T0.plusSeconds(120), 10).stream().filter(w -> !w.type().equals("session.started")).toList();
+        assertThat(due).extracting(dev.parley.server.webhooks.WebhookDelivery::type).containsExactly("csat.given");
+        dev.parley.server.webhooks.WebhookDelivery d = due.get(0);
+        assertThat(d.subscriptionId()).isEqualTo("whs_csat");
+        assertThat(d.eventId()).isEqualTo("evt-w");
+        assertThat(d.sessionId()).isEqualTo("s-w");
+        assertThat(d.connectorId()).isEqualTo(CONNECTOR_ID);
+        assertThat(d.createdAt()).isEqualTo(T0.plusSeconds(30));
+        assertThat(d.data()).isEqualTo("{\"rating\":3,\"comment\":\"ok\",\"queue\":\"support\",\"agent_id\":\"agt_1\"}");
+    }
+
+    @Test
+    void purging_ended_sessions_takes_their_ratings_with_them() {
+        agentConversation("s-p", true);
+        store.csat().give(CONNECTOR_ID, "s-p", 5, "great", T0.plusSeconds(20), "evt-p");
+
+        assertThat(store.purgeEndedBefore(T0.plusSeconds(11))).isEqualTo(1);
+
+        assertThat(store.csat().find("s-p")).isEmpty();
+        assertThat(store.findSession("s-p")).isEmpty();
     }
 
     @Test

@@ -61,6 +61,11 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /** The configuration the node runs with (its secret, store and data directory), for tests that seed keys. */
+    public ParleyConfig config() {
+        return config;
+    }
+
     public Path dataDir() {
         return config.dataDir();
     }

@@ -16,11 +16,11 @@ import java.util.function.IntFunction;
  * subscription's secret, and answers each numbered request (1, 2, ...) as the script says: a status,
  * or no answer at all (the sender's attempt times out).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     /** An answer: a status code, or {@link #HANG} to never answer. */
     static final int HANG = -1;
 
-    record Received(String deliveryId, String event, int attempt, String body, boolean signatureValid, int answer) {
+    public record Received(String deliveryId, String event, int attempt, String body, boolean signatureValid, int answer) {
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -29,17 +29,17 @@ final class WebhookReceiver implements AutoCloseable {
     private volatile String secret;
     private volatile IntFunction<Integer> script = n -> 200;
 
-    WebhookReceiver(String secret) throws Exception {
+    public WebhookReceiver(String secret) throws Exception {
         this.secret = secret;
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.actualPort() + "/hooks";
     }
 
-    void secret(String secret) {
+    public void secret(String secret) {
         this.secret = secret;
     }
 
@@ -48,12 +48,12 @@ final class WebhookReceiver implements AutoCloseable {
         this.script = script;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
     /** The requests answered with a 2xx. */
-    List<Received> accepted() {
+    public List<Received> accepted() {
         return received.stream().filter(r -> r.answer() >= 200 && r.answer() < 300).toList();
     }
 

@@ -63,7 +63,7 @@ final class DeskHistory {
     }
 
     /**
-     * {@code {"conversation", "lines", "verified_context", "notes"}}; empty when there is no such
+     * {@code {"conversation", "lines", "verified_context", "csat", "notes"}}; empty when there is no such
      * conversation or the agent may not see it (the same answer: a 404 tells nothing of other queues).
      */
     Optional<String> transcript(DeskAgent agent, String sessionId) {
@@ -85,6 +85,7 @@ final class DeskHistory {
         root.set("conversation", conversation(summary.get(), new HashMap<>()));
         root.set("lines", full.path("lines"));
         root.set("verified_context", full.path("verified_context"));
+        root.set("csat", full.path("session").path("csat")); // the user's rating, null when none was given
         root.putArray("notes").addAll(notes.notesOf(sessionId));
         return Optional.of(root.toString());
     }

@@ -91,10 +91,14 @@ public final class OperatorRoutes {
             ErrorResponses.send(ctx.response(), 400, e.getMessage());
             return;
         }
-        blocking(ctx, () -> store.listSessions(query), page -> {
+        blocking(ctx, () -> {
+            List<SessionSummary> found = store.listSessions(query);
+            return java.util.Map.entry(found, store.csatOf(found.stream().map(s -> s.session().id()).toList()));
+        }, listed -> {
+            List<SessionSummary> page = listed.getKey();
             ObjectNode body = Json.MAPPER.createObjectNode();
             ArrayNode sessions = body.putArray("sessions");
-            page.forEach(s -> sessions.add(ConversationJson.summary(s)));
+            page.forEach(s -> sessions.add(ConversationJson.summary(s, listed.getValue().get(s.session().id()))));
             if (page.size() == query.limit()) {
                 SessionSummary last = page.get(page.size() - 1);
                 body.put("next_cursor", ListingCursor.encode(
@@ -115,7 +119,8 @@ public final class OperatorRoutes {
             if (summary.isEmpty()) {
                 return store.findErasure(id).map(e -> erasedBody(ConversationJson.erasure(e)));
             }
-            return Optional.of(ConversationJson.summary(summary.get()).put("last_sequence", events.headSequence(id)));
+            return Optional.of(ConversationJson.summary(summary.get(), store.csatOf(List.of(id)).get(id))
+                    .put("last_sequence", events.headSequence(id)));
         }, found -> {
             if (found.isEmpty()) {
                 ErrorResponses.send(ctx.response(), 404, NOT_FOUND);

@@ -98,6 +98,11 @@ final class PostgresOperatorStore implements OperatorStore {
                 ps -> ps.setString(1, sessionId), PostgresOperatorStore::summary);
     }
 
+    @Override
+    public Map<String, dev.parley.server.csat.CsatRating> csatOf(java.util.Collection<String> sessionIds) {
+        return new PostgresCsatStore(jdbc).findAll(sessionIds);
+    }
+
     // ---- history -------------------------------------------------------------------------------
 
     /** The first matching message (lowest sequence) of each conversation whose messages match. */
@@ -176,7 +181,7 @@ final class PostgresOperatorStore implements OperatorStore {
                 }
             }
             for (String table : List.of("events", "session_contexts", "handoffs", "session_connections", "offline_conversations",
-                    "webhook_deliveries", "message_texts", "desk_notes")) {
+                    "webhook_deliveries", "message_texts", "desk_notes", "csat_ratings")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

@@ -96,6 +96,11 @@ public final class PostgresStore implements NodeStore {
         return new PostgresNoteStore(jdbc);
     }
 
+    @Override
+    public dev.parley.server.csat.CsatStore csat() {
+        return new PostgresCsatStore(jdbc);
+    }
+
     /**
      * Connects, brings the schema up to date and returns the store. Several nodes starting at once
      * are safe: Flyway serialises their migrations with a PostgreSQL advisory lock.

@@ -52,16 +52,36 @@ final class PostgresWebhookStore implements WebhookStore {
         }
         try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
             for (WebhookEvents.Outgoing o : owed) {
-                ps.setString(1, o.event().eventId());
-                ps.setString(2, o.type().wireName());
-                setInstant(ps, 3, o.event().timestamp());
-                ps.setString(4, o.data());
-                setInstant(ps, 5, o.event().timestamp());
-                ps.setString(6, o.event().sessionId());
-                ps.setString(7, "," + o.type().wireName() + ",");
+                bind(ps, o.event().eventId(), o.type(), o.event().sessionId(), o.event().timestamp(), o.data());
                 ps.executeUpdate();
             }
         }
+    }
+
+    /**
+     * Called inside another of the store's transactions for what is not a journaled event (a CSAT
+     * rating): one outbox row per subscription that wants {@code type}, committed with that write.
+     */
+    static void enqueue(Connection c, String eventId, WebhookEventType type, String sessionId, Instant at, String data)
+            throws SQLException {
+        if (!anySubscription(c)) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
+            bind(ps, eventId, type, sessionId, at, data);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, String eventId, WebhookEventType type, String sessionId, Instant at,
+                             String data) throws SQLException {
+        ps.setString(1, eventId);
+        ps.setString(2, type.wireName());
+        setInstant(ps, 3, at);
+        ps.setString(4, data);
+        setInstant(ps, 5, at);
+        ps.setString(6, sessionId);
+        ps.setString(7, "," + type.wireName() + ",");
     }
 
     /** One cheap look per append, so a node without webhooks pays nothing per message. */

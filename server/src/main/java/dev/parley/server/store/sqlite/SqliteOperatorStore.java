@@ -32,10 +32,12 @@ final class SqliteOperatorStore implements OperatorStore {
 
     private final DataSource readers;
     private final WriterConnection writer;
+    private final SqliteCsatStore csat;
 
     SqliteOperatorStore(DataSource readers, WriterConnection writer) {
         this.readers = readers;
         this.writer = writer;
+        this.csat = new SqliteCsatStore(readers, writer);
     }
 
     @FunctionalInterface
@@ -100,6 +102,11 @@ final class SqliteOperatorStore implements OperatorStore {
                 ps -> ps.setString(1, sessionId), SqliteOperatorStore::summary));
     }
 
+    @Override
+    public Map<String, dev.parley.server.csat.CsatRating> csatOf(java.util.Collection<String> sessionIds) {
+        return csat.findAll(sessionIds);
+    }
+
     // ---- history -------------------------------------------------------------------------------
 
     /** The first matching message (lowest rowid: stored first) of each conversation whose messages match. */
@@ -162,7 +169,7 @@ final class SqliteOperatorStore implements OperatorStore {
             // Children first: they reference the session row. Deleting message_texts rows deletes their
             // search index entries (triggers), for good: the index is in secure-delete mode (V6).
             for (String table : List.of("events", "session_contexts", "handoffs", "offline_conversations", "webhook_deliveries",
-                    "message_texts", "desk_notes")) {
+                    "message_texts", "desk_notes", "csat_ratings")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE session_id = ?")) {
                     ps.setString(1, id);
                     ps.executeUpdate();

@@ -70,6 +70,7 @@ public final class SqliteStore implements NodeStore {
     private final SqliteOperatorStore operators;
     private final SqliteWebhookStore webhooks;
     private final SqliteNoteStore notes;
+    private final SqliteCsatStore csat;
 
     private SqliteStore(HikariDataSource readers, WriterConnection writer) {
         this.readers = readers;
@@ -77,6 +78,7 @@ public final class SqliteStore implements NodeStore {
         this.operators = new SqliteOperatorStore(readers, writer);
         this.webhooks = new SqliteWebhookStore(readers, writer);
         this.notes = new SqliteNoteStore(readers, writer);
+        this.csat = new SqliteCsatStore(readers, writer);
     }
 
     @Override
@@ -87,6 +89,11 @@ public final class SqliteStore implements NodeStore {
     @Override
     public dev.parley.server.desk.canned.CannedReplyStore cannedReplies() {
         return new SqliteCannedReplyStore(readers, writer);
+    }
+
+    @Override
+    public dev.parley.server.csat.CsatStore csat() {
+        return csat;
     }
 
     @Override
@@ -373,6 +380,11 @@ public final class SqliteStore implements NodeStore {
                     "DELETE FROM desk_notes WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
                 notes.setLong(1, cutoffMillis);
                 notes.executeUpdate();
+            }
+            try (PreparedStatement ratings = c.prepareStatement( // comments are the user's words
+                    "DELETE FROM csat_ratings WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {
+                ratings.setLong(1, cutoffMillis);
+                ratings.executeUpdate();
             }
             try (PreparedStatement deliveries = c.prepareStatement( // webhook payloads hold content
                     "DELETE FROM webhook_deliveries WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ?)")) {

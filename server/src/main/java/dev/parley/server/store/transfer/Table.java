@@ -40,6 +40,8 @@ record Table(String name, List<Column> columns, String order) {
                     instant("created_at"), instant("handled_at"), text("handled_by")), "created_at, session_id"),
             new Table("desk_notes", List.of(text("id"), text("session_id"), text("connector_id"), text("author_id"),
                     text("author_name"), text("text"), instant("created_at")), "session_id, created_at, id"),
+            new Table("csat_ratings", List.of(text("session_id"), text("connector_id"), text("queue"), text("agent_id"),
+                    integer("rating"), text("comment"), instant("created_at")), "created_at, session_id"),
             // Operator data (not per-session content): moves with the store.
             new Table("canned_replies", List.of(text("id"), text("connector_id"), text("queue"), text("shortcut"),
                     text("title"), text("text"), instant("created_at"), instant("updated_at")), "id"),

@@ -44,6 +44,7 @@ class EmbeddedToPostgresTest {
         String openSession;
         JsonNode openEcho;
         long openLast;
+        String ratedSession;
         try (TestServer sqlite = TestServer.start(embedded)) {
             AdminCli.Result created = sqliteCli.run("admin", "connector", "create", "--host", "example.com");
             assertThat(created.code()).as(created.err()).isZero();
@@ -79,6 +80,15 @@ class EmbeddedToPostgresTest {
             }
             replayedOnSqlite.put(ended, rawReplay(sqlite, ended, demoToken));
             replayedOnSqlite.put(openSession, rawReplay(sqlite, openSession, siteAccess));
+            ratedSession = ended;
+        }
+        // A CSAT rating comes along too: the ended session as if Sarah had had it, rated with a comment.
+        try (dev.parley.server.store.NodeStore store = dev.parley.server.store.sqlite.SqliteStore.open(embedded)) {
+            java.time.Instant at = java.time.Instant.parse("2026-11-30T12:00:00.123Z");
+            store.saveHandoff(new dev.parley.server.desk.HandoffRecord(ratedSession, "con_demo", "support",
+                    dev.parley.server.desk.HandoffRecord.Status.CLOSED, at, "agt_demo", at));
+            assertThat(store.csat().give("con_demo", ratedSession, 5, "Ünïcode ✓ \"thanks\"", at.plusSeconds(1), "evt-csat"))
+                    .isInstanceOf(dev.parley.server.csat.CsatOutcome.Given.class);
         }
         try (dev.parley.server.store.sqlite.SqliteStore store = dev.parley.server.store.sqlite.SqliteStore.open(embedded)) {
             String ended = replayedOnSqlite.keySet().iterator().next();
@@ -90,7 +100,7 @@ class EmbeddedToPostgresTest {
         AdminCli.Result exported = sqliteCli.run("admin", "export", "--out", export.toString());
         assertThat(exported.code()).as(exported.err()).isZero();
         assertThat(exported.out()).contains("sessions: 2").contains("handoffs: 1").contains("context_keys: 1")
-                .contains("desk_notes: 1");
+                .contains("desk_notes: 1").contains("csat_ratings: 1");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(export))).isEqualTo("rw-------");
         List<String> lines = Files.readAllLines(export, StandardCharsets.UTF_8);
         assertThat(lines.get(0)).startsWith("{\"format\":\"parley-export\",\"version\":1,\"source\":\"sqlite\"");
