@@ -36,13 +36,15 @@ final class DeskSocket {
     private final StrikeLimit badTokens;
     /** The node's outbound budget, shared with the user sockets. */
     private final OutboundBudget outbound;
+    private final ConversationDetails details;
     /** Open desk sockets, so a graceful stop can close them with 1012; touched from event loops and the stopping thread. */
     private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
     /** Set once by closeAllForRestart; an upgrade finishing after it is closed at once. */
     private volatile boolean closing;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk, SessionRegistry sessions,
-               StrikeLimit badTokens, OutboundBudget outbound) {
+               StrikeLimit badTokens, OutboundBudget outbound, ConversationDetails details) {
+        this.details = details;
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
@@ -84,12 +86,13 @@ final class DeskSocket {
                         badTokens.strike(address)
                                 .onComplete(counted -> ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID));
                     } else {
-                        upgrade(request, found.result().get());
+                        upgrade(ctx, found.result().get());
                     }
                 });
     }
 
-    private void upgrade(HttpServerRequest request, DeskAgent agent) {
+    private void upgrade(RoutingContext ctx, DeskAgent agent) {
+        HttpServerRequest request = ctx.request();
         request.toWebSocket().onComplete(result -> {
             if (result.failed()) {
                 LOG.debug("desk upgrade failed for {}", agent.id(), result.cause());
@@ -105,7 +108,8 @@ final class DeskSocket {
                 socket.close((short) CloseCodes.SERVICE_RESTART, RESTARTING);
                 return;
             }
-            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound));
+            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound),
+                    ctx.vertx(), details);
             socket.textMessageHandler(connection::receive);
             socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
             socket.exceptionHandler(e -> {
