@@ -23,8 +23,8 @@ class ConversationLabelTest {
     @Test
     void theLabelIsFixedForAKnownIdSoEveryNodeAndReleaseAgrees() {
         // Pinned: changing the word lists or the hash renames every conversation agents talk about.
-        assertThat(ConversationLabel.of("3f2b8c1e-9d4a-4f6b-8a2e-1c5d7e9f0a1b"))
-                .isEqualTo(ConversationLabel.of("3f2b8c1e-9d4a-4f6b-8a2e-1c5d7e9f0a1b"));
+        assertThat(ConversationLabel.of("3f2b8c1e-9d4a-4f6b-8a2e-1c5d7e9f0a1b")).isEqualTo("Slate Gecko 81");
+        assertThat(ConversationLabel.of("h-support")).isEqualTo("Topaz Bear 65");
         assertThat(ConversationLabel.of("")).matches("[A-Z][a-z]+ [A-Z][a-z]+ \\d\\d");
         assertThat(ConversationLabel.of(null)).isEqualTo(ConversationLabel.of(""));
     }
