@@ -48,7 +48,8 @@
     const ctx = cu.verified_context;
     if (ctx && typeof ctx === 'object') {
       for (const [k, v] of Object.entries(ctx)) {
-        if (v != null && typeof v !== 'object') add(k.replace(/_/g, ' '), String(v));
+        // The name is the panel's title already.
+        if (v != null && typeof v !== 'object' && String(v).trim() !== cu.name) add(k.replace(/_/g, ' '), String(v));
       }
     }
     const sid = el('code', 'sid', id);

@@ -577,7 +577,7 @@
         if (ev.type === 'EVENT_TYPE_SESSION_END') closeConv(c, c.own && c.own.kind === 'end' ? ownWords(c) : 'Ended');
       }
     }
-    if (node) stamp(node, ev.timestamp);
+    if (node && !node.classList.contains('handover')) stamp(node, ev.timestamp);
     if (node) place(c, ev.id != null ? 'e:' + ev.id : 'n:' + c.nodes.size, seq, node, ev.type !== 'EVENT_TYPE_SYSTEM_MESSAGE' && !node.classList.contains('notice'));
   }
 
@@ -601,9 +601,9 @@
     }
     const a = p.agent || {};
     if (!a.id || a.id !== agent.id) return null;
-    const d = ts ? new Date(ts) : null;
-    const at = d && !isNaN(d) ? ' at ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
-    const div = el('p', 'notice handover', 'Handed over to you' + at);
+    const div = el('p', 'notice handover', 'Handed over to you');
+    const t = timeEl(ts, 'at');
+    if (t) div.append(' at ', t);
     div.setAttribute('role', 'separator');
     return div;
   }
