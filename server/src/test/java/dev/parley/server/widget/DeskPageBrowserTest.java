@@ -145,7 +145,7 @@ class DeskPageBrowserTest {
             GREETING, Pattern.compile("^I need a human$"), Pattern.compile("^Let me connect you with a person\\.$")});
         assertThat(log.locator(".msg.ai .who").first()).hasText("AI agent");
         assertThat(log.locator(".notice")).containsText(new String[] {
-            "AI agent handed off to a person", "Handoff accepted", "Sarah joined"});
+            "AI agent handed off to a person", "Handoff accepted", "Handed over to you at"});
 
         // Type and send: the user sees Sarah typing, then her message.
         Locator composer = page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message"));
@@ -252,7 +252,7 @@ class DeskPageBrowserTest {
             GREETING, Pattern.compile("^I need a human$"), Pattern.compile("^Let me connect you with a person\\.$"),
             Pattern.compile("^first user here$"), Pattern.compile("^Hello first$")});
         assertThat(panel(second).locator(".msg.live .text")).hasText(new String[] {"Hello second"});
-        assertThat(panel(second).locator(".notice").filter(new Locator.FilterOptions().setHasText("Sarah joined")))
+        assertThat(panel(second).locator(".notice").filter(new Locator.FilterOptions().setHasText("Handed over to you")))
                 .hasCount(1);
         Assertions.assertThat(pageErrors).isEmpty();
     }
