@@ -416,12 +416,30 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             for (HandoffRecord r = line.head(); r != null; r = line.head()) {
                 Optional<DeskAgent> agent = leastLoaded(r);
                 if (agent.isEmpty()) {
+                    if (leftBy.containsKey(r.sessionId())) {
+                        assignBehindGivenBack(line);
+                    }
                     break;
                 }
                 assign(r, agent.get());
             }
         }
         announceQueues();
+    }
+
+    /**
+     * The head of the line was given back by the only agent free for it: it waits for a colleague,
+     * but the conversations behind it may still go to that agent. Walks a copy, so only in this case.
+     */
+    private void assignBehindGivenBack(WaitingLine line) {
+        for (HandoffRecord r : List.copyOf(line.inOrder())) {
+            Optional<DeskAgent> agent = leastLoaded(r);
+            if (agent.isPresent()) {
+                assign(r, agent.get());
+            } else if (!leftBy.containsKey(r.sessionId())) {
+                return; // nobody free for this one: those behind it wait behind it, as always
+            }
+        }
     }
 
     private Optional<DeskAgent> leastLoaded(HandoffRecord r) {
