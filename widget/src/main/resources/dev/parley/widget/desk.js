@@ -44,7 +44,7 @@
   function timeEl(ts, cls) {
     const d = ts ? new Date(ts) : null;
     if (!d || isNaN(d)) return null;
-    const t = el('time', cls || 'ts', d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+    const t = el('time', cls || 'ts', d.toLocaleTimeString([], { timeStyle: 'short' }));
     t.dateTime = d.toISOString();
     t.title = d.toLocaleString([], { dateStyle: 'full', timeStyle: 'medium' });
     return t;
