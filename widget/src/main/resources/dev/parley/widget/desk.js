@@ -393,7 +393,11 @@
     c.tab.firstChild.textContent = (c.queue ? c.queue + ' · ' : '') + nameOf(c.info);
     c.tab.title = c.id;
     c.panel.querySelector('.panel-title').textContent = fullName(c.info);
-    for (const w of c.log.querySelectorAll('.msg.user .who')) w.textContent = nameOf(c.info); // named late
+    const name = nameOf(c.info);
+    if (c.named !== name) { // named late (an event before desk.assigned): rename what is shown, once
+      c.named = name;
+      for (const w of c.log.querySelectorAll('.msg.user .who')) w.textContent = name;
+    }
   }
 
   function transferOptions(c) {
