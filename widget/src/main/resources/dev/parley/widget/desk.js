@@ -35,6 +35,20 @@
     return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
   }
   const shortId = id => (id.length > 12 ? '…' + id.slice(-8) : id);
+  /** What agents call a conversation: the customer's verified name, else the server's label ("Amber Fox 27"). */
+  const nameOf = info => (info && ((info.customer && info.customer.name) || info.label)) || shortId((info && info.session_id) || '');
+  /** "Jane Doe · Amber Fox 27", or just the label. */
+  const fullName = info => [info && info.customer && info.customer.name, info && info.label].filter(Boolean).join(' · ')
+    || shortId((info && info.session_id) || '');
+  /** <time datetime=…> with the local time of day shown and the full local date in its title. */
+  function timeEl(ts, cls) {
+    const d = ts ? new Date(ts) : null;
+    if (!d || isNaN(d)) return null;
+    const t = el('time', cls || 'ts', d.toLocaleTimeString([], { timeStyle: 'short' }));
+    t.dateTime = d.toISOString();
+    t.title = d.toLocaleString([], { dateStyle: 'full', timeStyle: 'medium' });
+    return t;
+  }
   function showAlert(text) {
     $('alert-text').textContent = text;
     $('alert').hidden = false;
@@ -163,7 +177,7 @@
       case 'desk.assigned': if (m.conversation) { conv(m.conversation, true); emit('assigned', m.conversation); } break;
       case 'desk.unassigned': {
         const c = convs.get(m.session_id);
-        if (c) closeConv(c, 'No longer assigned to you');
+        if (c) { closeConv(c, ownWords(c)); c.own = null; }
         emit('unassigned', { session_id: m.session_id });
         break;
       }
@@ -175,6 +189,7 @@
       }
       case 'desk.error': {
         const what = pending.get(m.request_id);
+        convs.forEach(c => { if (c.own && c.own.request === m.request_id) c.own = null; });
         showAlert((what ? `Could not ${what}: ` : 'Error: ') + (m.message || 'refused'));
         break;
       }
@@ -202,7 +217,7 @@
     for (const c of snapshot.mine) { mine.add(c.session_id); conv(c, true); }
     if (firstSnapshot) { // after a (re)connect, drop what we missed losing while offline
       firstSnapshot = false;
-      convs.forEach(c => { if (!c.closed && !mine.has(c.id)) closeConv(c, 'No longer assigned to you'); });
+      convs.forEach(c => { if (!c.closed && !mine.has(c.id)) closeConv(c, ownWords(c)); });
     }
     renderQueues();
     convs.forEach(transferOptions);
@@ -229,9 +244,9 @@
         const b = el('button', null, 'Take');
         b.type = 'button';
         b.dataset.sid = w.session_id;
-        b.setAttribute('aria-label', `Take conversation ${w.session_id} (number ${w.position} in ${q.name})`);
+        b.setAttribute('aria-label', `Take conversation ${nameOf(w)} (number ${w.position} in ${q.name})`);
         b.onclick = () => claim(w.session_id, b);
-        li.append(el('span', 'pos', '#' + w.position), el('span', 'sid', shortId(w.session_id)), t, b);
+        li.append(el('span', 'pos', '#' + w.position), el('span', 'sid', nameOf(w)), t, b);
         li.title = w.session_id;
         ol.append(li);
       }
@@ -273,6 +288,7 @@
     const id = info.session_id;
     let c = convs.get(id);
     if (c) {
+      if (info.label || info.customer) { c.info = Object.assign({}, c.info, info); label(c); }
       if (info.queue && info.queue !== c.queue) { c.queue = info.queue; label(c); transferOptions(c); }
       if (assigned && c.closed) reopen(c);
       return c;
@@ -292,13 +308,21 @@
     p.hidden = true;
     p.setAttribute('aria-labelledby', tab.id);
     c = {
-      id, queue: info.queue || '', tab, panel: p, closed: false, unread: 0, maxSeq: 0, names: {},
+      id, queue: info.queue || '', tab, panel: p, closed: false, unread: 0, maxSeq: 0, names: {}, info: Object.assign({}, info),
+      own: null, joinSeq: null,
       log: p.querySelector('.log'), typing: p.querySelector('.typing'), input: p.querySelector('textarea'),
       select: p.querySelector('select'), state: p.querySelector('.state'),
       seen: new Set(), nodes: new Map(), chunks: new Map(), agentTyping: false, idle: 0, utTimer: 0,
     };
     c.log.setAttribute('aria-label', 'Messages');
-    p.querySelector('.panel-title').textContent = 'Conversation ' + id;
+    p.querySelector('.panel-title').title = id;
+    for (const act of ['leave', 'end']) { // each button says what it does, visibly and to screen readers
+      const hint = p.querySelector('.hint-' + act);
+      hint.id = `hint-${act}-${n}`;
+      const b = p.querySelector(`[data-act=${act}]`);
+      b.setAttribute('aria-describedby', hint.id);
+      b.title = hint.textContent;
+    }
     label(c);
     tab.onclick = () => select(c, false);
     p.querySelector('form').onsubmit = e => { e.preventDefault(); sendText(c); };
@@ -310,13 +334,21 @@
       const act = e.target.dataset && e.target.dataset.act;
       if (!act || c.closed && act !== 'close') return;
       if (act === 'close') return dismiss(c);
+      if (act === 'end') return confirmEnd(c, true);
+      if (act === 'end-no') return confirmEnd(c, false);
       stopTyping(c);
       if (act === 'transfer') {
-        if (c.select.value) send({ type: 'desk.transfer', session_id: id, queue: c.select.value }, 'transfer the conversation');
-      } else {
-        send({ type: 'desk.' + act, session_id: id }, act === 'end' ? 'end the conversation' : 'leave the conversation');
+        if (c.select.value) ownAction(c, { type: 'desk.transfer', session_id: id, queue: c.select.value }, 'transfer the conversation');
+      } else if (act === 'end-yes') {
+        confirmEnd(c, false);
+        ownAction(c, { type: 'desk.end', session_id: id }, 'end the conversation');
+      } else if (act === 'leave') {
+        ownAction(c, { type: 'desk.leave', session_id: id }, 'leave the conversation');
       }
     };
+    const confirm = p.querySelector('.confirm-end');
+    confirm.onclick = p.querySelector('.actions').onclick;
+    confirm.addEventListener('keydown', e => { if (e.key === 'Escape') confirmEnd(c, false); });
     convs.set(id, c);
     $('tabs').append(tab);
     $('panels').append(p);
@@ -328,6 +360,29 @@
     return c;
   }
 
+  /** End asks first, in the page: the customer's chat is over once confirmed. */
+  function confirmEnd(c, open) {
+    const box = c.panel.querySelector('.confirm-end');
+    box.hidden = !open;
+    if (open) box.querySelector('[data-act=end-yes]').focus();
+    else if (c.panel.contains(document.activeElement) && !c.closed) c.panel.querySelector('[data-act=end]').focus();
+  }
+
+  /**
+   * The agent's own Leave, End or Transfer: remembered per conversation until the desk answers, so
+   * the desk.unassigned that follows is worded as what they did, not as something done to them.
+   */
+  function ownAction(c, cmd, what) {
+    if (!send(cmd, what)) return;
+    c.own = { kind: cmd.type.slice(5), queue: cmd.queue || c.queue, request: cmd.request_id };
+  }
+  function ownWords(c) {
+    const o = c.own;
+    if (!o) return 'No longer assigned to you';
+    return o.kind === 'leave' ? `You left — back in ${o.queue || 'the queue'}`
+      : o.kind === 'transfer' ? `Transferred to ${o.queue}` : 'You ended the conversation';
+  }
+
   /** The full stored history, in case the desk.event batch was missed; duplicates are dropped by id. */
   function history(c) {
     api('GET', `conversations/${encodeURIComponent(c.id)}/transcript`)
@@ -336,8 +391,14 @@
   }
 
   function label(c) {
-    c.tab.firstChild.textContent = (c.queue ? c.queue + ' ' : '') + shortId(c.id);
+    c.tab.firstChild.textContent = (c.queue ? c.queue + ' · ' : '') + nameOf(c.info);
     c.tab.title = c.id;
+    c.panel.querySelector('.panel-title').textContent = fullName(c.info);
+    const name = nameOf(c.info);
+    if (c.named !== name) { // named late (an event before desk.assigned): rename what is shown, once
+      c.named = name;
+      for (const w of c.log.querySelectorAll('.msg.user .who')) w.textContent = name;
+    }
   }
 
   function transferOptions(c) {
@@ -379,6 +440,7 @@
   function setControls(c, off) {
     for (const x of c.panel.querySelectorAll('textarea, form button, [data-act]')) x.disabled = off;
     c.panel.querySelector('[data-act=close]').hidden = !off;
+    if (off) c.panel.querySelector('.confirm-end').hidden = true;
     c.panel.querySelector('[data-act=close]').disabled = false;
     transferOptions(c);
   }
@@ -396,6 +458,7 @@
 
   function reopen(c) {
     c.closed = false;
+    c.own = null;
     c.state.textContent = '';
     c.tab.classList.remove('closed');
     setControls(c, false);
@@ -444,7 +507,7 @@
 
   function userTyping(c, on) {
     clearTimeout(c.utTimer);
-    c.typing.textContent = on ? 'User is typing…' : '';
+    c.typing.textContent = on ? nameOf(c.info) + ' is typing…' : '';
     c.tab.classList.toggle('typing-on', on);
     if (on) c.utTimer = setTimeout(() => userTyping(c, false), 15000); // a lost STOPPED must not stick
   }
@@ -500,7 +563,7 @@
     switch (ev.type) {
       case 'EVENT_TYPE_USER_MESSAGE':
         userTyping(c, false);
-        node = message('user', 'User', p.text);
+        node = message('user', nameOf(c.info), p.text);
         break;
       case 'EVENT_TYPE_POLY_AGENT_MESSAGE':
         node = message('ai', 'AI agent', p.text, p.attachments);
@@ -511,14 +574,43 @@
         node = message('live', who, p.text, p.attachments);
         break;
       }
-      case 'EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK': chunk(c, p, seq); return;
+      case 'EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK': chunk(c, p, seq, ev.timestamp); return;
       default: {
         const t = notice(ev.type, p, c);
         if (t) node = el('p', 'notice', t);
-        if (ev.type === 'EVENT_TYPE_SESSION_END') closeConv(c, 'Ended');
+        if (ev.type === 'EVENT_TYPE_LIVE_AGENT_JOINED') node = joined(c, p, seq, ev.timestamp) || node;
+        if (ev.type === 'EVENT_TYPE_SESSION_END') closeConv(c, c.own && c.own.kind === 'end' ? ownWords(c) : 'Ended');
       }
     }
+    if (node && !node.classList.contains('handover')) stamp(node, ev.timestamp);
     if (node) place(c, ev.id != null ? 'e:' + ev.id : 'n:' + c.nodes.size, seq, node, ev.type !== 'EVENT_TYPE_SYSTEM_MESSAGE' && !node.classList.contains('notice'));
+  }
+
+  /** The time of an event on its message or notice. */
+  function stamp(node, ts) {
+    const t = timeEl(ts);
+    if (!t) return;
+    const who = node.querySelector('.who');
+    if (who) who.after(t);
+    else node.append(' ', t);
+  }
+
+  /**
+   * A live agent joined: what came before was the AI's part of the conversation (marked, so it looks
+   * unlike the live part). When it is this agent, the notice is the divider "Handed over to you at 10:42".
+   */
+  function joined(c, p, seq, ts) {
+    if (c.joinSeq == null || seq < c.joinSeq) {
+      c.joinSeq = seq;
+      for (const n of c.log.children) n.classList.toggle('ai-phase', +n.dataset.seq < seq);
+    }
+    const a = p.agent || {};
+    if (!a.id || a.id !== agent.id) return null;
+    const div = el('p', 'notice handover', 'Handed over to you');
+    const t = timeEl(ts, 'at');
+    if (t) div.append(' at ', t);
+    div.setAttribute('role', 'separator');
+    return div;
   }
 
   function message(kind, who, text, atts) {
@@ -540,11 +632,12 @@
   }
 
   /** Streamed AI replies: chunks of one message_id become one message, text in chunk_index order. */
-  function chunk(c, p, seq) {
+  function chunk(c, p, seq, ts) {
     const mid = String(p.message_id || '');
     let g = c.chunks.get(mid);
     if (!g) {
       g = { texts: [], atts: [], node: message('ai', 'AI agent', '') };
+      stamp(g.node, ts);
       c.chunks.set(mid, g);
       place(c, 'm:' + mid, seq, g.node, true);
     }
@@ -560,6 +653,7 @@
   function place(c, key, seq, node, counts) {
     c.nodes.set(key, node);
     node.dataset.seq = seq;
+    node.classList.toggle('ai-phase', c.joinSeq == null || seq < c.joinSeq);
     const log = c.log, kids = log.children;
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     let i = kids.length;
@@ -624,7 +718,9 @@
     const li = el('li'), b = el('button', 'hresult');
     b.type = 'button';
     const who = c.live_agent ? c.live_agent.name || c.live_agent.id : 'no agent';
-    b.append(el('span', 'hmeta', `${fmtDate(c.ended_at)} · ${c.queue || '—'} · ${who} · ${shortId(c.session_id)}`));
+    b.append(el('span', 'hname', nameOf(c)),
+      el('span', 'hmeta', `${fmtDate(c.ended_at)} · ${c.queue || '—'} · ${who}`));
+    b.title = c.session_id;
     const snip = el('span', 'snippet');
     for (const part of Array.isArray(c.snippet) ? c.snippet : []) {
       snip.append(part.match ? el('mark', null, part.text) : document.createTextNode(part.text));
@@ -649,29 +745,33 @@
     try { r = await api('GET', 'history/' + encodeURIComponent(id)); } catch (x) { showAlert('Cannot open the conversation: ' + x.message); return; }
     hOpener = opener;
     const c = r.conversation || {};
-    $('history-view-title').textContent = 'Conversation ' + shortId(c.session_id || id);
+    $('history-view-title').textContent = fullName(c.session_id ? c : { session_id: id });
+    $('history-view-title').title = c.session_id || id;
     const who = c.live_agent ? c.live_agent.name || c.live_agent.id : 'no agent';
     $('history-view-meta').textContent = `Queue ${c.queue || '—'} · ${who} · started ${fmtDate(c.created_at)} · ended ${fmtDate(c.ended_at)}`;
     const lines = $('history-lines');
     lines.replaceChildren();
     for (const l of r.lines || []) {
       if (l.speaker === 'event' || l.speaker === 'system') {
-        lines.append(el('li', 'notice', (l.name ? l.name + ': ' : '') + l.text));
+        const n = el('li', 'notice', (l.name ? l.name + ': ' : '') + l.text);
+        stamp(n, l.timestamp);
+        lines.append(n);
         continue;
       }
       const kind = l.speaker === 'ai_agent' ? 'ai' : l.speaker === 'live_agent' ? 'live' : 'user';
       const li = el('li', 'msg ' + kind);
-      li.append(el('span', 'who', l.name || (kind === 'user' ? 'User' : kind === 'ai' ? 'AI agent' : 'Agent')), el('p', 'text', l.text));
+      li.append(el('span', 'who', l.name || (kind === 'user' ? nameOf(c) : kind === 'ai' ? 'AI agent' : 'Agent')), el('p', 'text', l.text));
+      stamp(li, l.timestamp);
       lines.append(li);
     }
     const notes = Array.isArray(r.notes) ? r.notes : [];
     $('history-notes-list').replaceChildren(...notes.map(n => el('li', null,
       n && typeof n === 'object' ? [(n.author && n.author.name) || n.author_name, n.text].filter(Boolean).join(': ') : String(n))));
     $('history-notes').hidden = notes.length === 0;
-    emit('history', { id, view: r });
     $('history-search').hidden = true;
     $('history-view').hidden = false;
     $('history-view-title').focus();
+    emit('history', { id, session_id: c.session_id || id, conversation: c, view: r });
   }
   function closeHistoryView(refocus) {
     $('history-view').hidden = true;
@@ -682,9 +782,13 @@
   $('history-view').addEventListener('keydown', e => { if (e.key === 'Escape') closeHistoryView(true); });
 
   window.ParleyDesk = Object.freeze({
-    /** Calls fn(detail) on login, logout, connect (a new socket), snapshot, assigned, unassigned, event, panel, select, message, history ({id, view}). */
+    /** Calls fn(detail) on login, logout, connect (a new socket), snapshot, assigned, unassigned, event, panel, select, message, history ({id, session_id, conversation, view}). */
     on(name, fn) { hooks.set(name, [...(hooks.get(name) || []), fn]); },
-    api, send, el, showAlert, fmtWait, shortId,
+    api, send, el, showAlert, fmtWait, shortId, nameOf, fullName, timeEl,
+    /** A raw authorised GET of the desk API (for downloads): the Response, whatever its status. */
+    fetchRaw: path => fetch('/desk/api/' + path, { headers: token ? { Authorization: 'Bearer ' + token } : {} }),
+    /** The conversation as the desk last heard of it (label, customer, queue, times), or null. */
+    conversation: id => (convs.has(id) ? Object.assign({ session_id: id, queue: convs.get(id).queue }, convs.get(id).info) : null),
     agent: () => agent,
     snapshot: () => snapshot,
     current: () => (current ? current.id : null),

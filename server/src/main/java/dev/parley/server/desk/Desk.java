@@ -63,6 +63,11 @@ public final class Desk implements LiveAgentDesk, DeskPort {
      * Not stored: after a restart the wait counts from {@code enqueuedAt} again.
      */
     private final Map<String, Instant> waitingAgainSince = new HashMap<>();
+    /**
+     * Who gave a waiting conversation back with {@link #leave}: auto-assignment offers it to a
+     * colleague, not straight back to them (they may still claim it). Not stored.
+     */
+    private final Map<String, String> leftBy = new HashMap<>();
 
     public Desk(List<QueueSettings> queues, DeskStore store, ConversationControl conversations, Clock clock,
                 Executor executor, Duration requeueGrace, Duration statusPeriod) {
@@ -232,7 +237,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         });
     }
 
-    /** The agent leaves or ends the conversation: the session ends naturally. */
+    /** The agent ends the conversation: the session ends naturally. */
     @Override
     public CompletionStage<Boolean> finish(String agentId, String sessionId) {
         return call(() -> {
@@ -243,6 +248,26 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             // The session journals LEFT and END before the desk stops following it, so the desk sees them.
             conversations.liveAgentFinished(sessionId);
             close(record);
+            assignAndAnnounce();
+            return true;
+        });
+    }
+
+    /**
+     * The agent steps out and gives the conversation back: it waits again at the head of its queue
+     * for a colleague, exactly as after the disconnect grace period (a queue status tells the user,
+     * never {@code LIVE_AGENT_LEFT}, which the official SDKs read as the end). False if not theirs.
+     */
+    @Override
+    public CompletionStage<Boolean> leave(String agentId, String sessionId) {
+        return call(() -> {
+            HandoffRecord record = open.get(sessionId);
+            if (record == null || record.status() != HandoffRecord.Status.ASSIGNED || !agentId.equals(record.agentId())) {
+                return false;
+            }
+            requeue(record, clock.instant());
+            leftBy.put(sessionId, agentId);
+            notifyAgent(agentId, l -> l.unassigned(sessionId));
             assignAndAnnounce();
             return true;
         });
@@ -362,17 +387,22 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             }
             offlineSince.remove(gone.getKey());
             for (HandoffRecord r : mine(gone.getKey())) {
-                HandoffRecord back = r.requeued();
-                save(back);
-                store.saveWaitingSince(r.sessionId(), now);
-                waitingAgainSince.put(r.sessionId(), now);
-                // As on a transfer: a queue status, never LIVE_AGENT_LEFT, tells the user they wait again.
-                int position = position(back);
-                statuses.tell(back, position, WaitEstimate.of(this, back.queue()).seconds(position), now);
+                requeue(r, now);
                 changed = true;
             }
         }
         return changed;
+    }
+
+    /** Back to the head of its queue (it keeps its {@code enqueuedAt}); its maximum wait counts from now. */
+    private void requeue(HandoffRecord r, Instant now) {
+        HandoffRecord back = r.requeued();
+        save(back);
+        store.saveWaitingSince(r.sessionId(), now);
+        waitingAgainSince.put(r.sessionId(), now);
+        // As on a transfer: a queue status, never LIVE_AGENT_LEFT, tells the user they wait again.
+        int position = position(back);
+        statuses.tell(back, position, WaitEstimate.of(this, back.queue()).seconds(position), now);
     }
 
     // ---- assignment ----------------------------------------------------------------------------
@@ -386,6 +416,9 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             for (HandoffRecord r = line.head(); r != null; r = line.head()) {
                 Optional<DeskAgent> agent = leastLoaded(r);
                 if (agent.isEmpty()) {
+                    if (leftBy.containsKey(r.sessionId())) {
+                        assignBehindGivenBack(line);
+                    }
                     break;
                 }
                 assign(r, agent.get());
@@ -394,9 +427,25 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         announceQueues();
     }
 
+    /**
+     * The head of the line was given back by the only agent free for it: it waits for a colleague,
+     * but the conversations behind it may still go to that agent. Walks a copy, so only in this case.
+     */
+    private void assignBehindGivenBack(WaitingLine line) {
+        for (HandoffRecord r : List.copyOf(line.inOrder())) {
+            Optional<DeskAgent> agent = leastLoaded(r);
+            if (agent.isPresent()) {
+                assign(r, agent.get());
+            } else if (!leftBy.containsKey(r.sessionId())) {
+                return; // nobody free for this one: those behind it wait behind it, as always
+            }
+        }
+    }
+
     private Optional<DeskAgent> leastLoaded(HandoffRecord r) {
         return agents.values().stream()
                 .filter(a -> a.serves(r.queue()) && a.connectorId().equals(r.connectorId()))
+                .filter(a -> !a.id().equals(leftBy.get(r.sessionId())))
                 .filter(a -> presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE)
                 .filter(a -> load(a.id()) < a.capacity())
                 .min(Comparator.comparingInt((DeskAgent a) -> load(a.id())).thenComparing(DeskAgent::id));
@@ -412,6 +461,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             waits.removeFirst();
         }
         waitingAgainSince.remove(r.sessionId());
+        leftBy.remove(r.sessionId());
         conversations.liveAgentJoined(r.sessionId(), agent);
         notifyAgent(agent.id(), l -> l.assigned(assigned));
     }
@@ -565,6 +615,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         arrivals.remove(record.sessionId());
         statuses.forget(record.sessionId());
         waitingAgainSince.remove(record.sessionId());
+        leftBy.remove(record.sessionId());
         if (record.agentId() != null) {
             notifyAgent(record.agentId(), l -> l.unassigned(record.sessionId()));
         }

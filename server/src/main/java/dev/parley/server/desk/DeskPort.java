@@ -20,7 +20,11 @@ public interface DeskPort {
 
     CompletionStage<Boolean> owns(String agentId, String sessionId);
 
+    /** End: {@code LIVE_AGENT_LEFT} then {@code SESSION_END}; false if the conversation is not the agent's. */
     CompletionStage<Boolean> finish(String agentId, String sessionId);
+
+    /** Leave: the conversation waits again at the head of its queue for a colleague; false if not the agent's. */
+    CompletionStage<Boolean> leave(String agentId, String sessionId);
 
     CompletionStage<Boolean> transfer(String agentId, String sessionId, String queue);
 

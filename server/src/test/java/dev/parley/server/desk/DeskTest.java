@@ -227,6 +227,31 @@ class DeskTest {
     }
 
     @Test
+    void leaveGivesTheConversationBackToTheHeadOfItsQueueForAColleagueNotTheSameAgent() {
+        Listener a = new Listener();
+        Listener b = new Listener();
+        desk.connect(agent("agt_a", 1, "support"), a);
+        enqueue("s1", "support");
+        enqueue("s2", "support");
+        assertThat(a.assigned).containsExactly("s1");
+        conversations.calls.clear();
+
+        assertThat(desk.leave("agt_b", "s1").toCompletableFuture().join()).as("not theirs").isFalse();
+        assertThat(desk.leave("agt_a", "s1").toCompletableFuture().join()).isTrue();
+
+        // Back first in line, ahead of s2, and not handed straight back to agt_a (who is free again).
+        assertThat(record("s1").status()).isEqualTo(HandoffRecord.Status.WAITING);
+        assertThat(a.unassigned).containsExactly("s1");
+        assertThat(conversations.calls).contains("status s1 support 1").doesNotContain("finished s1");
+        assertThat(a.assigned).containsExactly("s1", "s2");
+
+        // A colleague who comes on gets it; the one who left could have claimed it back.
+        desk.connect(agent("agt_b", 1, "support"), b);
+        assertThat(b.assigned).containsExactly("s1");
+        assertThat(conversations.calls).contains("joined s1 agt_b");
+    }
+
+    @Test
     void aRequeuedConversationsWaitCountsFromTheRequeueAlsoAfterARestart() {
         Listener listener = new Listener();
         desk.connect(agent("agt_a", 1, "support"), listener);

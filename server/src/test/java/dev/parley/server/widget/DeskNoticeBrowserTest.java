@@ -157,7 +157,7 @@ class DeskNoticeBrowserTest {
         await().atMost(WAIT).until(() -> notes().size() == 4);
         Assertions.assertThat(notes().get(3)).containsEntry("tag", "parley-" + b.sessionId())
                 .containsEntry("body", "Is anybody there?")
-                .containsEntry("title", "New message: " + shortId(b.sessionId()));
+                .containsEntry("title", "New message: " + dev.parley.server.desk.ConversationLabel.of(b.sessionId()));
         assertThat(page).hasTitle("(1) Parley desk");
 
         // A customer writing in the conversation Sarah is looking at is no news.
@@ -179,7 +179,7 @@ class DeskNoticeBrowserTest {
         Frames.readUntil(d, f -> Frames.type(f).equals("EVENT_TYPE_HANDOFF_QUEUE_STATUS"));
         await().atMost(WAIT).until(() -> notes().size() == 5);
         Assertions.assertThat(notes().get(4)).containsEntry("title", "New conversation waiting")
-                .containsEntry("body", shortId(d.sessionId()) + " in support")
+                .containsEntry("body", dev.parley.server.desk.ConversationLabel.of(d.sessionId()) + " in support")
                 .containsEntry("tag", "parley-" + d.sessionId());
         assertThat(page).hasTitle("(1) Parley desk");
         assertThat(page.locator("#notices-status")).hasText("A conversation started waiting in support");
@@ -350,8 +350,4 @@ class DeskNoticeBrowserTest {
         return page.locator("#" + tab(user).getAttribute("aria-controls"));
     }
 
-    /** As desk.js shows a session id without a label. */
-    private static String shortId(String id) {
-        return id.length() > 12 ? "…" + id.substring(id.length() - 8) : id;
-    }
 }

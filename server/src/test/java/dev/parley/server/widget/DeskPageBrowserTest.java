@@ -10,6 +10,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import dev.parley.server.desk.ConversationLabel;
 import dev.parley.server.http.DeskPage;
 import dev.parley.server.http.desk.DeskTestNode;
 import dev.parley.server.testing.Frames;
@@ -131,7 +132,7 @@ class DeskPageBrowserTest {
 
         // Take it: the whole history, the AI agent's greeting included.
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
-                .setName("Take conversation " + sessionId + " (number 1 in support)")).click();
+                .setName("Take conversation " + ConversationLabel.of(sessionId) + " (number 1 in support)")).click();
         Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_LIVE_AGENT_JOINED"));
         Locator tab = page.getByRole(AriaRole.TAB);
         assertThat(tab).hasCount(1);
@@ -144,7 +145,7 @@ class DeskPageBrowserTest {
             GREETING, Pattern.compile("^I need a human$"), Pattern.compile("^Let me connect you with a person\\.$")});
         assertThat(log.locator(".msg.ai .who").first()).hasText("AI agent");
         assertThat(log.locator(".notice")).containsText(new String[] {
-            "AI agent handed off to a person", "Handoff accepted", "Sarah joined"});
+            "AI agent handed off to a person", "Handoff accepted", "Handed over to you at"});
 
         // Type and send: the user sees Sarah typing, then her message.
         Locator composer = page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message"));
@@ -173,18 +174,20 @@ class DeskPageBrowserTest {
 
         // The user types: the indicator shows; it goes when they stop.
         user.send("{\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":\"TYPING_STATE_STARTED\"}}");
-        assertThat(page.locator(".typing")).hasText("User is typing…");
+        assertThat(page.locator(".typing")).hasText(ConversationLabel.of(sessionId) + " is typing…");
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("desk-conversation.png")));
         user.send("{\"type\":\"EVENT_TYPE_USER_TYPING\",\"payload\":{\"state\":\"TYPING_STATE_STOPPED\"}}");
         assertThat(page.locator(".typing")).hasText("");
 
-        // Leave: the user sees the live agent go and the session end; the desk closes the conversation.
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Leave")).click();
+        // End (confirmed in the page): the user sees the live agent go and the session end; the desk closes it.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End").setExact(true)).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End conversation")).click();
         List<JsonNode> end = Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_SESSION_END"));
         Assertions.assertThat(Frames.ofType(end, "EVENT_TYPE_LIVE_AGENT_LEFT")).hasSize(1);
         Assertions.assertThat(Frames.type(end.get(end.size() - 2))).isEqualTo("EVENT_TYPE_LIVE_AGENT_LEFT");
         Assertions.assertThat(last(end).path("payload").path("reason").asText()).isEqualTo("REASON_NATURAL_END");
-        assertThat(log.locator(".notice").last()).hasText("Conversation ended");
+        assertThat(log.locator(".notice").last()).containsText("Conversation ended");
+        assertThat(page.locator(".panel .state")).hasText("You ended the conversation");
         assertThat(log.locator(".notice")).containsText(new String[] {"Live agent left", "Conversation ended"});
         assertThat(composer).isDisabled();
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close tab"))).isVisible();
@@ -249,7 +252,7 @@ class DeskPageBrowserTest {
             GREETING, Pattern.compile("^I need a human$"), Pattern.compile("^Let me connect you with a person\\.$"),
             Pattern.compile("^first user here$"), Pattern.compile("^Hello first$")});
         assertThat(panel(second).locator(".msg.live .text")).hasText(new String[] {"Hello second"});
-        assertThat(panel(second).locator(".notice").filter(new Locator.FilterOptions().setHasText("Sarah joined")))
+        assertThat(panel(second).locator(".notice").filter(new Locator.FilterOptions().setHasText("Handed over to you")))
                 .hasCount(1);
         Assertions.assertThat(pageErrors).isEmpty();
     }

@@ -258,6 +258,13 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
     }
 
     @Override
+    public CompletionStage<Boolean> leave(String agentId, String sessionId) {
+        Desk desk = local;
+        return desk != null ? desk.leave(agentId, sessionId)
+                : call(callMessage("leave").put("agent", agentId).put("session", sessionId)).thenApply(JsonNode::asBoolean);
+    }
+
+    @Override
     public CompletionStage<Boolean> transfer(String agentId, String sessionId, String queue) {
         Desk desk = local;
         return desk != null ? desk.transfer(agentId, sessionId, queue)
@@ -381,6 +388,7 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
                     .thenApply(won -> won.map(DeskMessages::record).orElse(DeskMessages.JSON.nullNode()));
             case "owns" -> desk.owns(agent, session).thenApply(b -> (JsonNode) DeskMessages.JSON.getNodeFactory().booleanNode(b));
             case "finish" -> desk.finish(agent, session).thenApply(b -> (JsonNode) DeskMessages.JSON.getNodeFactory().booleanNode(b));
+            case "leave" -> desk.leave(agent, session).thenApply(b -> (JsonNode) DeskMessages.JSON.getNodeFactory().booleanNode(b));
             case "transfer" -> desk.transfer(agent, session, m.path("queue").asText()).thenApply(b -> (JsonNode) DeskMessages.JSON.getNodeFactory().booleanNode(b));
             case "snapshot" -> desk.snapshot(agent).thenApply(DeskMessages::snapshot);
             default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown desk call"));

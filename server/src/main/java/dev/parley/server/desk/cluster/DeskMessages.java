@@ -20,7 +20,7 @@ import java.util.Optional;
  * What nodes say to each other about the desk, as small JSON objects on {@code parley.desk.<node>}
  * (issue 11). Every message has {@code kind} and {@code from} (the sender's node id):
  * <ul>
- *   <li>{@code call}: {@code id}, {@code op} (enqueue, claim, owns, finish, transfer, snapshot) and
+ *   <li>{@code call}: {@code id}, {@code op} (enqueue, claim, owns, finish, leave, transfer, snapshot) and
  *       its arguments, to the leader, answered by a {@code reply} with the same {@code id},
  *       {@code ok} and {@code value};</li>
  *   <li>{@code tell}: {@code op} (connect, disconnect, presence, accepted, ended, alive), to the

@@ -21,8 +21,12 @@ sealed interface DeskCommand {
     record Typing(JsonNode requestId, String sessionId, TypingState state) implements AboutConversation {
     }
 
-    /** {@code desk.leave} and {@code desk.end}: the protocol ends a session when its live agent leaves. */
+    /** {@code desk.end}: the agent finishes the conversation; the session ends. */
     record Finish(JsonNode requestId, String sessionId) implements AboutConversation {
+    }
+
+    /** {@code desk.leave}: the agent steps out; the conversation waits again in its queue for a colleague. */
+    record Leave(JsonNode requestId, String sessionId) implements AboutConversation {
     }
 
     record Transfer(JsonNode requestId, String sessionId, String queue) implements AboutConversation {

@@ -42,8 +42,10 @@ final class DeskCommands {
                 return send(json, requestId);
             } else if (name.equals("desk.typing")) {
                 return new DeskCommand.Typing(requestId, sessionId(json), enumField(json, "state", TypingState.class));
-            } else if (name.equals("desk.leave") || name.equals("desk.end")) {
+            } else if (name.equals("desk.end")) {
                 return new DeskCommand.Finish(requestId, sessionId(json));
+            } else if (name.equals("desk.leave")) {
+                return new DeskCommand.Leave(requestId, sessionId(json));
             } else if (name.equals("desk.transfer")) {
                 return new DeskCommand.Transfer(requestId, sessionId(json), text(json, "queue"));
             } else if (name.equals("desk.presence")) {

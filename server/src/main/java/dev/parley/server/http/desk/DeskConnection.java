@@ -9,7 +9,10 @@ import dev.parley.server.session.DeskToSession;
 import dev.parley.server.session.SessionRegistry;
 import java.util.List;
 import java.util.Map;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,19 +32,29 @@ final class DeskConnection implements DeskListener {
     private final DeskPort desk;
     private final SessionRegistry sessions;
     private final DeskWire wire;
+    private final Vertx vertx;
+    private final ConversationDetails details;
     /** Conversations followed right now, by session id. */
     private final Map<String, ObserverConnection> following = new ConcurrentHashMap<>();
     /** The note feeds of the conversations followed, by session id: each handle stops its feed. */
     private final Map<String, Runnable> noteFeeds = new ConcurrentHashMap<>();
     private final NoteRoutes notes;
+    /**
+     * The last desk callback still being prepared: callbacks go out in the desk's order, each after
+     * the customer details it shows were read (from the cache, or on a worker). Guarded by this.
+     */
+    private CompletableFuture<Void> outgoing = CompletableFuture.completedFuture(null);
     private volatile boolean closed;
 
-    DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire, NoteRoutes notes) {
+    DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire, NoteRoutes notes, Vertx vertx,
+                   ConversationDetails details) {
         this.notes = notes;
         this.agent = agent;
         this.desk = desk;
         this.sessions = sessions;
         this.wire = wire;
+        this.vertx = vertx;
+        this.details = details;
     }
 
     void open() {
@@ -61,19 +74,43 @@ final class DeskConnection implements DeskListener {
 
     @Override
     public void queuesChanged(DeskSnapshot snapshot) {
-        wire.send(DeskJson.snapshotMessage(snapshot));
+        List<String> mine = snapshot.mine().stream().map(HandoffRecord::sessionId).toList();
+        inOrder(() -> details.loadAll(vertx, mine)
+                .thenAccept(known -> wire.send(DeskJson.snapshotMessage(snapshot, known))));
     }
 
     @Override
     public void assigned(HandoffRecord conversation) {
-        wire.send(DeskJson.assignedMessage(conversation));
-        follow(conversation.sessionId());
+        // Followed only once desk.assigned is out, so the conversation's events never overtake it.
+        inOrder(() -> details.load(vertx, conversation.sessionId()).thenAccept(customer -> {
+            wire.send(DeskJson.assignedMessage(conversation, customer));
+            follow(conversation.sessionId());
+        }));
     }
 
     @Override
     public void unassigned(String sessionId) {
-        unfollow(sessionId);
-        wire.send(DeskJson.unassignedMessage(sessionId));
+        inOrder(() -> {
+            unfollow(sessionId);
+            wire.send(DeskJson.unassignedMessage(sessionId));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** Runs {@code step} after the steps before it have sent their message; a failed step does not stop the next. */
+    private synchronized void inOrder(Supplier<CompletionStage<Void>> step) {
+        outgoing = outgoing.thenCompose(v -> {
+            try {
+                return step.get().toCompletableFuture().exceptionally(this::failedStep);
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(failedStep(e));
+            }
+        });
+    }
+
+    private Void failedStep(Throwable e) {
+        LOG.warn("desk message for {} not sent", agent.id(), e);
+        return null;
     }
 
     private void follow(String sessionId) {
@@ -185,6 +222,8 @@ final class DeskConnection implements DeskListener {
             sessions.deskCommand(typing.sessionId(), DeskToSession.agentTyping(agent.id(), typing.state()));
         } else if (command instanceof DeskCommand.Finish finish) {
             refuseUnless(desk.finish(agent.id(), finish.sessionId()), finish, NOT_YOURS);
+        } else if (command instanceof DeskCommand.Leave leave) {
+            refuseUnless(desk.leave(agent.id(), leave.sessionId()), leave, NOT_YOURS);
         } else if (command instanceof DeskCommand.Transfer transfer) {
             refuseUnless(desk.transfer(agent.id(), transfer.sessionId(), transfer.queue()), transfer,
                     "transfer refused: no such open queue: " + transfer.queue());

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.parley.server.desk.ConversationLabel;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.operator.ConversationJson;
 import dev.parley.server.operator.TranscriptFormat;
@@ -24,6 +26,8 @@ import java.util.Optional;
  * agent may see is {@link HistoryAccess}'s decision. Blocks on the store: called off the event loop.
  */
 final class DeskHistory {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
     private final OperatorStore operators;
     private final Transcripts transcripts;
     private final AgentDirectory agents;
@@ -82,12 +86,45 @@ final class DeskHistory {
             throw new UncheckedIOException(e);
         }
         ObjectNode root = Json.MAPPER.createObjectNode();
-        root.set("conversation", conversation(summary.get(), new HashMap<>()));
+        ObjectNode conversation = conversation(summary.get(), new HashMap<>());
+        customer(conversation, full);
+        root.set("conversation", conversation);
         root.set("lines", full.path("lines"));
         root.set("verified_context", full.path("verified_context"));
         root.set("csat", full.path("session").path("csat")); // the user's rating, null when none was given
         root.putArray("notes").addAll(notes.notesOf(sessionId));
         return Optional.of(root.toString());
+    }
+
+    /**
+     * The export of an ended conversation the agent may see, in {@code format} (the operator API's
+     * rendering); empty as for {@link #transcript}.
+     */
+    Optional<String> export(DeskAgent agent, String sessionId, TranscriptFormat format) {
+        Optional<SessionSummary> summary = operators.findSessionSummary(sessionId);
+        if (summary.isEmpty() || !HistoryAccess.maySee(agent, summary.get())) {
+            return Optional.empty();
+        }
+        return transcripts.export(sessionId, format);
+    }
+
+    /** {@code customer} of a history view, from the exported JSON: platform, last language, verified context. */
+    private static void customer(ObjectNode conversation, JsonNode full) {
+        String language = null;
+        for (JsonNode e : full.path("events")) {
+            if ("EVENT_TYPE_LANGUAGE_CHANGED".equals(e.path("type").asText())) {
+                JsonNode code = e.path("payload").path("language_code");
+                language = code.isTextual() ? code.textValue() : language;
+            }
+        }
+        JsonNode values = full.path("verified_context").path("values");
+        String name = values.isObject()
+                ? ConversationLabel.customerName(Json.MAPPER.convertValue(values, MAP)).orElse(null) : null;
+        ObjectNode customer = conversation.putObject("customer")
+                .put("platform", conversation.path("platform").asText(null))
+                .put("language", language)
+                .put("name", name);
+        customer.set("verified_context", values.isObject() ? values : Json.MAPPER.nullNode());
     }
 
     private ObjectNode conversation(SessionSummary summary, Map<String, Optional<DeskAgent>> names) {
@@ -96,6 +133,7 @@ final class DeskHistory {
         for (String field : List.of("session_id", "platform", "created_at", "ended_at", "end_reason")) {
             c.set(field, s.get(field));
         }
+        c.put("label", ConversationLabel.of(summary.session().id()));
         String agentId = summary.handoff() == null ? null : summary.handoff().liveAgentId();
         c.put("queue", summary.handoff() == null ? null : summary.handoff().queue());
         if (agentId == null) {

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.Timestamps;
+import dev.parley.server.desk.ConversationLabel;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskSnapshot;
 import dev.parley.server.desk.HandoffRecord;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /** The JSON shapes of docs/desk-api.md: agent, conversation, snapshot, and the desk socket messages. */
 final class DeskJson {
@@ -26,26 +29,46 @@ final class DeskJson {
         return node;
     }
 
+    /**
+     * A conversation with its {@code label} (see {@link ConversationLabel}) and, once assigned,
+     * {@code waited_seconds} from {@code enqueued_at} to {@code assigned_at} (a requeued
+     * conversation keeps its first {@code enqueued_at}, so that wait counts from there).
+     */
     static ObjectNode conversation(HandoffRecord record) {
-        return Json.MAPPER.createObjectNode()
+        ObjectNode node = Json.MAPPER.createObjectNode()
                 .put("session_id", record.sessionId())
+                .put("label", ConversationLabel.of(record.sessionId()))
                 .put("queue", record.queue())
                 .put("status", record.status().name())
                 .put("enqueued_at", time(record.enqueuedAt()))
                 .put("assigned_at", time(record.assignedAt()));
-    }
-
-    /** {@code {"presence", "mine", "queues"}}, as {@code GET /desk/api/queues} answers. */
-    static ObjectNode snapshot(DeskSnapshot snapshot) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        fillSnapshot(node, snapshot);
+        if (record.enqueuedAt() != null && record.assignedAt() != null) {
+            node.put("waited_seconds", Math.max(0, Duration.between(record.enqueuedAt(), record.assignedAt()).toSeconds()));
+        } else {
+            node.putNull("waited_seconds");
+        }
         return node;
     }
 
-    static void fillSnapshot(ObjectNode node, DeskSnapshot snapshot) {
+    /** As {@link #conversation(HandoffRecord)}, with {@code customer} and {@code created_at} when known. */
+    static ObjectNode conversation(HandoffRecord record, CustomerDetails details) {
+        ObjectNode node = conversation(record);
+        (details == null ? CustomerDetails.UNKNOWN : details).fill(node);
+        return node;
+    }
+
+    /** {@code {"presence", "mine", "queues"}}, as {@code GET /desk/api/queues} answers. */
+    static ObjectNode snapshot(DeskSnapshot snapshot, Map<String, CustomerDetails> details) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        fillSnapshot(node, snapshot, details);
+        return node;
+    }
+
+    /** {@code details}: of the agent's own conversations, by session id (missing ones have no customer). */
+    static void fillSnapshot(ObjectNode node, DeskSnapshot snapshot, Map<String, CustomerDetails> details) {
         node.put("presence", snapshot.presence().name());
         ArrayNode mine = node.putArray("mine");
-        snapshot.mine().forEach(r -> mine.add(conversation(r)));
+        snapshot.mine().forEach(r -> mine.add(conversation(r, details.get(r.sessionId()))));
         ArrayNode queues = node.putArray("queues");
         for (DeskSnapshot.QueueView view : snapshot.queues()) {
             ObjectNode queue = queues.addObject()
@@ -55,6 +78,7 @@ final class DeskJson {
             for (DeskSnapshot.Waiting w : view.waiting()) {
                 waiting.addObject()
                         .put("session_id", w.sessionId())
+                        .put("label", ConversationLabel.of(w.sessionId()))
                         .put("position", w.position())
                         .put("waited_seconds", w.waitedSeconds());
             }
@@ -63,15 +87,15 @@ final class DeskJson {
 
     // ---- socket messages -------------------------------------------------------------------
 
-    static String snapshotMessage(DeskSnapshot snapshot) {
+    static String snapshotMessage(DeskSnapshot snapshot, Map<String, CustomerDetails> details) {
         ObjectNode node = Json.MAPPER.createObjectNode().put("type", "desk.snapshot");
-        fillSnapshot(node, snapshot);
+        fillSnapshot(node, snapshot, details);
         return node.toString();
     }
 
-    static String assignedMessage(HandoffRecord record) {
+    static String assignedMessage(HandoffRecord record, CustomerDetails details) {
         ObjectNode node = Json.MAPPER.createObjectNode().put("type", "desk.assigned");
-        node.set("conversation", conversation(record));
+        node.set("conversation", conversation(record, details));
         return node.toString();
     }
 

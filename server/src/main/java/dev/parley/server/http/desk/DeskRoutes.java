@@ -7,7 +7,10 @@ import dev.parley.server.auth.RateDecision;
 import dev.parley.server.desk.DeskPort;
 import dev.parley.server.desk.OfflineDesk;
 import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskSnapshot;
+import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.desk.Presence;
+import dev.parley.server.operator.TranscriptFormat;
 import dev.parley.server.http.ErrorResponses;
 import dev.parley.server.http.OutboundBudget;
 import dev.parley.server.session.SessionRegistry;
@@ -18,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,6 +51,9 @@ public final class DeskRoutes {
     /** Set once by the composition root before {@link #mount}; null when the node has no canned replies. */
     private CannedReplyRoutes canned;
     private final NoteRoutes notes;
+    /** The operator API's json/text/html rendering, reused for the desk's downloads. */
+    private final dev.parley.server.operator.Transcripts exports;
+    private final ConversationDetails details;
 
     /**
      * {@code events} also yields each conversation's verified context, shown with its transcript;
@@ -57,14 +64,15 @@ public final class DeskRoutes {
                       OfflineDesk offlineDesk, SessionRegistry sessions, S events, OperatorStore operators, NoteRoutes notes,
                       DeskGuards guards, OutboundBudget outbound) {
         this.auth = auth;
-        this.history = new DeskHistory(operators, new dev.parley.server.operator.Transcripts(operators, events, events),
-                agents, notes);
+        this.exports = new dev.parley.server.operator.Transcripts(operators, events, events);
+        this.history = new DeskHistory(operators, exports, agents, notes);
+        this.details = new ConversationDetails(operators, events, events);
         this.agents = agents;
         this.desk = desk;
         this.offlineDesk = offlineDesk;
         this.transcripts = new Transcripts(events, events);
         this.offline = new OfflineMessages(events);
-        this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound, notes);
+        this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound, notes, details);
         this.notes = notes;
         this.guards = guards;
     }
@@ -86,6 +94,7 @@ public final class DeskRoutes {
         router.post("/desk/api/offline/:id/handled").handler(ctx -> asAgent(ctx, this::handled));
         router.get("/desk/api/history").handler(ctx -> asAgent(ctx, this::history));
         router.get("/desk/api/history/:id").handler(ctx -> asAgent(ctx, this::historyTranscript));
+        router.get("/desk/api/history/:id/transcript").handler(ctx -> asAgent(ctx, this::historyExport));
         router.put("/desk/api/presence").handler(body).handler(ctx -> asAgent(ctx, this::presence));
         notes.mount(router, body, this::asAgent);
         router.get("/desk/ws").handler(socket::handle);
@@ -153,16 +162,23 @@ public final class DeskRoutes {
     }
 
     private void me(RoutingContext ctx, DeskAgent agent) {
-        answer(ctx, desk.snapshot(agent.id()), snapshot -> {
+        withDetails(ctx, agent, (snapshot, known) -> {
             ObjectNode node = Json.MAPPER.createObjectNode();
             node.set("agent", DeskJson.agent(agent));
-            DeskJson.fillSnapshot(node, snapshot);
+            DeskJson.fillSnapshot(node, snapshot, known);
             json(ctx, 200, node);
         });
     }
 
     private void queues(RoutingContext ctx, DeskAgent agent) {
-        answer(ctx, desk.snapshot(agent.id()), snapshot -> json(ctx, 200, DeskJson.snapshot(snapshot)));
+        withDetails(ctx, agent, (snapshot, known) -> json(ctx, 200, DeskJson.snapshot(snapshot, known)));
+    }
+
+    /** The agent's snapshot with the customer details of their conversations (read on a worker). */
+    private void withDetails(RoutingContext ctx, DeskAgent agent,
+                             BiConsumer<DeskSnapshot, Map<String, CustomerDetails>> then) {
+        answer(ctx, desk.snapshot(agent.id()), snapshot -> answer(ctx, details.loadAll(ctx.vertx(),
+                snapshot.mine().stream().map(HandoffRecord::sessionId).toList()), known -> then.accept(snapshot, known)));
     }
 
     private void claim(RoutingContext ctx, DeskAgent agent) {
@@ -177,18 +193,28 @@ public final class DeskRoutes {
             if (won.isEmpty()) {
                 ErrorResponses.send(ctx.response(), 409, DeskConnection.NOT_AVAILABLE);
             } else {
-                ObjectNode node = Json.MAPPER.createObjectNode();
-                node.set("conversation", DeskJson.conversation(won.get()));
-                json(ctx, 200, node);
+                answer(ctx, details.load(ctx.vertx(), won.get().sessionId()), customer -> {
+                    ObjectNode node = Json.MAPPER.createObjectNode();
+                    node.set("conversation", DeskJson.conversation(won.get(), customer));
+                    json(ctx, 200, node);
+                });
             }
         });
     }
 
     private void transcript(RoutingContext ctx, DeskAgent agent) {
         String sessionId = ctx.pathParam("id");
+        Optional<Optional<TranscriptFormat>> format = format(ctx);
+        if (format.isEmpty()) {
+            return;
+        }
         answer(ctx, desk.owns(agent.id(), sessionId), owned -> {
             if (!owned) {
                 ErrorResponses.send(ctx.response(), 404, "conversation not found");
+                return;
+            }
+            if (format.get().isPresent()) {
+                download(ctx, sessionId, format.get().get(), () -> exports.export(sessionId, format.get().get()));
                 return;
             }
             ctx.vertx().executeBlocking(() -> transcripts.of(sessionId), false).onComplete(result -> {
@@ -239,6 +265,69 @@ public final class DeskRoutes {
     private void historyTranscript(RoutingContext ctx, DeskAgent agent) {
         String sessionId = ctx.pathParam("id");
         blocking(ctx, "read the history of " + sessionId, () -> history.transcript(agent, sessionId));
+    }
+
+    /** {@code GET /desk/api/history/{id}/transcript?format=}: an ended conversation's download (JSON without a format). */
+    private void historyExport(RoutingContext ctx, DeskAgent agent) {
+        String sessionId = ctx.pathParam("id");
+        Optional<Optional<TranscriptFormat>> format = format(ctx);
+        if (format.isPresent()) {
+            TranscriptFormat chosen = format.get().orElse(TranscriptFormat.JSON);
+            download(ctx, sessionId, chosen, () -> history.export(agent, sessionId, chosen));
+        }
+    }
+
+    /**
+     * The {@code format} parameter: empty (and answered 400) when it names no format, else the
+     * format, absent when the caller gave none.
+     */
+    private static Optional<Optional<TranscriptFormat>> format(RoutingContext ctx) {
+        String name = ctx.request().getParam("format");
+        if (name == null) {
+            return Optional.of(Optional.empty());
+        }
+        Optional<TranscriptFormat> format = TranscriptFormat.parse(name);
+        if (format.isEmpty()) {
+            ErrorResponses.send(ctx.response(), 400, "format must be json, text or html");
+            return Optional.empty();
+        }
+        return Optional.of(format);
+    }
+
+    /**
+     * A transcript download, rendered on a worker as the operator API renders it: JSON and text as
+     * attachments, the printable HTML inline under a policy that lets nothing in it run or load.
+     */
+    private static void download(RoutingContext ctx, String sessionId, TranscriptFormat format,
+                                 java.util.concurrent.Callable<Optional<String>> render) {
+        ctx.vertx().executeBlocking(render, false).onComplete(result -> {
+            if (result.failed()) {
+                LOG.error("cannot export the transcript of {}", sessionId, result.cause());
+                ErrorResponses.send(ctx.response(), 500, "desk unavailable");
+                return;
+            }
+            if (result.result().isEmpty()) {
+                ErrorResponses.send(ctx.response(), 404, "conversation not found");
+                return;
+            }
+            String file = "conversation-" + sessionId.replaceAll("[^A-Za-z0-9_-]", "_") + "."
+                    + switch (format) {
+                        case JSON -> "json";
+                        case TEXT -> "txt";
+                        case HTML -> "html";
+                    };
+            if (format == TranscriptFormat.HTML) {
+                ctx.response().putHeader("Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+            }
+            ctx.response().setStatusCode(200)
+                    .putHeader("Content-Type", format.mediaType())
+                    .putHeader("Content-Disposition",
+                            (format == TranscriptFormat.HTML ? "inline" : "attachment") + "; filename=\"" + file + "\"")
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(result.result().get());
+        });
     }
 
     /** Runs a store read on a worker; empty is a 404. */

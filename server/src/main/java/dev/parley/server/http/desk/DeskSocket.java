@@ -36,6 +36,7 @@ final class DeskSocket {
     private final StrikeLimit badTokens;
     /** The node's outbound budget, shared with the user sockets. */
     private final OutboundBudget outbound;
+    private final ConversationDetails details;
     /** Open desk sockets, so a graceful stop can close them with 1012; touched from event loops and the stopping thread. */
     private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
     /** Set once by closeAllForRestart; an upgrade finishing after it is closed at once. */
@@ -43,8 +44,9 @@ final class DeskSocket {
     private final NoteRoutes notes;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk, SessionRegistry sessions,
-               StrikeLimit badTokens, OutboundBudget outbound, NoteRoutes notes) {
+               StrikeLimit badTokens, OutboundBudget outbound, NoteRoutes notes, ConversationDetails details) {
         this.notes = notes;
+        this.details = details;
         this.auth = auth;
         this.agents = agents;
         this.desk = desk;
@@ -86,12 +88,13 @@ final class DeskSocket {
                         badTokens.strike(address)
                                 .onComplete(counted -> ErrorResponses.send(ctx.response(), 401, DeskBearer.INVALID));
                     } else {
-                        upgrade(request, found.result().get());
+                        upgrade(ctx, found.result().get());
                     }
                 });
     }
 
-    private void upgrade(HttpServerRequest request, DeskAgent agent) {
+    private void upgrade(RoutingContext ctx, DeskAgent agent) {
+        HttpServerRequest request = ctx.request();
         request.toWebSocket().onComplete(result -> {
             if (result.failed()) {
                 LOG.debug("desk upgrade failed for {}", agent.id(), result.cause());
@@ -107,7 +110,8 @@ final class DeskSocket {
                 socket.close((short) CloseCodes.SERVICE_RESTART, RESTARTING);
                 return;
             }
-            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound), notes);
+            DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound), notes,
+                    ctx.vertx(), details);
             socket.textMessageHandler(connection::receive);
             socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
             socket.exceptionHandler(e -> {

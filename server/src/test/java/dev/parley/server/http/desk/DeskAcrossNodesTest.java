@@ -238,7 +238,7 @@ class DeskAcrossNodesTest {
         assertThat(payload(user.next("EVENT_TYPE_LIVE_AGENT_MESSAGE")).path("text").asText()).isEqualTo("Let me fix that for you.");
         sarah.next(m -> deskEvent("EVENT_TYPE_LIVE_AGENT_MESSAGE").test(m)); // her own message, as stored
 
-        sarah.send(DeskClient.command("desk.leave").put("session_id", user.sessionId()));
+        sarah.send(DeskClient.command("desk.end").put("session_id", user.sessionId()));
         assertThat(payload(user.next("EVENT_TYPE_LIVE_AGENT_LEFT")).path("agent_id").asText()).isEqualTo("agt_sarah");
         assertThat(payload(user.next("EVENT_TYPE_SESSION_END")).path("reason").asText()).isEqualTo("REASON_NATURAL_END");
         assertThat(sarah.next("desk.unassigned").path("session_id").asText()).isEqualTo(user.sessionId());
@@ -274,6 +274,28 @@ class DeskAcrossNodesTest {
         JsonNode status = payload(askForHuman(fourth, QUEUE_STATUS).stream().reduce((x, y) -> y).orElseThrow());
         assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
         fourth.assertNoMoreEvents();
+    }
+
+    @Test
+    void leaveFromANodeThatIsNotTheLeaderPutsTheUserBackInTheQueueAndEndFinishes() {
+        TestServer a = node("a", desk(Duration.ofMinutes(10)));
+        TestServer b = node("b", desk(Duration.ofMinutes(10)));
+        DeskClient sarah = agent(b, "Sarah"); // B: desk calls go to A, the leader
+        WsClient user = greetedUser(a);
+        askForHuman(user, JOINED);
+        assertThat(sarah.next("desk.assigned").path("conversation").path("label").asText()).isNotBlank();
+
+        sarah.send(DeskClient.command("desk.leave").put("session_id", user.sessionId()));
+        assertThat(payload(user.next(QUEUE_STATUS)).path("position_in_queue").asInt()).isEqualTo(1);
+        assertThat(sarah.next("desk.unassigned").path("session_id").asText()).isEqualTo(user.sessionId());
+        user.assertNoMoreEvents(); // neither LIVE_AGENT_LEFT nor back to Sarah
+
+        sarah.send(DeskClient.command("desk.claim").put("session_id", user.sessionId()));
+        user.next(JOINED);
+        sarah.next("desk.assigned");
+        sarah.send(DeskClient.command("desk.end").put("session_id", user.sessionId()));
+        user.next("EVENT_TYPE_LIVE_AGENT_LEFT");
+        assertThat(payload(user.next("EVENT_TYPE_SESSION_END")).path("reason").asText()).isEqualTo("REASON_NATURAL_END");
     }
 
     @Test

@@ -166,8 +166,9 @@ class DeskNotesBrowserTest {
         assertNoNoteOn(customer);
         shot(customer, "desk-notes-customer-widget");
 
-        // Tom leaves: the conversation ends, and Sarah opens it from the history with both notes.
-        tom.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Leave")).click();
+        // Tom ends the conversation (confirmed in the page), and Sarah opens it from the history with both notes.
+        tom.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End").setExact(true)).click();
+        tom.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End conversation")).click();
         customer.waitForSelector(".plw-note:has-text('Tom has left the chat')");
         sarah.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("History")).click();
         Locator search = sarah.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("Search"));

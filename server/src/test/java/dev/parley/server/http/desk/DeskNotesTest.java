@@ -252,7 +252,7 @@ class DeskNotesTest {
         String sessionId = handOffToSarah();
         post(sessionId, sarahToken, textBody(NOTE));
         post(sessionId, sarahToken, textBody("second"));
-        sarah.send(DeskClient.command("desk.leave").put("session_id", sessionId));
+        sarah.send(DeskClient.command("desk.end").put("session_id", sessionId));
         sarah.next("desk.unassigned");
         Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_SESSION_END"));
 

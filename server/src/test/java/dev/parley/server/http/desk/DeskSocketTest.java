@@ -85,12 +85,48 @@ class DeskSocketTest {
         assertThat(agentTyping.get("sequence").isNull()).isTrue();
         assertThat(agentTyping.path("payload").path("state").asText()).isEqualTo("TYPING_STATE_STARTED");
 
-        sarah.send(DeskClient.command("desk.leave").put("session_id", sessionId));
+        sarah.send(DeskClient.command("desk.end").put("session_id", sessionId));
         List<JsonNode> end = Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_SESSION_END"));
         assertThat(Frames.ofType(end, "EVENT_TYPE_LIVE_AGENT_LEFT")).hasSize(1);
         assertThat(end.get(end.size() - 1).path("payload").path("reason").asText()).isEqualTo("REASON_NATURAL_END");
         assertThat(sarah.next("desk.unassigned").path("session_id").asText()).isEqualTo(sessionId);
         assertThat(sarah.isClosed()).isFalse();
+    }
+
+    @Test
+    void leaveGivesTheConversationBackToTheHeadOfItsQueueAndEndFinishesIt() {
+        String sessionId = handOffToSarah();
+        JsonNode conversation = assigned.path("conversation");
+        assertThat(conversation.path("label").asText()).matches("[A-Z][a-z]+ [A-Z][a-z]+ \\d\\d");
+        assertThat(conversation.path("waited_seconds").isIntegralNumber()).isTrue();
+        assertThat(conversation.path("customer").path("platform").asText()).isNotBlank();
+        assertThat(conversation.path("created_at").asText()).isNotBlank();
+        sarah.eventsUntil("EVENT_TYPE_LIVE_AGENT_JOINED");
+
+        // Leave: the user waits again, first in line; no LIVE_AGENT_LEFT (it reads as the end), no SESSION_END.
+        sarah.send(DeskClient.command("desk.leave").put("session_id", sessionId));
+        JsonNode status = user.next("EVENT_TYPE_HANDOFF_QUEUE_STATUS");
+        assertThat(status.path("payload").path("queue_name").asText()).isEqualTo("support");
+        assertThat(status.path("payload").path("position_in_queue").asInt()).isEqualTo(1);
+        assertThat(sarah.next("desk.unassigned").path("session_id").asText()).isEqualTo(sessionId);
+        JsonNode waiting = sarah.next(m -> m.path("type").asText().equals("desk.snapshot")
+                && m.path("queues").get(0).path("waiting").size() == 1);
+        assertThat(waiting.path("mine")).isEmpty();
+        assertThat(waiting.path("queues").get(0).path("waiting").get(0).path("label").asText())
+                .isEqualTo(conversation.path("label").asText());
+        // Not handed straight back to Sarah, although she is available and support is AUTO.
+        user.assertNoMoreEvents();
+        assertThat(node.handoff(sessionId).orElseThrow().status().name()).isEqualTo("WAITING");
+
+        // She may take it back herself; then End finishes it for the user.
+        sarah.send(DeskClient.command("desk.claim").put("session_id", sessionId));
+        assertThat(sarah.next("desk.assigned").path("conversation").path("session_id").asText()).isEqualTo(sessionId);
+        user.next("EVENT_TYPE_LIVE_AGENT_JOINED");
+        sarah.send(DeskClient.command("desk.end").put("session_id", sessionId));
+        List<JsonNode> end = Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_SESSION_END"));
+        assertThat(Frames.ofType(end, "EVENT_TYPE_LIVE_AGENT_LEFT")).hasSize(1);
+        assertThat(end.get(end.size() - 1).path("payload").path("reason").asText()).isEqualTo("REASON_NATURAL_END");
+        assertThat(sarah.next("desk.unassigned").path("session_id").asText()).isEqualTo(sessionId);
     }
 
     @Test

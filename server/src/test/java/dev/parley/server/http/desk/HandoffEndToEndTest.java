@@ -240,7 +240,7 @@ class HandoffEndToEndTest {
         JsonNode userTyping = sarah.next(deskEvent("EVENT_TYPE_USER_TYPING"));
         assertThat(userTyping.path("event").path("payload").path("state").asText()).isEqualTo("TYPING_STATE_STARTED");
 
-        sarah.send(DeskClient.command("desk.leave").put("session_id", user.sessionId()));
+        sarah.send(DeskClient.command("desk.end").put("session_id", user.sessionId()));
         JsonNode left = user.next(LEFT);
         assertThat(Frames.sequence(left)).isEqualTo(++seq);
         assertThat(payload(left).path("agent_id").asText()).isEqualTo("agt_sarah");
@@ -322,7 +322,7 @@ class HandoffEndToEndTest {
         assertThat(status.path("position_in_queue").asInt()).isEqualTo(1);
         fifth.assertNoMoreEvents();
 
-        uma.send(DeskClient.command("desk.leave").put("session_id", users.get(1).sessionId()));
+        uma.send(DeskClient.command("desk.end").put("session_id", users.get(1).sessionId()));
         users.get(1).next(LEFT);
         assertThat(payload(fifth.next(JOINED)).path("agent").path("id").asText()).isEqualTo("agt_uma");
         assertThat(sarah.isClosed()).isFalse();

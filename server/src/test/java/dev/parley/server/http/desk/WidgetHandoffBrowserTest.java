@@ -160,7 +160,7 @@ class WidgetHandoffBrowserTest {
             assertThat(page.locator(".plw-agent:has-text('How can I help?')").getAttribute("class")).contains("plw-cont");
             assertThat(page.locator(".plw-agent.plw-ai").first().locator(".plw-tag").textContent()).isEqualTo("AI");
             shot("live-agent-chat");
-            sarah.send(DeskClient.command("desk.leave").put("session_id", sessionId));
+            sarah.send(DeskClient.command("desk.end").put("session_id", sessionId));
             page.waitForSelector(".plw-note:has-text('Sarah has left the chat')");
             page.waitForSelector(NAME + ":text-is('Chat with us')");
             assertThat(page.textContent(".plw-sub")).isEmpty();
