@@ -107,6 +107,9 @@ public final class ParleyServer implements AutoCloseable {
     public static final String DEMO_CONNECTOR_ID = "con_demo";
     /** Stable id of the demo live agent created with the demo connector. */
     public static final String DEMO_AGENT_ID = "agt_demo";
+    /** Stable id and name of the demo supervisor created with the demo live agent (same password). */
+    public static final String DEMO_SUPERVISOR_ID = "agt_demo_supervisor";
+    public static final String DEMO_SUPERVISOR_NAME = "Maria";
     /** Most rate-limit buckets kept per limiter; beyond that the least recently used is dropped. */
     private static final int RATE_KEYS = 100_000;
     /** Wrong or missing operator API keys an address may send per minute before a minute's lockout (429). */
@@ -277,17 +280,36 @@ public final class ParleyServer implements AutoCloseable {
             Passwords passwords = Passwords.production();
             deskLogin = Optional.of(new DeskLogin(store, passwords,
                     new DeskTokens(jwtSecret, DeskTokens.DEFAULT_LIFETIME, clock, new SecureRandom())));
+            // One bcrypt hash for both demo accounts (same password): a start-up pays for one, not two.
+            String[] demoHash = new String[1];
+            java.util.function.Supplier<String> demoPassword = () -> demoHash[0] != null ? demoHash[0]
+                    : (demoHash[0] = passwords.hash(deskConfig.demoAgentPassword().toCharArray()));
             if (config.demoConnectorToken() != null && deskConfig.demoAgentName() != null
                     && store.findAgentByName(deskConfig.demoAgentName()).isEmpty()
                     && store.findAgent(DEMO_AGENT_ID).isEmpty()) {
                 DeskAgent demo = new DeskAgent(DEMO_AGENT_ID, DEMO_CONNECTOR_ID, deskConfig.demoAgentName(), null,
                         deskConfig.queues().stream().map(q -> q.name()).toList(), 3);
                 try {
-                    store.createAgent(demo, passwords.hash(deskConfig.demoAgentPassword().toCharArray()));
+                    store.createAgent(demo, demoPassword.get());
                     LOG.info("created demo live agent {} for {}", demo.name(), DEMO_CONNECTOR_ID);
                 } catch (RuntimeException e) {
                     // Nodes starting together on one database race for it: the one that lost finds it there.
                     if (store.findAgent(DEMO_AGENT_ID).isEmpty()) {
+                        throw e;
+                    }
+                }
+            }
+            if (config.demoConnectorToken() != null && deskConfig.demoAgentName() != null
+                    && store.findAgentByName(DEMO_SUPERVISOR_NAME).isEmpty()
+                    && store.findAgent(DEMO_SUPERVISOR_ID).isEmpty()) {
+                // The demo's supervisor: sees the whole team, watches, takes over and reassigns.
+                DeskAgent supervisor = new DeskAgent(DEMO_SUPERVISOR_ID, DEMO_CONNECTOR_ID, DEMO_SUPERVISOR_NAME, null,
+                        deskConfig.queues().stream().map(q -> q.name()).toList(), 3, DeskAgent.Role.SUPERVISOR);
+                try {
+                    store.createAgent(supervisor, demoPassword.get());
+                    LOG.info("created demo supervisor {} for {}", supervisor.name(), DEMO_CONNECTOR_ID);
+                } catch (RuntimeException e) {
+                    if (store.findAgent(DEMO_SUPERVISOR_ID).isEmpty()) {
                         throw e;
                     }
                 }

@@ -178,7 +178,7 @@
       case 'desk.unassigned': {
         const c = convs.get(m.session_id);
         if (c) { closeConv(c, ownWords(c)); c.own = null; }
-        emit('unassigned', { session_id: m.session_id });
+        emit('unassigned', { session_id: m.session_id, reason: m.reason, by: m.by });
         break;
       }
       case 'desk.event': {
@@ -793,6 +793,8 @@
     snapshot: () => snapshot,
     current: () => (current ? current.id : null),
     panel: id => (convs.has(id) ? convs.get(id).panel : null),
+    /** Events of a conversation whose tab was closed are dropped; this takes them again (watching it anew). */
+    undismiss: id => { dismissed.delete(id); },
   });
 
   // ---------- start (after the deferred extension scripts registered): resume a login kept for this tab only

@@ -78,6 +78,8 @@ final class ServeCommand implements Callable<Integer> {
             if (server.desk().isPresent() && cfg.desk().demoAgentName() != null) {
                 out.println("Demo live agent: " + cfg.desk().demoAgentName() + " / " + cfg.desk().demoAgentPassword()
                         + " at http://" + cfg.bindAddress() + ":" + server.port() + "/desk");
+                out.println("Demo supervisor: " + ParleyServer.DEMO_SUPERVISOR_NAME + " / "
+                        + cfg.desk().demoAgentPassword() + " at http://" + cfg.bindAddress() + ":" + server.port() + "/desk");
             }
         }
         out.flush();

@@ -35,6 +35,8 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     /** Recent real waits kept per queue for the estimate. */
     private static final int WAIT_SAMPLES = 20;
     private static final int DEFAULT_WAIT_SECONDS = 60;
+    /** Supervisors get a changed overview at most this often. */
+    private static final Duration OVERVIEW_SPACING = Duration.ofSeconds(1);
 
     private final Map<String, QueueSettings> queues;
     private final DeskStore store;
@@ -68,6 +70,10 @@ public final class Desk implements LiveAgentDesk, DeskPort {
      * colleague, not straight back to them (they may still claim it). Not stored.
      */
     private final Map<String, String> leftBy = new HashMap<>();
+    /** Supervisors' overviews: the last one sent per connector, when, and whether something changed since. */
+    private final Map<String, DeskOverview> overviewsSent = new HashMap<>();
+    private Instant overviewSentAt = Instant.EPOCH;
+    private boolean overviewDue;
 
     public Desk(List<QueueSettings> queues, DeskStore store, ConversationControl conversations, Clock clock,
                 Executor executor, Duration requeueGrace, Duration statusPeriod) {
@@ -157,7 +163,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         run(() -> {
             HandoffRecord record = open.get(sessionId);
             if (record != null) {
-                close(record);
+                close(record, Unassignment.Reason.ENDED);
                 announceQueues();
             }
         });
@@ -178,6 +184,9 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             changedQueues.addAll(agent.queues()); // one more available agent shortens the estimate
             mine(agent.id()).forEach(listener::assigned);
             listener.queuesChanged(snapshotFor(agent.id()));
+            if (agent.supervisor()) {
+                listener.overviewChanged(overviewOf(agent.connectorId(), store.listAgents(), clock.instant()));
+            }
             assignAndAnnounce();
         });
     }
@@ -192,6 +201,8 @@ public final class Desk implements LiveAgentDesk, DeskPort {
                 listeners.remove(agentId);
                 presence.put(agentId, Presence.OFFLINE);
                 offlineSince.put(agentId, clock.instant());
+                overviewDue = true;
+                pushOverviews(false);
             }
         });
     }
@@ -247,7 +258,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             }
             // The session journals LEFT and END before the desk stops following it, so the desk sees them.
             conversations.liveAgentFinished(sessionId);
-            close(record);
+            close(record, Unassignment.Reason.LEFT);
             assignAndAnnounce();
             return true;
         });
@@ -267,7 +278,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             }
             requeue(record, clock.instant());
             leftBy.put(sessionId, agentId);
-            notifyAgent(agentId, l -> l.unassigned(sessionId));
+            notifyAgent(agentId, l -> l.unassigned(sessionId, Unassignment.of(Unassignment.Reason.LEFT)));
             assignAndAnnounce();
             return true;
         });
@@ -289,7 +300,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             // queue status below says the user waits again (it also ends the live phase).
             int position = position(moved);
             statuses.tell(moved, position, WaitEstimate.of(this, queue).seconds(position), clock.instant());
-            notifyAgent(agentId, l -> l.unassigned(sessionId));
+            notifyAgent(agentId, l -> l.unassigned(sessionId, Unassignment.of(Unassignment.Reason.TRANSFERRED)));
             assignAndAnnounce();
             return true;
         });
@@ -299,6 +310,168 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     @Override
     public CompletionStage<DeskSnapshot> snapshot(String agentId) {
         return call(() -> snapshotFor(agentId));
+    }
+
+    // ---- supervisors ---------------------------------------------------------------------------
+
+    @Override
+    public CompletionStage<Optional<DeskOverview>> overview(String supervisorId) {
+        return call(() -> {
+            DeskAgent supervisor = account(supervisorId);
+            return supervisor == null || !supervisor.supervisor() ? Optional.<DeskOverview>empty()
+                    : Optional.of(overviewOf(supervisor.connectorId(), store.listAgents(), clock.instant()));
+        });
+    }
+
+    @Override
+    public CompletionStage<SupervisorResult> watch(String supervisorId, String sessionId) {
+        return call(() -> {
+            DeskAgent supervisor = account(supervisorId);
+            if (supervisor == null || !supervisor.supervisor()) {
+                return SupervisorResult.refused(SupervisorResult.Outcome.NOT_SUPERVISOR);
+            }
+            HandoffRecord r = openOf(supervisor, sessionId);
+            return r == null ? SupervisorResult.refused(SupervisorResult.Outcome.NOT_AVAILABLE) : SupervisorResult.done(r);
+        });
+    }
+
+    /**
+     * Like a claim that ignores queues and capacity, also of a conversation another agent holds:
+     * that agent is told {@code TAKEN_OVER}. The supervisor must have a desk open, as for a claim.
+     */
+    @Override
+    public CompletionStage<SupervisorResult> takeOver(String supervisorId, String sessionId) {
+        return call(() -> {
+            DeskAgent supervisor = account(supervisorId);
+            if (supervisor == null || !supervisor.supervisor()) {
+                return SupervisorResult.refused(SupervisorResult.Outcome.NOT_SUPERVISOR);
+            }
+            HandoffRecord r = openOf(supervisor, sessionId);
+            if (r == null || !listeners.containsKey(supervisorId)) {
+                return SupervisorResult.refused(SupervisorResult.Outcome.NOT_AVAILABLE);
+            }
+            return SupervisorResult.done(moveTo(r, supervisor, Unassignment.by(Unassignment.Reason.TAKEN_OVER, supervisor)));
+        });
+    }
+
+    /**
+     * The target must be present (a desk open) and AVAILABLE, but may be over capacity and outside
+     * the conversation's queue: a supervisor chose them on purpose.
+     */
+    @Override
+    public CompletionStage<SupervisorResult> reassign(String supervisorId, String sessionId, String agentId) {
+        return call(() -> {
+            DeskAgent supervisor = account(supervisorId);
+            if (supervisor == null || !supervisor.supervisor()) {
+                return SupervisorResult.refused(SupervisorResult.Outcome.NOT_SUPERVISOR);
+            }
+            HandoffRecord r = openOf(supervisor, sessionId);
+            if (r == null) {
+                return SupervisorResult.refused(SupervisorResult.Outcome.NOT_AVAILABLE);
+            }
+            DeskAgent target = agents.get(agentId);
+            if (target == null || !target.connectorId().equals(supervisor.connectorId()) || !listeners.containsKey(agentId)
+                    || presence.getOrDefault(agentId, Presence.OFFLINE) != Presence.AVAILABLE) {
+                return SupervisorResult.refused(SupervisorResult.Outcome.AGENT_NOT_AVAILABLE);
+            }
+            return SupervisorResult.done(moveTo(r, target, Unassignment.by(Unassignment.Reason.REASSIGNED, supervisor)));
+        });
+    }
+
+    /** An open conversation of the supervisor's connector, or null (another connector's is as good as absent). */
+    private HandoffRecord openOf(DeskAgent supervisor, String sessionId) {
+        HandoffRecord r = sessionId == null ? null : open.get(sessionId);
+        return r != null && r.connectorId().equals(supervisor.connectorId()) ? r : null;
+    }
+
+    /** Gives the conversation to {@code target}; the agent who had it hears {@code why}. */
+    private HandoffRecord moveTo(HandoffRecord r, DeskAgent target, Unassignment why) {
+        if (target.id().equals(r.agentId())) {
+            return r; // already theirs
+        }
+        if (r.status() == HandoffRecord.Status.WAITING) {
+            assign(r, target);
+        } else {
+            String previous = r.agentId();
+            HandoffRecord moved = r.assignedTo(target.id(), clock.instant());
+            save(moved);
+            notifyAgent(previous, l -> l.unassigned(r.sessionId(), why));
+            // A second LIVE_AGENT_JOINED, no LIVE_AGENT_LEFT: the official SDKs end the conversation on
+            // LEFT and show whoever joined last; the session's live agent is the new one from here on.
+            conversations.liveAgentJoined(r.sessionId(), target);
+            notifyAgent(target.id(), l -> l.assigned(moved));
+        }
+        assignAndAnnounce(); // the previous agent may have room for the next waiting one
+        return open.get(r.sessionId());
+    }
+
+    private DeskAgent account(String agentId) {
+        return agents.computeIfAbsent(agentId, id -> store.findAgent(id).orElse(null));
+    }
+
+    /** A connector's overview: every configured queue, every account of the connector (by name). */
+    private DeskOverview overviewOf(String connectorId, List<DeskAgent> accounts, Instant now) {
+        List<DeskAgent> team = accounts.stream().filter(a -> a.connectorId().equals(connectorId))
+                .sorted(Comparator.comparing(DeskAgent::name, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(DeskAgent::id))
+                .toList();
+        List<DeskOverview.QueueLoad> queueLoads = new ArrayList<>();
+        for (QueueSettings q : queues.values()) {
+            List<DeskSnapshot.Waiting> waiting = new ArrayList<>();
+            long longest = 0;
+            int position = 0;
+            for (HandoffRecord r : line(q.name()).inOrder()) {
+                position++;
+                if (r.connectorId().equals(connectorId)) {
+                    long waited = Math.max(0, Duration.between(r.enqueuedAt(), now).toSeconds());
+                    waiting.add(new DeskSnapshot.Waiting(r.sessionId(), position, waited));
+                    longest = Math.max(longest, waited);
+                }
+            }
+            int available = (int) team.stream().filter(a -> a.serves(q.name())
+                    && presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE).count();
+            queueLoads.add(new DeskOverview.QueueLoad(q.name(), waiting, longest, available));
+        }
+        List<DeskOverview.AgentLoad> agentLoads = new ArrayList<>();
+        for (DeskAgent a : team) {
+            List<HandoffRecord> theirs = mine(a.id());
+            agentLoads.add(new DeskOverview.AgentLoad(a.id(), a.name(), a.role(), a.queues(),
+                    presence.getOrDefault(a.id(), Presence.OFFLINE), theirs.size(), a.capacity(), theirs));
+        }
+        return new DeskOverview(queueLoads, agentLoads);
+    }
+
+    /**
+     * Something a supervisor sees may have changed: pushed now unless an overview went out less
+     * than {@link #OVERVIEW_SPACING} ago, else by the next tick. {@code tick}: also when only wait
+     * times moved. Each connector's overview goes out only when it differs from the last one sent.
+     */
+    private void pushOverviews(boolean tick) {
+        Instant now = clock.instant();
+        if ((!overviewDue && !(tick && lines.values().stream().anyMatch(l -> l.head() != null)))
+                || now.isBefore(overviewSentAt.plus(OVERVIEW_SPACING))) {
+            return;
+        }
+        overviewDue = false;
+        Map<String, List<String>> supervisorsByConnector = new HashMap<>();
+        for (String id : listeners.keySet()) {
+            DeskAgent a = agents.get(id);
+            if (a != null && a.supervisor()) {
+                supervisorsByConnector.computeIfAbsent(a.connectorId(), c -> new ArrayList<>()).add(id);
+            }
+        }
+        if (supervisorsByConnector.isEmpty()) {
+            overviewsSent.clear();
+            return;
+        }
+        overviewSentAt = now;
+        List<DeskAgent> accounts = store.listAgents();
+        supervisorsByConnector.forEach((connectorId, supervisors) -> {
+            DeskOverview overview = overviewOf(connectorId, accounts, now);
+            if (!overview.equals(overviewsSent.put(connectorId, overview))) {
+                supervisors.forEach(id -> notifyAgent(id, l -> l.overviewChanged(overview)));
+            }
+        });
     }
 
     /** Opens or closes a queue; closing fails every conversation waiting in it. */
@@ -311,7 +484,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             queues.put(queue, q.withOpen(isOpen));
             if (!isOpen) {
                 for (HandoffRecord r : List.copyOf(line(queue).inOrder())) {
-                    close(r);
+                    close(r, Unassignment.Reason.ENDED);
                     conversations.handoffFailed(r.sessionId());
                 }
                 announceQueues();
@@ -365,7 +538,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
                 QueueSettings q = queues.get(r.queue());
                 Instant since = waitingAgainSince.getOrDefault(r.sessionId(), r.enqueuedAt());
                 if (q == null || !since.plus(q.maxWait()).isAfter(now)) {
-                    close(r);
+                    close(r, Unassignment.Reason.ENDED);
                     conversations.handoffTimedOut(r.sessionId());
                     changed = true;
                 }
@@ -376,6 +549,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             // Every queue, not only changed ones: periodic reminders, and places held back by the spacing.
             changedQueues.addAll(lines.keySet());
             announceStatuses(now);
+            pushOverviews(true);
         });
     }
 
@@ -388,6 +562,8 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             offlineSince.remove(gone.getKey());
             for (HandoffRecord r : mine(gone.getKey())) {
                 requeue(r, now);
+                // Nobody listens by now (the agent's last desk closed), unless a node's socket is late to go.
+                notifyAgent(gone.getKey(), l -> l.unassigned(r.sessionId(), Unassignment.of(Unassignment.Reason.REQUEUED)));
                 changed = true;
             }
         }
@@ -473,6 +649,8 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             DeskSnapshot snapshot = snapshotFor(agentId);
             notifyAgent(agentId, l -> l.queuesChanged(snapshot));
         }
+        overviewDue = true;
+        pushOverviews(false);
     }
 
     /**
@@ -609,7 +787,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         }
     }
 
-    private void close(HandoffRecord record) {
+    private void close(HandoffRecord record, Unassignment.Reason why) {
         store.saveHandoff(record.closed());
         leaveLine(open.remove(record.sessionId()));
         arrivals.remove(record.sessionId());
@@ -617,7 +795,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         waitingAgainSince.remove(record.sessionId());
         leftBy.remove(record.sessionId());
         if (record.agentId() != null) {
-            notifyAgent(record.agentId(), l -> l.unassigned(record.sessionId()));
+            notifyAgent(record.agentId(), l -> l.unassigned(record.sessionId(), Unassignment.of(why)));
         }
     }
 

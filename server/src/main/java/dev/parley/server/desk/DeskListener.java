@@ -9,6 +9,10 @@ public interface DeskListener {
     /** A conversation is now the agent's. */
     void assigned(HandoffRecord conversation);
 
-    /** A conversation is no longer the agent's (ended, transferred, requeued). */
-    void unassigned(String sessionId);
+    /** A conversation is no longer the agent's, and why. */
+    void unassigned(String sessionId, Unassignment why);
+
+    /** Supervisors only: their connector's overview changed (at most about once a second). */
+    default void overviewChanged(DeskOverview overview) {
+    }
 }

@@ -29,4 +29,18 @@ public interface DeskPort {
     CompletionStage<Boolean> transfer(String agentId, String sessionId, String queue);
 
     CompletionStage<DeskSnapshot> snapshot(String agentId);
+
+    // ---- supervisors: each refuses an account without the SUPERVISOR role ----------------------
+
+    /** Every configured queue and every agent of the supervisor's connector; empty for a plain agent. */
+    CompletionStage<Optional<DeskOverview>> overview(String supervisorId);
+
+    /** May the supervisor follow this open conversation of their connector read-only? Changes nothing. */
+    CompletionStage<SupervisorResult> watch(String supervisorId, String sessionId);
+
+    /** The conversation, waiting or assigned, becomes the supervisor's (who must have a desk open). */
+    CompletionStage<SupervisorResult> takeOver(String supervisorId, String sessionId);
+
+    /** The conversation, waiting or assigned, goes to {@code agentId}, who must be present and AVAILABLE. */
+    CompletionStage<SupervisorResult> reassign(String supervisorId, String sessionId, String agentId);
 }

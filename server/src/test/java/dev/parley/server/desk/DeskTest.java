@@ -83,7 +83,7 @@ class DeskTest {
         }
 
         @Override
-        public void unassigned(String sessionId) {
+        public void unassigned(String sessionId, Unassignment why) {
             unassigned.add(sessionId);
         }
     }

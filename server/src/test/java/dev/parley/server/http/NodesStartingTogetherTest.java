@@ -60,6 +60,11 @@ class NodesStartingTogetherTest {
             // One demo agent for all: it logs in through any node.
             assertThat(nodes.get(2).rest().post("/desk/api/login", java.util.Map.of("Content-Type", "application/json"),
                     "{\"name\":\"Sarah\",\"password\":\"parley-demo\"}").statusCode()).isEqualTo(200);
+            // And one demo supervisor, Maria, with the same password.
+            var maria = nodes.get(1).rest().post("/desk/api/login", java.util.Map.of("Content-Type", "application/json"),
+                    "{\"name\":\"Maria\",\"password\":\"parley-demo\"}");
+            assertThat(maria.statusCode()).isEqualTo(200);
+            assertThat(maria.body()).contains("\"role\":\"SUPERVISOR\"");
         } finally {
             nodes.forEach(TestServer::close);
             starters.shutdownNow();

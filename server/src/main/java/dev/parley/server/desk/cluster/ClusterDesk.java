@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.desk.Desk;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskListener;
+import dev.parley.server.desk.DeskOverview;
 import dev.parley.server.desk.DeskPort;
 import dev.parley.server.desk.DeskSnapshot;
 import dev.parley.server.desk.DeskStore;
@@ -12,6 +13,8 @@ import dev.parley.server.desk.EnqueueResult;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.desk.LiveAgentDesk;
 import dev.parley.server.desk.Presence;
+import dev.parley.server.desk.SupervisorResult;
+import dev.parley.server.desk.Unassignment;
 import dev.parley.server.fanout.FanOut;
 import dev.parley.server.store.DeskLeadership;
 import dev.parley.server.time.Scheduler;
@@ -279,6 +282,38 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
                 : call(callMessage("snapshot").put("agent", agentId)).thenApply(DeskMessages::snapshot);
     }
 
+    @Override
+    public CompletionStage<Optional<DeskOverview>> overview(String supervisorId) {
+        Desk desk = local;
+        return desk != null ? desk.overview(supervisorId)
+                : call(callMessage("overview").put("agent", supervisorId))
+                        .thenApply(v -> v.isObject() ? Optional.of(DeskMessages.overview(v)) : Optional.<DeskOverview>empty());
+    }
+
+    @Override
+    public CompletionStage<SupervisorResult> watch(String supervisorId, String sessionId) {
+        Desk desk = local;
+        return desk != null ? desk.watch(supervisorId, sessionId)
+                : call(callMessage("watch").put("agent", supervisorId).put("session", sessionId))
+                        .thenApply(DeskMessages::supervisorResult);
+    }
+
+    @Override
+    public CompletionStage<SupervisorResult> takeOver(String supervisorId, String sessionId) {
+        Desk desk = local;
+        return desk != null ? desk.takeOver(supervisorId, sessionId)
+                : call(callMessage("take_over").put("agent", supervisorId).put("session", sessionId))
+                        .thenApply(DeskMessages::supervisorResult);
+    }
+
+    @Override
+    public CompletionStage<SupervisorResult> reassign(String supervisorId, String sessionId, String agentId) {
+        Desk desk = local;
+        return desk != null ? desk.reassign(supervisorId, sessionId, agentId)
+                : call(callMessage("reassign").put("agent", supervisorId).put("session", sessionId).put("target", agentId))
+                        .thenApply(DeskMessages::supervisorResult);
+    }
+
     // ---- LiveAgentDesk -------------------------------------------------------------------------
 
     @Override
@@ -391,6 +426,12 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
             case "leave" -> desk.leave(agent, session).thenApply(b -> (JsonNode) DeskMessages.JSON.getNodeFactory().booleanNode(b));
             case "transfer" -> desk.transfer(agent, session, m.path("queue").asText()).thenApply(b -> (JsonNode) DeskMessages.JSON.getNodeFactory().booleanNode(b));
             case "snapshot" -> desk.snapshot(agent).thenApply(DeskMessages::snapshot);
+            case "overview" -> desk.overview(agent)
+                    .thenApply(o -> o.map(DeskMessages::overview).orElse(DeskMessages.JSON.nullNode()));
+            case "watch" -> desk.watch(agent, session).thenApply(DeskMessages::supervisorResult);
+            case "take_over" -> desk.takeOver(agent, session).thenApply(DeskMessages::supervisorResult);
+            case "reassign" -> desk.reassign(agent, session, m.path("target").asText(null))
+                    .thenApply(DeskMessages::supervisorResult);
             default -> CompletableFuture.failedFuture(new IllegalArgumentException("unknown desk call"));
         };
         value.whenComplete((v, failure) -> reply(from, id, failure == null ? v : null,
@@ -447,7 +488,9 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
         switch (m.path("event").asText()) {
             case "queues" -> r.listener().queuesChanged(DeskMessages.snapshot(value));
             case "assigned" -> r.listener().assigned(DeskMessages.record(value));
-            case "unassigned" -> r.listener().unassigned(value.asText());
+            case "unassigned" -> r.listener().unassigned(DeskMessages.unassignedSession(value),
+                    DeskMessages.unassignment(value));
+            case "overview" -> r.listener().overviewChanged(DeskMessages.overview(value));
             default -> { }
         }
     }
@@ -475,8 +518,13 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
         }
 
         @Override
-        public void unassigned(String sessionId) {
-            send("unassigned", DeskMessages.JSON.getNodeFactory().textNode(sessionId));
+        public void unassigned(String sessionId, Unassignment why) {
+            send("unassigned", DeskMessages.unassigned(sessionId, why));
+        }
+
+        @Override
+        public void overviewChanged(DeskOverview overview) {
+            send("overview", DeskMessages.overview(overview));
         }
 
         private void send(String event, JsonNode value) {

@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskOverview;
 import dev.parley.server.desk.DeskSnapshot;
 import dev.parley.server.desk.EnqueueResult;
 import dev.parley.server.desk.HandoffRecord;
 import dev.parley.server.desk.Presence;
 import dev.parley.server.desk.QueueSettings;
+import dev.parley.server.desk.SupervisorResult;
+import dev.parley.server.desk.Unassignment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +23,14 @@ import java.util.Optional;
  * What nodes say to each other about the desk, as small JSON objects on {@code parley.desk.<node>}
  * (issue 11). Every message has {@code kind} and {@code from} (the sender's node id):
  * <ul>
- *   <li>{@code call}: {@code id}, {@code op} (enqueue, claim, owns, finish, leave, transfer, snapshot) and
+ *   <li>{@code call}: {@code id}, {@code op} (enqueue, claim, owns, finish, leave, transfer, snapshot,
+ *       overview, watch, take_over, reassign) and
  *       its arguments, to the leader, answered by a {@code reply} with the same {@code id},
  *       {@code ok} and {@code value};</li>
  *   <li>{@code tell}: {@code op} (connect, disconnect, presence, accepted, ended, alive), to the
  *       leader, unanswered;</li>
  *   <li>{@code listener}: {@code listener} (the id of an agent's desk socket on the receiving node),
- *       {@code event} (queues, assigned, unassigned) and {@code value}: a desk callback.</li>
+ *       {@code event} (queues, assigned, unassigned, overview) and {@code value}: a desk callback.</li>
  * </ul>
  */
 final class DeskMessages {
@@ -121,6 +125,85 @@ final class DeskMessages {
         return n.path("queued").asBoolean()
                 ? new EnqueueResult.Queued(n.path("queue").asText(), n.path("position").asInt(), n.path("estimate").asInt())
                 : new EnqueueResult.Refused(n.path("reason").asText());
+    }
+
+    /** {@code {session, reason, by_id, by_name}}; an older node sent the session id alone. */
+    static JsonNode unassigned(String sessionId, Unassignment why) {
+        return JSON.createObjectNode().put("session", sessionId).put("reason", why.reason().name())
+                .put("by_id", why.byId()).put("by_name", why.byName());
+    }
+
+    static String unassignedSession(JsonNode n) {
+        return n.isTextual() ? n.textValue() : n.path("session").asText();
+    }
+
+    static Unassignment unassignment(JsonNode n) {
+        Unassignment.Reason reason;
+        try {
+            reason = Unassignment.Reason.valueOf(n.path("reason").asText(Unassignment.Reason.ENDED.name()));
+        } catch (IllegalArgumentException e) {
+            reason = Unassignment.Reason.ENDED; // a newer node's reason
+        }
+        return new Unassignment(reason, n.path("by_id").asText(null), n.path("by_name").asText(null));
+    }
+
+    static JsonNode supervisorResult(SupervisorResult r) {
+        ObjectNode n = JSON.createObjectNode().put("outcome", r.outcome().name());
+        if (r.conversation() != null) {
+            n.set("conversation", record(r.conversation()));
+        }
+        return n;
+    }
+
+    static SupervisorResult supervisorResult(JsonNode n) {
+        JsonNode conversation = n.path("conversation");
+        return new SupervisorResult(SupervisorResult.Outcome.valueOf(n.path("outcome").asText()),
+                conversation.isObject() ? record(conversation) : null);
+    }
+
+    static JsonNode overview(DeskOverview o) {
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode queues = n.putArray("queues");
+        for (DeskOverview.QueueLoad q : o.queues()) {
+            ObjectNode view = queues.addObject().put("name", q.name()).put("longest", q.longestWaitSeconds())
+                    .put("available", q.availableAgents());
+            ArrayNode waiting = view.putArray("waiting");
+            q.waiting().forEach(w -> waiting.addObject().put("session", w.sessionId()).put("position", w.position())
+                    .put("waited", w.waitedSeconds()));
+        }
+        ArrayNode agents = n.putArray("agents");
+        for (DeskOverview.AgentLoad a : o.agents()) {
+            ObjectNode view = agents.addObject().put("id", a.id()).put("name", a.name()).put("role", a.role().name())
+                    .put("presence", a.presence().name()).put("load", a.load()).put("capacity", a.capacity());
+            ArrayNode queueNames = view.putArray("queues");
+            a.queues().forEach(queueNames::add);
+            ArrayNode conversations = view.putArray("conversations");
+            a.conversations().forEach(r -> conversations.add(record(r)));
+        }
+        return n;
+    }
+
+    static DeskOverview overview(JsonNode n) {
+        List<DeskOverview.QueueLoad> queues = new ArrayList<>();
+        for (JsonNode q : n.path("queues")) {
+            List<DeskSnapshot.Waiting> waiting = new ArrayList<>();
+            q.path("waiting").forEach(w -> waiting.add(new DeskSnapshot.Waiting(w.path("session").asText(),
+                    w.path("position").asInt(), w.path("waited").asLong())));
+            queues.add(new DeskOverview.QueueLoad(q.path("name").asText(), waiting, q.path("longest").asLong(),
+                    q.path("available").asInt()));
+        }
+        List<DeskOverview.AgentLoad> agents = new ArrayList<>();
+        for (JsonNode a : n.path("agents")) {
+            List<String> queueNames = new ArrayList<>();
+            a.path("queues").forEach(q -> queueNames.add(q.asText()));
+            List<HandoffRecord> conversations = new ArrayList<>();
+            a.path("conversations").forEach(r -> conversations.add(record(r)));
+            agents.add(new DeskOverview.AgentLoad(a.path("id").asText(), a.path("name").asText(null),
+                    DeskAgent.Role.valueOf(a.path("role").asText(DeskAgent.Role.AGENT.name())), queueNames,
+                    Presence.valueOf(a.path("presence").asText()), a.path("load").asInt(), a.path("capacity").asInt(),
+                    conversations));
+        }
+        return new DeskOverview(queues, agents);
     }
 
     private static String time(Instant at) {

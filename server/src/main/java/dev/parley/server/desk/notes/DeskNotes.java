@@ -2,6 +2,7 @@ package dev.parley.server.desk.notes;
 
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskPort;
+import dev.parley.server.desk.SupervisorResult;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -38,10 +39,13 @@ public final class DeskNotes {
     }
 
     /**
-     * The one access rule of notes on a live conversation: the agent it is assigned to. (Supervisors
-     * watching a conversation are meant to be added here, and only here.)
+     * The one access rule of notes on a live conversation: the agent it is assigned to, and a
+     * supervisor of its connector (who may watch any open conversation of it).
      */
     public CompletionStage<Boolean> mayUse(DeskAgent agent, String sessionId) {
+        if (agent.supervisor()) {
+            return desk.watch(agent.id(), sessionId).thenApply(SupervisorResult::ok);
+        }
         return desk.owns(agent.id(), sessionId);
     }
 

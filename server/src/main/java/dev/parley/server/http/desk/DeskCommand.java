@@ -46,6 +46,18 @@ sealed interface DeskCommand {
     record Note(JsonNode requestId, String sessionId, String text) implements DeskCommand {
     }
 
+    /** Supervisors: follow a conversation of the connector read-only, or stop. */
+    record Watch(JsonNode requestId, String sessionId, boolean on) implements DeskCommand {
+    }
+
+    /** Supervisors: the conversation becomes theirs. */
+    record TakeOver(JsonNode requestId, String sessionId) implements DeskCommand {
+    }
+
+    /** Supervisors: the conversation goes to {@code agentId}. */
+    record Reassign(JsonNode requestId, String sessionId, String agentId) implements DeskCommand {
+    }
+
     /** Not a command we accept; {@code message} says why. */
     record Invalid(JsonNode requestId, String message) implements DeskCommand {
     }

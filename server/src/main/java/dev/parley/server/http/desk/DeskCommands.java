@@ -54,6 +54,12 @@ final class DeskCommands {
                 return note(json, requestId);
             } else if (name.equals("desk.claim")) {
                 return new DeskCommand.Claim(requestId, optionalText(json, "session_id"));
+            } else if (name.equals("desk.watch") || name.equals("desk.unwatch")) {
+                return new DeskCommand.Watch(requestId, sessionId(json), name.equals("desk.watch"));
+            } else if (name.equals("desk.take_over")) {
+                return new DeskCommand.TakeOver(requestId, sessionId(json));
+            } else if (name.equals("desk.reassign")) {
+                return new DeskCommand.Reassign(requestId, sessionId(json), text(json, "agent_id"));
             }
             return new DeskCommand.Invalid(requestId, "unknown command type: " + name);
         } catch (BadField e) {

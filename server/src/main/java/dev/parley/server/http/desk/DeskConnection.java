@@ -3,14 +3,18 @@ package dev.parley.server.http.desk;
 import dev.parley.server.desk.DeskPort;
 import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.desk.DeskListener;
+import dev.parley.server.desk.DeskOverview;
 import dev.parley.server.desk.DeskSnapshot;
 import dev.parley.server.desk.HandoffRecord;
+import dev.parley.server.desk.SupervisorResult;
+import dev.parley.server.desk.Unassignment;
 import dev.parley.server.session.DeskToSession;
 import dev.parley.server.session.SessionRegistry;
 import java.util.List;
 import java.util.Map;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,12 +25,15 @@ import org.slf4j.LoggerFactory;
  * One open desk socket of one agent: it is the agent's {@link DeskListener} (snapshot, assigned,
  * unassigned go out as messages; assigned conversations are followed through an
  * {@link ObserverConnection}, on any node) and it carries out the agent's commands, each about a conversation
- * checked with {@link DeskPort#owns} first.
+ * checked with {@link DeskPort#owns} first. A supervisor's socket also gets {@code desk.overview} and may
+ * watch (follow read-only), take over and reassign conversations; the desk decides whether they may.
  */
 final class DeskConnection implements DeskListener {
     private static final Logger LOG = LoggerFactory.getLogger(DeskConnection.class);
     static final String NOT_YOURS = "conversation not assigned to you";
     static final String NOT_AVAILABLE = "conversation not available";
+    static final String SUPERVISORS_ONLY = "supervisors only";
+    static final String AGENT_NOT_AVAILABLE = "agent not available";
 
     private final DeskAgent agent;
     private final DeskPort desk;
@@ -44,6 +51,8 @@ final class DeskConnection implements DeskListener {
      * the customer details it shows were read (from the cache, or on a worker). Guarded by this.
      */
     private CompletableFuture<Void> outgoing = CompletableFuture.completedFuture(null);
+    /** Of those, the ones a supervisor watches (read-only, not theirs). */
+    private final Set<String> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire, NoteRoutes notes, Vertx vertx,
@@ -84,15 +93,26 @@ final class DeskConnection implements DeskListener {
         // Followed only once desk.assigned is out, so the conversation's events never overtake it.
         inOrder(() -> details.load(vertx, conversation.sessionId()).thenAccept(customer -> {
             wire.send(DeskJson.assignedMessage(conversation, customer));
+            // Taken over while watched: the stream followed so far goes on, now as the supervisor's own.
+            watched.remove(conversation.sessionId());
             follow(conversation.sessionId());
         }));
     }
 
     @Override
-    public void unassigned(String sessionId) {
+    public void unassigned(String sessionId, Unassignment why) {
         inOrder(() -> {
+            watched.remove(sessionId);
             unfollow(sessionId);
-            wire.send(DeskJson.unassignedMessage(sessionId));
+            wire.send(DeskJson.unassignedMessage(sessionId, why));
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    @Override
+    public void overviewChanged(DeskOverview overview) {
+        inOrder(() -> {
+            wire.send(DeskJson.overviewMessage(overview));
             return CompletableFuture.completedFuture(null);
         });
     }
@@ -199,7 +219,59 @@ final class DeskConnection implements DeskListener {
             });
         } else if (command instanceof DeskCommand.AboutConversation about) {
             ifOwned(about, () -> act(about));
+        } else if (command instanceof DeskCommand.Watch watch) {
+            watch(watch);
+        } else if (command instanceof DeskCommand.TakeOver takeOver) {
+            refuseUnless(desk.takeOver(agent.id(), takeOver.sessionId()), takeOver); // desk.assigned follows
+        } else if (command instanceof DeskCommand.Reassign reassign) {
+            refuseUnless(desk.reassign(agent.id(), reassign.sessionId(), reassign.agentId()), reassign);
         }
+    }
+
+    /**
+     * A supervisor follows a conversation as its agent does (history batch, then live), without it
+     * becoming theirs; watching again sends the history again.
+     */
+    private void watch(DeskCommand.Watch command) {
+        String sessionId = command.sessionId();
+        if (!command.on()) {
+            if (watched.remove(sessionId)) {
+                unfollow(sessionId);
+            } else {
+                refuse(command, "not watching that conversation");
+            }
+            return;
+        }
+        desk.watch(agent.id(), sessionId).whenComplete((result, failure) -> {
+            if (failure != null || !result.ok()) {
+                refuse(command, failure != null ? "desk unavailable" : refusal(result));
+            } else if (watched.contains(sessionId)) {
+                unfollow(sessionId);
+                follow(sessionId);
+            } else if (!following.containsKey(sessionId)) { // already followed: it is theirs
+                watched.add(sessionId);
+                follow(sessionId);
+            }
+        });
+    }
+
+    private void refuseUnless(CompletionStage<SupervisorResult> done, DeskCommand command) {
+        done.whenComplete((result, failure) -> {
+            if (failure != null) {
+                refuse(command, "desk unavailable");
+            } else if (!result.ok()) {
+                refuse(command, refusal(result));
+            }
+        });
+    }
+
+    /** The desk.error message (and REST error) for a refused supervisor command. */
+    static String refusal(SupervisorResult result) {
+        return switch (result.outcome()) {
+            case NOT_SUPERVISOR -> SUPERVISORS_ONLY;
+            case AGENT_NOT_AVAILABLE -> AGENT_NOT_AVAILABLE;
+            default -> NOT_AVAILABLE;
+        };
     }
 
     /** Runs {@code action} only when the conversation is this agent's; otherwise {@code desk.error}. */

@@ -6,9 +6,11 @@ import dev.parley.protocol.codec.Json;
 import dev.parley.protocol.codec.Timestamps;
 import dev.parley.server.desk.ConversationLabel;
 import dev.parley.server.desk.DeskAgent;
+import dev.parley.server.desk.DeskOverview;
 import dev.parley.server.desk.DeskSnapshot;
 import dev.parley.server.desk.HandoffRecord;
 import java.time.Duration;
+import dev.parley.server.desk.Unassignment;
 import java.time.Instant;
 import java.util.Map;
 
@@ -99,8 +101,65 @@ final class DeskJson {
         return node.toString();
     }
 
-    static String unassignedMessage(String sessionId) {
-        return Json.MAPPER.createObjectNode().put("type", "desk.unassigned").put("session_id", sessionId).toString();
+    /** {@code reason} in lower case ("taken_over"); {@code by} {id, name} when a supervisor moved it. */
+    static String unassignedMessage(String sessionId, Unassignment why) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("type", "desk.unassigned").put("session_id", sessionId)
+                .put("reason", why.reason().name().toLowerCase(java.util.Locale.ROOT));
+        if (why.byId() != null) {
+            node.putObject("by").put("id", why.byId()).put("name", why.byName());
+        }
+        return node.toString();
+    }
+
+    /**
+     * {@code GET /desk/api/supervisor/overview} and {@code desk.overview}: {@code queues} [{name,
+     * waiting (count), longest_wait_seconds, available_agents, waiting_conversations [{session_id,
+     * position, waited_seconds}]}], {@code agents} [{id, name, role, queues, presence, load, capacity,
+     * conversations [conversation]}].
+     */
+    static ObjectNode overview(DeskOverview overview) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        fillOverview(node, overview);
+        return node;
+    }
+
+    static String overviewMessage(DeskOverview overview) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("type", "desk.overview");
+        fillOverview(node, overview);
+        return node.toString();
+    }
+
+    private static void fillOverview(ObjectNode node, DeskOverview overview) {
+        ArrayNode queues = node.putArray("queues");
+        for (DeskOverview.QueueLoad q : overview.queues()) {
+            ObjectNode queue = queues.addObject()
+                    .put("name", q.name())
+                    .put("waiting", q.waiting().size())
+                    .put("longest_wait_seconds", q.longestWaitSeconds())
+                    .put("available_agents", q.availableAgents());
+            ArrayNode waiting = queue.putArray("waiting_conversations");
+            for (DeskSnapshot.Waiting w : q.waiting()) {
+                waiting.addObject()
+                        .put("session_id", w.sessionId())
+                        .put("label", ConversationLabel.of(w.sessionId()))
+                        .put("position", w.position())
+                        .put("waited_seconds", w.waitedSeconds());
+            }
+        }
+        ArrayNode agents = node.putArray("agents");
+        for (DeskOverview.AgentLoad a : overview.agents()) {
+            ObjectNode agent = agents.addObject()
+                    .put("id", a.id())
+                    .put("name", a.name())
+                    .put("role", a.role().name())
+                    .put("presence", a.presence().name())
+                    .put("load", a.load())
+                    .put("capacity", a.capacity());
+            ArrayNode queueNames = agent.putArray("queues");
+            a.queues().forEach(queueNames::add);
+            ArrayNode conversations = agent.putArray("conversations");
+            a.conversations().forEach(r -> conversations.add(conversation(r)));
+        }
     }
 
     /** A session frame, verbatim, as {@code desk.event}: the frame is already one JSON object. */

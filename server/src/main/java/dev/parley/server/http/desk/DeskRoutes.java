@@ -54,6 +54,7 @@ public final class DeskRoutes {
     /** The operator API's json/text/html rendering, reused for the desk's downloads. */
     private final dev.parley.server.operator.Transcripts exports;
     private final ConversationDetails details;
+    private final SupervisorRoutes supervisor;
 
     /**
      * {@code events} also yields each conversation's verified context, shown with its transcript;
@@ -75,6 +76,7 @@ public final class DeskRoutes {
         this.socket = new DeskSocket(auth, agents, desk, sessions, guards.badTokens(), outbound, notes, details);
         this.notes = notes;
         this.guards = guards;
+        this.supervisor = new SupervisorRoutes(desk);
     }
 
     /** Adds the canned-reply calls ({@code /desk/api/canned}); call before {@link #mount}. */
@@ -97,6 +99,9 @@ public final class DeskRoutes {
         router.get("/desk/api/history/:id/transcript").handler(ctx -> asAgent(ctx, this::historyExport));
         router.put("/desk/api/presence").handler(body).handler(ctx -> asAgent(ctx, this::presence));
         notes.mount(router, body, this::asAgent);
+        router.get("/desk/api/supervisor/overview").handler(ctx -> asAgent(ctx, supervisor::overview));
+        router.post("/desk/api/supervisor/take-over").handler(body).handler(ctx -> asAgent(ctx, supervisor::takeOver));
+        router.post("/desk/api/supervisor/reassign").handler(body).handler(ctx -> asAgent(ctx, supervisor::reassign));
         router.get("/desk/ws").handler(socket::handle);
         if (canned != null) {
             canned.mount(router, body, this::asAgent);
@@ -392,7 +397,7 @@ public final class DeskRoutes {
     }
 
     /** Continues with a desk answer on the request's context; a failed desk call is a 500. */
-    private static <T> void answer(RoutingContext ctx, CompletionStage<T> call, java.util.function.Consumer<T> then) {
+    static <T> void answer(RoutingContext ctx, CompletionStage<T> call, java.util.function.Consumer<T> then) {
         // Taken now, on the request's event loop: from the desk's thread, vertx.runOnContext would pick any loop.
         io.vertx.core.Context requestContext = ctx.vertx().getOrCreateContext();
         call.whenComplete((value, failure) -> requestContext.runOnContext(v -> {
@@ -405,7 +410,7 @@ public final class DeskRoutes {
         }));
     }
 
-    private static void json(RoutingContext ctx, int status, JsonNode body) {
+    static void json(RoutingContext ctx, int status, JsonNode body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
     }
 }

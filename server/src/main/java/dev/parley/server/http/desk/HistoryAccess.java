@@ -5,10 +5,10 @@ import dev.parley.server.store.SessionSummary;
 import java.util.List;
 
 /**
- * Who may read which ended conversations on the desk — the one place that decides it. Today an
- * agent sees the conversations of their own connector that were handed to one of their own queues
- * (a conversation the desk never queued is seen by no agent). A supervisor role (not there yet)
- * would widen {@link #queues} and {@link #maySee} here, and nowhere else.
+ * Who may read which ended conversations on the desk — the one place that decides it. An agent
+ * sees the conversations of their own connector that were handed to one of their own queues (a
+ * conversation the desk never queued is seen by no agent). A supervisor sees every ended
+ * conversation of their connector, whatever queue it was in, or none.
  */
 final class HistoryAccess {
     private HistoryAccess() {
@@ -19,16 +19,16 @@ final class HistoryAccess {
         return agent.connectorId();
     }
 
-    /** The queues whose conversations the agent may search. */
+    /** The queues whose conversations the agent may search; null: no queue limit (supervisors). */
     static List<String> queues(DeskAgent agent) {
-        return agent.queues();
+        return agent.supervisor() ? null : agent.queues();
     }
 
     /** Whether the agent may open this conversation read-only. */
     static boolean maySee(DeskAgent agent, SessionSummary summary) {
-        return summary.session().ended()
-                && summary.session().connectorId().equals(connectorOf(agent))
-                && summary.handoff() != null
-                && queues(agent).contains(summary.handoff().queue());
+        if (!summary.session().ended() || !summary.session().connectorId().equals(connectorOf(agent))) {
+            return false;
+        }
+        return agent.supervisor() || summary.handoff() != null && queues(agent).contains(summary.handoff().queue());
     }
 }

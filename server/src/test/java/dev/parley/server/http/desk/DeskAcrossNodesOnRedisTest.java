@@ -124,6 +124,7 @@ class DeskAcrossNodesOnRedisTest {
         WsClient user = userAskingForAHumanOn(b);
         assertThat(user.nextOfType(JOINED).path("payload").path("agent").path("id").asText()).isEqualTo("agt_sarah");
         assertThat(sarah.next("desk.assigned").path("conversation").path("session_id").asText()).isEqualTo(user.sessionId());
+        sarah.next(deskEvent("EVENT_TYPE_EVENT_BATCH", null)); // the history: from here on the desk follows live
 
         user.say("hello from b");
         sarah.next(deskEvent("EVENT_TYPE_USER_MESSAGE", "hello from b"));
@@ -147,6 +148,7 @@ class DeskAcrossNodesOnRedisTest {
         DeskClient sarah = sarahOn(a);
         WsClient user = userAskingForAHumanOn(a);
         assertThat(user.nextOfType(JOINED).path("payload").path("agent").path("id").asText()).isEqualTo("agt_sarah");
+        sarah.next(deskEvent("EVENT_TYPE_EVENT_BATCH", null)); // the history: from here on the desk follows live
         user.say("still here");
         sarah.next(deskEvent("EVENT_TYPE_USER_MESSAGE", "still here"));
         sarah.send(DeskClient.command("desk.send").put("session_id", user.sessionId()).put("text", "me too"));

@@ -245,6 +245,43 @@ class DeskAcrossNodesTest {
     }
 
     @Test
+    void aSupervisorOnAnotherNodeWatchesAndTakesOverAConversationOwnedOnTheLeader() throws SQLException {
+        TestServer a = node("a", desk(Duration.ofMinutes(10)));
+        TestServer b = node("b", desk(Duration.ofMinutes(10)));
+        try (PostgresStore store = PostgresStore.open(db.storeConfig())) {
+            store.createAgent(DeskSupervisorSocketTest.MARIA,
+                    new Passwords(4, new java.security.SecureRandom()).hash(DeskTestNode.PASSWORD.toCharArray()));
+        }
+        DeskClient sarah = agent(a, "Sarah");
+        DeskClient maria = agent(b, "Maria");
+        WsClient user = greetedUser(a);
+        askForHuman(user, JOINED);
+        String sessionId = user.sessionId();
+        assertThat(sarah.next("desk.assigned").path("conversation").path("session_id").asText()).isEqualTo(sessionId);
+
+        // the leader's overview reaches B's socket
+        maria.next(m -> m.path("type").asText().equals("desk.overview") && m.path("agents").toString().contains(sessionId));
+        maria.send(DeskClient.command("desk.watch").put("session_id", sessionId));
+        maria.next(deskEvent("EVENT_TYPE_EVENT_BATCH")); // the history, read on B
+        user.say("Hello from node A");
+        maria.next(m -> deskEvent("EVENT_TYPE_USER_MESSAGE").test(m)
+                && m.path("event").path("payload").path("text").asText().equals("Hello from node A"));
+
+        maria.send(DeskClient.command("desk.take_over").put("session_id", sessionId));
+        assertThat(maria.next("desk.assigned").path("conversation").path("session_id").asText()).isEqualTo(sessionId);
+        JsonNode gone = sarah.next("desk.unassigned");
+        assertThat(gone.path("reason").asText()).isEqualTo("taken_over");
+        assertThat(gone.path("by").path("name").asText()).isEqualTo("Maria");
+        List<JsonNode> toUser = Frames.readUntil(user, f -> Frames.type(f).equals(JOINED));
+        assertThat(payload(toUser.get(toUser.size() - 1)).path("agent").path("id").asText()).isEqualTo("agt_maria");
+
+        maria.send(DeskClient.command("desk.send").put("session_id", sessionId).put("text", "Maria, from node B."));
+        assertThat(payload(user.next("EVENT_TYPE_LIVE_AGENT_MESSAGE")).path("agent_id").asText()).isEqualTo("agt_maria");
+        assertThat(countStored(sessionId, "LIVE_AGENT_LEFT")).isZero();
+        assertThat(countStored(sessionId, "LIVE_AGENT_JOINED")).isEqualTo(2);
+    }
+
+    @Test
     void anAgentOnANodeThatNeitherLeadsNorOwnsServesThreeConversationsAtOnce() {
         TestServer a = node("a", desk(Duration.ofMinutes(10)));
         TestServer b = node("b", desk(Duration.ofMinutes(10)));

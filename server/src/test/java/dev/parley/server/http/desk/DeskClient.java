@@ -97,7 +97,14 @@ final class DeskClient implements AutoCloseable {
     List<JsonNode> readUntil(Predicate<JsonNode> last) {
         List<JsonNode> read = new ArrayList<>();
         while (true) {
-            JsonNode message = next();
+            JsonNode message;
+            try {
+                message = next();
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; read before: " + read.stream()
+                        .map(m -> m.toString().length() > 300 ? m.toString().substring(0, 300) + "…" : m.toString())
+                        .toList());
+            }
             read.add(message);
             if (last.test(message)) {
                 return read;

@@ -1,0 +1,32 @@
+package dev.parley.server.desk;
+
+import java.util.List;
+
+/**
+ * What a supervisor sees of their connector's desk: every configured queue with who waits and for
+ * how long, and every agent account with presence, load and their conversations.
+ */
+public record DeskOverview(List<QueueLoad> queues, List<AgentLoad> agents) {
+
+    public DeskOverview {
+        queues = List.copyOf(queues);
+        agents = List.copyOf(agents);
+    }
+
+    /** {@code waiting}: in queue order; {@code availableAgents}: present, AVAILABLE and serving the queue. */
+    public record QueueLoad(String name, List<DeskSnapshot.Waiting> waiting, long longestWaitSeconds,
+                            int availableAgents) {
+        public QueueLoad {
+            waiting = List.copyOf(waiting);
+        }
+    }
+
+    /** {@code load}: assigned conversations ({@code conversations.size()}), which may exceed capacity after a reassignment. */
+    public record AgentLoad(String id, String name, DeskAgent.Role role, List<String> queues, Presence presence,
+                            int load, int capacity, List<HandoffRecord> conversations) {
+        public AgentLoad {
+            queues = List.copyOf(queues);
+            conversations = List.copyOf(conversations);
+        }
+    }
+}
