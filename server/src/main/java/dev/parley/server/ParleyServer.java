@@ -163,6 +163,7 @@ public final class ParleyServer implements AutoCloseable {
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         own(meters::close);
+        dev.parley.server.desk.TeamMeter teamMeter = new dev.parley.server.metrics.MicrometerTeamMeter(meters);
         // Outgoing HTTP of the agents (webhook, LLM): one client, its own small thread pool.
         ExecutorService agentHttp = Executors.newFixedThreadPool(2, named("parley-agent-http"));
         own(() -> shutdown(agentHttp));
@@ -203,7 +204,7 @@ public final class ParleyServer implements AutoCloseable {
             own(() -> shutdown(deskExecutor));
             deskThread = Optional.of(deskExecutor);
             java.util.function.Function<DeskStore, Desk> newDesk = deskStore -> new Desk(deskConfig.queues(), deskStore,
-                    deskToSessions, clock, deskExecutor, deskConfig.requeueGrace(), deskConfig.statusPeriod());
+                    deskToSessions, clock, deskExecutor, deskConfig.requeueGrace(), deskConfig.statusPeriod(), teamMeter);
             Optional<DeskLeadership> leadership = leases.multiNode()
                     ? store.deskLeadership(nodeId, config.leases().ttl()) : Optional.empty();
             if (leadership.isPresent()) {
@@ -362,6 +363,7 @@ public final class ParleyServer implements AutoCloseable {
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
                     deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, store.operators(),
                     deskNotes(store, deskPort.get(), workers, clock), guards, outbound)
+                    .withTeamMeter(teamMeter, clock)
                     .withCannedReplies(new dev.parley.server.desk.canned.CannedReplies(store.cannedReplies(),
                     deskConfig.queues().stream().map(dev.parley.server.desk.QueueSettings::name)
                             .collect(java.util.stream.Collectors.toSet()), clock, new SecureRandom())));

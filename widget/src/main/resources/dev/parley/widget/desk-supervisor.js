@@ -111,7 +111,7 @@
   function cell(tr, text, cls) { const td = el('td', cls, text); tr.append(td); return td; }
 
   function queuesTable() {
-    const t = table('Queues', ['Queue', 'Waiting', 'Longest wait', 'Available agents', 'Waiting conversations']);
+    const t = table('Queues', ['Queue', 'Waiting', 'Longest wait', 'Available agents', 'Average wait', 'Waiting conversations']);
     for (const q of overview.queues) {
       const tr = el('tr');
       const th = el('th', null, q.name);
@@ -120,6 +120,8 @@
       cell(tr, String(q.waiting), 'num');
       cell(tr, q.waiting ? D.fmtWait(q.longest_wait_seconds) : '—', 'num');
       cell(tr, String(q.available_agents), 'num');
+      // Of the queue's recent assignments; on /metrics as parley_desk_wait_seconds.
+      cell(tr, q.average_wait_seconds == null ? '—' : D.fmtWait(q.average_wait_seconds), 'num');
       const list = el('ul', 'convlist');
       for (const w of q.waiting_conversations || []) {
         list.append(convItem(w.session_id, `#${w.position} · waited ${D.fmtWait(w.waited_seconds)}`, null, w.label));
@@ -131,7 +133,7 @@
   }
 
   function agentsTable() {
-    const t = table('Agents', ['Agent', 'Presence', 'Load', 'Conversations']);
+    const t = table('Agents', ['Agent', 'Presence', 'Load', 'Average handling', 'Conversations']);
     for (const a of overview.agents) {
       const tr = el('tr');
       const th = el('th', null, a.name + (a.role === 'SUPERVISOR' ? ' (supervisor)' : ''));
@@ -139,6 +141,7 @@
       tr.append(th);
       cell(tr, a.presence.charAt(0) + a.presence.slice(1).toLowerCase(), 'presence-' + a.presence);
       cell(tr, `${a.load} / ${a.capacity}`, 'num' + (a.load > a.capacity ? ' over' : ''));
+      cell(tr, a.average_handling_seconds == null ? '—' : D.fmtWait(a.average_handling_seconds), 'num');
       const list = el('ul', 'convlist');
       for (const c of a.conversations || []) list.append(convItem(c.session_id, c.queue, a.id, (c.customer && c.customer.name) || c.label));
       cell(tr, a.conversations.length ? null : 'None', a.conversations.length ? null : 'muted').append(list);

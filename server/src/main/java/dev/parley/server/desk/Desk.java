@@ -72,11 +72,20 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     private final Map<String, String> leftBy = new HashMap<>();
     /** Supervisors' overviews: the last one sent per connector, when, and whether something changed since. */
     private final Map<String, DeskOverview> overviewsSent = new HashMap<>();
+    private final TeamMeter meter;
+    /** Each agent's last handling times in seconds, for the supervisor's overview. Not stored. */
+    private final Map<String, Deque<Long>> recentHandling = new HashMap<>();
     private Instant overviewSentAt = Instant.EPOCH;
     private boolean overviewDue;
 
     public Desk(List<QueueSettings> queues, DeskStore store, ConversationControl conversations, Clock clock,
                 Executor executor, Duration requeueGrace, Duration statusPeriod) {
+        this(queues, store, conversations, clock, executor, requeueGrace, statusPeriod, TeamMeter.NONE);
+    }
+
+    public Desk(List<QueueSettings> queues, DeskStore store, ConversationControl conversations, Clock clock,
+                Executor executor, Duration requeueGrace, Duration statusPeriod, TeamMeter meter) {
+        this.meter = meter;
         this.queues = queues.stream().collect(Collectors.toMap(QueueSettings::name, q -> q, (a, b) -> b, LinkedHashMap::new));
         this.store = store;
         this.conversations = conversations;
@@ -276,6 +285,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             if (record == null || record.status() != HandoffRecord.Status.ASSIGNED || !agentId.equals(record.agentId())) {
                 return false;
             }
+            handledUntil(record, clock.instant());
             requeue(record, clock.instant());
             leftBy.put(sessionId, agentId);
             notifyAgent(agentId, l -> l.unassigned(sessionId, Unassignment.of(Unassignment.Reason.LEFT)));
@@ -295,6 +305,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
                 return false;
             }
             HandoffRecord moved = record.movedTo(queue, clock.instant());
+            handledUntil(record, clock.instant());
             save(moved);
             // No LIVE_AGENT_LEFT: the official SDKs read it as the end of the conversation. The
             // queue status below says the user waits again (it also ends the live phase).
@@ -393,6 +404,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             assign(r, target);
         } else {
             String previous = r.agentId();
+            handledUntil(r, clock.instant());
             HandoffRecord moved = r.assignedTo(target.id(), clock.instant());
             save(moved);
             notifyAgent(previous, l -> l.unassigned(r.sessionId(), why));
@@ -430,15 +442,22 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             }
             int available = (int) team.stream().filter(a -> a.serves(q.name())
                     && presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE).count();
-            queueLoads.add(new DeskOverview.QueueLoad(q.name(), waiting, longest, available));
+            queueLoads.add(new DeskOverview.QueueLoad(q.name(), waiting, longest, available,
+                    average(recentWaits.get(q.name()))));
         }
         List<DeskOverview.AgentLoad> agentLoads = new ArrayList<>();
         for (DeskAgent a : team) {
             List<HandoffRecord> theirs = mine(a.id());
             agentLoads.add(new DeskOverview.AgentLoad(a.id(), a.name(), a.role(), a.queues(),
-                    presence.getOrDefault(a.id(), Presence.OFFLINE), theirs.size(), a.capacity(), theirs));
+                    presence.getOrDefault(a.id(), Presence.OFFLINE), theirs.size(), a.capacity(), theirs,
+                    average(recentHandling.get(a.id()))));
         }
         return new DeskOverview(queueLoads, agentLoads);
+    }
+
+    private static long average(Deque<Long> samples) {
+        return samples == null || samples.isEmpty() ? DeskOverview.NONE
+                : Math.round(samples.stream().mapToLong(Long::longValue).average().orElse(0));
     }
 
     /**
@@ -561,6 +580,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             }
             offlineSince.remove(gone.getKey());
             for (HandoffRecord r : mine(gone.getKey())) {
+                handledUntil(r, now);
                 requeue(r, now);
                 // Nobody listens by now (the agent's last desk closed), unless a node's socket is late to go.
                 notifyAgent(gone.getKey(), l -> l.unassigned(r.sessionId(), Unassignment.of(Unassignment.Reason.REQUEUED)));
@@ -633,6 +653,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         save(assigned);
         Deque<Long> waits = recentWaits.computeIfAbsent(r.queue(), q -> new ArrayDeque<>());
         waits.addLast(Duration.between(r.enqueuedAt(), now).toSeconds());
+        meter.waited(r.queue(), TeamMeter.WaitOutcome.ASSIGNED, Duration.between(waitStart(r), now));
         if (waits.size() > WAIT_SAMPLES) {
             waits.removeFirst();
         }
@@ -788,6 +809,12 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     }
 
     private void close(HandoffRecord record, Unassignment.Reason why) {
+        Instant now = clock.instant();
+        if (record.status() == HandoffRecord.Status.WAITING) {
+            meter.waited(record.queue(), TeamMeter.WaitOutcome.ABANDONED, Duration.between(waitStart(record), now));
+        } else {
+            handledUntil(record, now);
+        }
         store.saveHandoff(record.closed());
         leaveLine(open.remove(record.sessionId()));
         arrivals.remove(record.sessionId());
@@ -796,6 +823,24 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         leftBy.remove(record.sessionId());
         if (record.agentId() != null) {
             notifyAgent(record.agentId(), l -> l.unassigned(record.sessionId(), Unassignment.of(why)));
+        }
+    }
+
+    /** When the current wait began: a conversation given back keeps its old enqueuedAt (its place), not its wait. */
+    private Instant waitStart(HandoffRecord r) {
+        return waitingAgainSince.getOrDefault(r.sessionId(), r.enqueuedAt());
+    }
+
+    /** {@code r}'s agent stops holding it at {@code now}. */
+    private void handledUntil(HandoffRecord r, Instant now) {
+        if (r.status() == HandoffRecord.Status.ASSIGNED && r.agentId() != null && r.assignedAt() != null) {
+            Duration handling = Duration.between(r.assignedAt(), now);
+            meter.handled(r.queue(), r.agentId(), handling);
+            Deque<Long> samples = recentHandling.computeIfAbsent(r.agentId(), a -> new ArrayDeque<>());
+            samples.addLast(handling.toSeconds());
+            if (samples.size() > WAIT_SAMPLES) {
+                samples.removeFirst();
+            }
         }
     }
 

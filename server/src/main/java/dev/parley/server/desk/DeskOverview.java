@@ -13,17 +13,26 @@ public record DeskOverview(List<QueueLoad> queues, List<AgentLoad> agents) {
         agents = List.copyOf(agents);
     }
 
-    /** {@code waiting}: in queue order; {@code availableAgents}: present, AVAILABLE and serving the queue. */
+    /** No measurement yet (nobody assigned, nothing handled since the desk started). */
+    public static final long NONE = -1;
+
+    /**
+     * {@code waiting}: in queue order; {@code availableAgents}: present, AVAILABLE and serving the
+     * queue; {@code averageWaitSeconds}: of the queue's last assignments (the estimate's sample), or {@link #NONE}.
+     */
     public record QueueLoad(String name, List<DeskSnapshot.Waiting> waiting, long longestWaitSeconds,
-                            int availableAgents) {
+                            int availableAgents, long averageWaitSeconds) {
         public QueueLoad {
             waiting = List.copyOf(waiting);
         }
     }
 
-    /** {@code load}: assigned conversations ({@code conversations.size()}), which may exceed capacity after a reassignment. */
+    /**
+     * {@code load}: assigned conversations ({@code conversations.size()}), which may exceed capacity
+     * after a reassignment; {@code averageHandlingSeconds}: of their last conversations, or {@link #NONE}.
+     */
     public record AgentLoad(String id, String name, DeskAgent.Role role, List<String> queues, Presence presence,
-                            int load, int capacity, List<HandoffRecord> conversations) {
+                            int load, int capacity, List<HandoffRecord> conversations, long averageHandlingSeconds) {
         public AgentLoad {
             queues = List.copyOf(queues);
             conversations = List.copyOf(conversations);

@@ -103,6 +103,27 @@ class DeskSupervisorTest {
     }
 
     @Test
+    void theOverviewAveragesRecentWaitsPerQueueAndHandlingPerAgent() {
+        DeskAgent sarah = agent("agt_a", "support");
+        supervisor("agt_boss");
+        enqueue("s1", "support");
+        clock.advance(Duration.ofSeconds(30));
+        desk.connect(sarah, new Listener()); // s1 assigned after 30 s
+        clock.advance(Duration.ofSeconds(100));
+        assertThat(join(desk.finish("agt_a", "s1"))).isTrue();
+        enqueue("s2", "support"); // assigned at once
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(join(desk.finish("agt_a", "s2"))).isTrue();
+
+        DeskOverview overview = join(desk.overview("agt_boss")).orElseThrow();
+
+        assertThat(overview.queues().get(0).averageWaitSeconds()).isEqualTo(15); // (30 + 0) / 2
+        assertThat(overview.queues().get(1).averageWaitSeconds()).isEqualTo(DeskOverview.NONE); // nobody yet
+        DeskOverview.AgentLoad a = overview.agents().stream().filter(x -> x.id().equals("agt_a")).findFirst().orElseThrow();
+        assertThat(a.averageHandlingSeconds()).isEqualTo(75); // (100 + 50) / 2
+    }
+
+    @Test
     void theOverviewHasEveryQueueAndAgentOfTheConnectorButPlainAgentsGetNone() {
         Listener a = new Listener();
         desk.connect(agent("agt_a", "support"), a);

@@ -142,6 +142,7 @@ class DeskSupervisorBrowserTest {
         assertThat(support.locator("td").nth(0)).hasText("1");
         assertThat(support.locator("td").nth(1)).hasText(Pattern.compile("^0:\\d\\d$"));
         assertThat(support.locator("td").nth(2)).hasText("0");
+        assertThat(support.locator("td").nth(3)).hasText("—"); // nobody assigned from the queue yet
         Locator sarahRow = agents.getByRole(AriaRole.ROW).filter(new Locator.FilterOptions().setHasText("Sarah"));
         assertThat(sarahRow.locator("td").nth(0)).hasText("Away");
         shot(maria, "supervisor-team-waiting.png");
@@ -153,6 +154,7 @@ class DeskSupervisorBrowserTest {
         Frames.readUntil(user, f -> Frames.type(f).equals("EVENT_TYPE_LIVE_AGENT_JOINED"));
         assertThat(support.locator("td").nth(0)).hasText("0");
         assertThat(sarahRow.locator("td").nth(1)).hasText("1 / 3");
+        assertThat(support.locator("td").nth(3)).hasText(Pattern.compile("^0:\\d\\d$")); // the wait just ended
         assertThat(sarahRow).containsText(dev.parley.server.desk.ConversationLabel.of(sessionId));
         shot(maria, "supervisor-team-assigned.png");
 

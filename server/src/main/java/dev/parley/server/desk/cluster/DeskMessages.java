@@ -166,6 +166,7 @@ final class DeskMessages {
         ArrayNode queues = n.putArray("queues");
         for (DeskOverview.QueueLoad q : o.queues()) {
             ObjectNode view = queues.addObject().put("name", q.name()).put("longest", q.longestWaitSeconds())
+                    .put("average_wait", q.averageWaitSeconds())
                     .put("available", q.availableAgents());
             ArrayNode waiting = view.putArray("waiting");
             q.waiting().forEach(w -> waiting.addObject().put("session", w.sessionId()).put("position", w.position())
@@ -174,7 +175,8 @@ final class DeskMessages {
         ArrayNode agents = n.putArray("agents");
         for (DeskOverview.AgentLoad a : o.agents()) {
             ObjectNode view = agents.addObject().put("id", a.id()).put("name", a.name()).put("role", a.role().name())
-                    .put("presence", a.presence().name()).put("load", a.load()).put("capacity", a.capacity());
+                    .put("presence", a.presence().name()).put("load", a.load()).put("capacity", a.capacity())
+                    .put("average_handling", a.averageHandlingSeconds());
             ArrayNode queueNames = view.putArray("queues");
             a.queues().forEach(queueNames::add);
             ArrayNode conversations = view.putArray("conversations");
@@ -190,7 +192,7 @@ final class DeskMessages {
             q.path("waiting").forEach(w -> waiting.add(new DeskSnapshot.Waiting(w.path("session").asText(),
                     w.path("position").asInt(), w.path("waited").asLong())));
             queues.add(new DeskOverview.QueueLoad(q.path("name").asText(), waiting, q.path("longest").asLong(),
-                    q.path("available").asInt()));
+                    q.path("available").asInt(), q.path("average_wait").asLong(DeskOverview.NONE)));
         }
         List<DeskOverview.AgentLoad> agents = new ArrayList<>();
         for (JsonNode a : n.path("agents")) {
@@ -201,7 +203,7 @@ final class DeskMessages {
             agents.add(new DeskOverview.AgentLoad(a.path("id").asText(), a.path("name").asText(null),
                     DeskAgent.Role.valueOf(a.path("role").asText(DeskAgent.Role.AGENT.name())), queueNames,
                     Presence.valueOf(a.path("presence").asText()), a.path("load").asInt(), a.path("capacity").asInt(),
-                    conversations));
+                    conversations, a.path("average_handling").asLong(DeskOverview.NONE)));
         }
         return new DeskOverview(queues, agents);
     }

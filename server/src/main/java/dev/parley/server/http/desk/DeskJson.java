@@ -137,6 +137,7 @@ final class DeskJson {
                     .put("waiting", q.waiting().size())
                     .put("longest_wait_seconds", q.longestWaitSeconds())
                     .put("available_agents", q.availableAgents());
+            optionalSeconds(queue, "average_wait_seconds", q.averageWaitSeconds());
             ArrayNode waiting = queue.putArray("waiting_conversations");
             for (DeskSnapshot.Waiting w : q.waiting()) {
                 waiting.addObject()
@@ -155,10 +156,19 @@ final class DeskJson {
                     .put("presence", a.presence().name())
                     .put("load", a.load())
                     .put("capacity", a.capacity());
+            optionalSeconds(agent, "average_handling_seconds", a.averageHandlingSeconds());
             ArrayNode queueNames = agent.putArray("queues");
             a.queues().forEach(queueNames::add);
             ArrayNode conversations = agent.putArray("conversations");
             a.conversations().forEach(r -> conversations.add(conversation(r)));
+        }
+    }
+
+    private static void optionalSeconds(ObjectNode node, String field, long seconds) {
+        if (seconds == DeskOverview.NONE) {
+            node.putNull(field);
+        } else {
+            node.put(field, seconds);
         }
     }
 

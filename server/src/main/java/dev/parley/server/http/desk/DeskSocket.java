@@ -42,6 +42,8 @@ final class DeskSocket {
     /** Set once by closeAllForRestart; an upgrade finishing after it is closed at once. */
     private volatile boolean closing;
     private final NoteRoutes notes;
+    /** Set once before the routes are mounted. */
+    private volatile FirstReplies firstReplies = FirstReplies.NONE;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk, SessionRegistry sessions,
                StrikeLimit badTokens, OutboundBudget outbound, NoteRoutes notes, ConversationDetails details) {
@@ -111,7 +113,7 @@ final class DeskSocket {
                 return;
             }
             DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound), notes,
-                    ctx.vertx(), details);
+                    ctx.vertx(), details, firstReplies);
             socket.textMessageHandler(connection::receive);
             socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
             socket.exceptionHandler(e -> {
@@ -142,5 +144,9 @@ final class DeskSocket {
     private static boolean isMessageTooBig(Throwable e) {
         return e instanceof IllegalStateException && e.getMessage() != null
                 && e.getMessage().contains("overflow max message size");
+    }
+
+    void measureFirstReplies(FirstReplies replies) {
+        this.firstReplies = replies;
     }
 }

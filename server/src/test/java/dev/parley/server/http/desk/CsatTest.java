@@ -85,6 +85,9 @@ class CsatTest {
         WsClient user = liveAgentConversation(sarah);
         String id = user.sessionId();
         String token = user.accessToken();
+        sarah.next("desk.assigned");
+        sarah.send(DeskClient.command("desk.send").put("session_id", id).put("text", "Sarah here, how can I help?"));
+        user.nextOfType("EVENT_TYPE_LIVE_AGENT_MESSAGE");
         end(sarah, user);
 
         HttpResponse<String> given = post(id, token, "{\"rating\": 4, \"comment\": \"Quick and kind\"}");
@@ -136,7 +139,11 @@ class CsatTest {
         assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
         assertThat(Rest.json(history).path("csat")).isEqualTo(expected);
 
-        // The meter, per queue and agent.
+        // The meters, per queue and agent: the wait, the handling, the first reply, the rating.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(node.rest().get("/metrics").body())
+                .containsPattern("(?m)^parley_desk_wait_seconds_count\\{outcome=\"assigned\",queue=\"support\"\\} 1$")
+                .containsPattern("(?m)^parley_desk_handling_seconds_count\\{agent=\"agt_sarah\",queue=\"support\"\\} 1$")
+                .containsPattern("(?m)^parley_desk_first_response_seconds_count\\{agent=\"agt_sarah\",queue=\"support\"\\} 1$"));
         assertThat(node.rest().get("/metrics").body())
                 .containsPattern("(?m)^parley_desk_csat_count\\{agent=\"agt_sarah\",queue=\"support\"\\} 1$")
                 .containsPattern("(?m)^parley_desk_csat_sum\\{agent=\"agt_sarah\",queue=\"support\"\\} 4\\.0$")
