@@ -33,6 +33,7 @@ final class OfflineMessages {
         for (OfflineConversation o : conversations) {
             ObjectNode item = list.addObject()
                     .put("session_id", o.sessionId())
+                    .put("label", dev.parley.server.desk.ConversationLabel.of(o.sessionId()))
                     .put("queue", o.queue())
                     .put("created_at", Timestamps.format(o.createdAt()));
             messages(o.sessionId(), item.putArray("messages"));
