@@ -144,12 +144,12 @@ class EmbeddedToPostgresTest {
 
         AdminCli.Result imported = pgCli.run("admin", "import", "--in", export.toString());
         assertThat(imported.code()).as(imported.err()).isZero();
-        assertThat(imported.out()).contains("sessions: 2").contains("live_agents: 2");
+        assertThat(imported.out()).contains("sessions: 2").contains("live_agents: 3"); // Bob, and the demo's Sarah and Maria
         AdminCli.Result again = pgCli.run("admin", "import", "--in", export.toString());
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("is not empty");
         assertThat(pgCli.run("admin", "connector", "context-key", "list", connectorId).out()).contains("site-1");
-        assertThat(pgCli.run("admin", "agent", "list").out()).contains("Bob").contains("Sarah");
+        assertThat(pgCli.run("admin", "agent", "list").out()).contains("Bob").contains("Sarah").contains("Maria");
         assertThat(imported.out()).contains("canned_replies: 1");
         assertThat(pgCli.run("admin", "canned", "list").out()).contains("/hello").contains("Hi {{customer.name}} ✓");
 
