@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -18,6 +17,7 @@ import dev.parley.server.desk.ConversationLabel;
 import dev.parley.server.desk.QueueSettings;
 import dev.parley.server.testing.Frames;
 import dev.parley.server.testing.WsClient;
+import dev.parley.server.widget.SystemChromium;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -55,13 +55,8 @@ class DeskOfflineBrowserTest {
 
     @BeforeAll
     static void browser() {
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get("/usr/bin/chromium"))
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        playwright = SystemChromium.playwright();
+        browser = SystemChromium.launch(playwright);
         PlaywrightAssertions.setDefaultAssertionTimeout(10_000);
     }
 
