@@ -344,9 +344,14 @@ public final class ParleyServer implements AutoCloseable {
                 .withHealth(health)
                 .withVerifiedContext(tokens, registry, new ContextTokenVerifier(store,
                         ContextKeySealer.fromServerSecret(jwtSecret, new java.security.SecureRandom()), clock), limits.sessions(), clock);
-        // CSAT: rated over REST once a live agent's conversation ended; counted on this node's meters.
+        // CSAT: rated over REST once a live agent's conversation ended; counted on this node's meters
+        // and told to the desk, whose supervisors see recent averages per queue and agent.
+        dev.parley.server.csat.CsatMetrics csatMetrics = new dev.parley.server.metrics.MicrometerCsatMetrics(meters);
+        if (deskPort.isPresent()) {
+            csatMetrics = csatMetrics.andThen(r -> deskPort.get().rated(r.queue(), r.agentId(), r.rating()));
+        }
         api = api.withCsat(tokens, new dev.parley.server.csat.Csat(store.csat(), store,
-                new dev.parley.server.metrics.MicrometerCsatMetrics(meters), clock, dev.parley.protocol.Ids::eventId),
+                csatMetrics, clock, dev.parley.protocol.Ids::eventId),
                 limits.sessions());
         api = api.withOperatorApi(operatorApi(store, registry, jwtSecret, clock, scheduler, workers, deskThread));
         // Outgoing webhooks (issue 14): every node works the shared outbox; a row is claimed by one node at a time.
@@ -363,7 +368,6 @@ public final class ParleyServer implements AutoCloseable {
             api = api.withDesk(new DeskRoutes(new LoginAuthenticator(deskLogin.get()), store::findAgent,
                     deskPort.get(), new dev.parley.server.desk.OfflineDesk(store, workers, clock), registry, store, store.operators(),
                     deskNotes(store, deskPort.get(), workers, clock), guards, outbound)
-                    .withTeamMeter(teamMeter, clock)
                     .withCannedReplies(new dev.parley.server.desk.canned.CannedReplies(store.cannedReplies(),
                     deskConfig.queues().stream().map(dev.parley.server.desk.QueueSettings::name)
                             .collect(java.util.stream.Collectors.toSet()), clock, new SecureRandom())));

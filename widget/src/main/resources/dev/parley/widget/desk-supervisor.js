@@ -111,7 +111,7 @@
   function cell(tr, text, cls) { const td = el('td', cls, text); tr.append(td); return td; }
 
   function queuesTable() {
-    const t = table('Queues', ['Queue', 'Waiting', 'Longest wait', 'Available agents', 'Average wait', 'Waiting conversations']);
+    const t = table('Queues', ['Queue', 'Waiting', 'Longest wait', 'Available agents', 'Average wait', 'First response', 'CSAT', 'Waiting conversations']);
     for (const q of overview.queues) {
       const tr = el('tr');
       const th = el('th', null, q.name);
@@ -122,6 +122,8 @@
       cell(tr, String(q.available_agents), 'num');
       // Of the queue's recent assignments; on /metrics as parley_desk_wait_seconds.
       cell(tr, q.average_wait_seconds == null ? '—' : D.fmtWait(q.average_wait_seconds), 'num');
+      cell(tr, q.average_first_response_seconds == null ? '—' : D.fmtWait(q.average_first_response_seconds), 'num');
+      cell(tr, rating(q.average_rating), 'num');
       const list = el('ul', 'convlist');
       for (const w of q.waiting_conversations || []) {
         list.append(convItem(w.session_id, `#${w.position} · waited ${D.fmtWait(w.waited_seconds)}`, null, w.label));
@@ -133,7 +135,7 @@
   }
 
   function agentsTable() {
-    const t = table('Agents', ['Agent', 'Presence', 'Load', 'Average handling', 'Conversations']);
+    const t = table('Agents', ['Agent', 'Presence', 'Load', 'Average handling', 'First response', 'CSAT', 'Conversations']);
     for (const a of overview.agents) {
       const tr = el('tr');
       const th = el('th', null, a.name + (a.role === 'SUPERVISOR' ? ' (supervisor)' : ''));
@@ -142,12 +144,19 @@
       cell(tr, a.presence.charAt(0) + a.presence.slice(1).toLowerCase(), 'presence-' + a.presence);
       cell(tr, `${a.load} / ${a.capacity}`, 'num' + (a.load > a.capacity ? ' over' : ''));
       cell(tr, a.average_handling_seconds == null ? '—' : D.fmtWait(a.average_handling_seconds), 'num');
+      cell(tr, a.average_first_response_seconds == null ? '—' : D.fmtWait(a.average_first_response_seconds), 'num');
+      cell(tr, rating(a.average_rating), 'num');
       const list = el('ul', 'convlist');
       for (const c of a.conversations || []) list.append(convItem(c.session_id, c.queue, a.id, (c.customer && c.customer.name) || c.label));
       cell(tr, a.conversations.length ? null : 'None', a.conversations.length ? null : 'muted').append(list);
       t.tBodies[0].append(tr);
     }
     return t;
+  }
+
+  /** A recent average CSAT as "4.3 / 5", or a dash before the first rating. */
+  function rating(value) {
+    return value == null ? '—' : `${value.toFixed(1)} / 5`;
   }
 
   /** One conversation with Watch, Take over and Reassign-to; {@code holder}: the agent who has it, if any. */

@@ -5,4 +5,12 @@ public interface CsatMetrics {
     CsatMetrics NONE = rating -> { };
 
     void rated(CsatRating rating);
+
+    /** This, then {@code next}. */
+    default CsatMetrics andThen(CsatMetrics next) {
+        return rating -> {
+            rated(rating);
+            next.rated(rating);
+        };
+    }
 }

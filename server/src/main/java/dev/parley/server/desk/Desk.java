@@ -3,10 +3,8 @@ package dev.parley.server.desk;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,7 +48,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     private final Map<String, Presence> presence = new HashMap<>();
     private final Map<String, Set<DeskListener>> listeners = new HashMap<>();
     private final Map<String, Instant> offlineSince = new HashMap<>();
-    private final Map<String, Deque<Long>> recentWaits = new HashMap<>();
+    private final RecentSamples recentWaits = new RecentSamples(WAIT_SAMPLES);
     /** The waiting conversations of each queue, in order (also of queues no longer configured). */
     private final Map<String, WaitingLine> lines = new LinkedHashMap<>();
     /** When the desk first saw each open conversation: breaks ties between equal enqueue times. */
@@ -73,8 +71,14 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     /** Supervisors' overviews: the last one sent per connector, when, and whether something changed since. */
     private final Map<String, DeskOverview> overviewsSent = new HashMap<>();
     private final TeamMeter meter;
-    /** Each agent's last handling times in seconds, for the supervisor's overview. Not stored. */
-    private final Map<String, Deque<Long>> recentHandling = new HashMap<>();
+    /** For the supervisor's overview, not stored: handling per agent, first responses and ratings per queue and agent. */
+    private final RecentSamples recentHandling = new RecentSamples(WAIT_SAMPLES);
+    private final RecentSamples firstResponsesByQueue = new RecentSamples(WAIT_SAMPLES);
+    private final RecentSamples firstResponsesByAgent = new RecentSamples(WAIT_SAMPLES);
+    private final RecentSamples ratingsByQueue = new RecentSamples(WAIT_SAMPLES);
+    private final RecentSamples ratingsByAgent = new RecentSamples(WAIT_SAMPLES);
+    /** Assigned conversations whose agent has written since the assignment: one first response each. */
+    private final Set<String> answeredSinceAssignment = new HashSet<>();
     private Instant overviewSentAt = Instant.EPOCH;
     private boolean overviewDue;
 
@@ -224,6 +228,38 @@ public final class Desk implements LiveAgentDesk, DeskPort {
                 changedQueues.addAll(agents.get(agentId).queues());
                 assignAndAnnounce();
             }
+        });
+    }
+
+    @Override
+    public void replied(String agentId, String sessionId) {
+        run(() -> {
+            HandoffRecord r = open.get(sessionId);
+            if (agentId == null || r == null || r.status() != HandoffRecord.Status.ASSIGNED || !agentId.equals(r.agentId())
+                    || r.assignedAt() == null || !answeredSinceAssignment.add(sessionId)) {
+                return; // not theirs, or not their first message since it became theirs
+            }
+            Duration delay = Duration.between(r.assignedAt(), clock.instant());
+            delay = delay.isNegative() ? Duration.ZERO : delay;
+            meter.firstResponse(r.queue(), agentId, delay);
+            firstResponsesByQueue.add(r.queue(), delay.toSeconds());
+            firstResponsesByAgent.add(agentId, delay.toSeconds());
+            overviewDue = true;
+            pushOverviews(false);
+        });
+    }
+
+    @Override
+    public void rated(String queue, String agentId, int rating) {
+        run(() -> {
+            if (queue != null) {
+                ratingsByQueue.add(queue, rating);
+            }
+            if (agentId != null) {
+                ratingsByAgent.add(agentId, rating);
+            }
+            overviewDue = true;
+            pushOverviews(false);
         });
     }
 
@@ -443,22 +479,20 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             int available = (int) team.stream().filter(a -> a.serves(q.name())
                     && presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE).count();
             queueLoads.add(new DeskOverview.QueueLoad(q.name(), waiting, longest, available,
-                    average(recentWaits.get(q.name()))));
+                    new DeskOverview.Averages(recentWaits.roundedAverage(q.name()),
+                            firstResponsesByQueue.roundedAverage(q.name()), ratingsByQueue.averageToOneDecimal(q.name()))));
         }
         List<DeskOverview.AgentLoad> agentLoads = new ArrayList<>();
         for (DeskAgent a : team) {
             List<HandoffRecord> theirs = mine(a.id());
             agentLoads.add(new DeskOverview.AgentLoad(a.id(), a.name(), a.role(), a.queues(),
                     presence.getOrDefault(a.id(), Presence.OFFLINE), theirs.size(), a.capacity(), theirs,
-                    average(recentHandling.get(a.id()))));
+                    new DeskOverview.Averages(recentHandling.roundedAverage(a.id()),
+                            firstResponsesByAgent.roundedAverage(a.id()), ratingsByAgent.averageToOneDecimal(a.id()))));
         }
         return new DeskOverview(queueLoads, agentLoads);
     }
 
-    private static long average(Deque<Long> samples) {
-        return samples == null || samples.isEmpty() ? DeskOverview.NONE
-                : Math.round(samples.stream().mapToLong(Long::longValue).average().orElse(0));
-    }
 
     /**
      * Something a supervisor sees may have changed: pushed now unless an overview went out less
@@ -651,12 +685,9 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         Instant now = clock.instant();
         HandoffRecord assigned = r.assignedTo(agent.id(), now);
         save(assigned);
-        Deque<Long> waits = recentWaits.computeIfAbsent(r.queue(), q -> new ArrayDeque<>());
-        waits.addLast(Duration.between(r.enqueuedAt(), now).toSeconds());
+        recentWaits.add(r.queue(), Duration.between(r.enqueuedAt(), now).toSeconds());
         meter.waited(r.queue(), TeamMeter.WaitOutcome.ASSIGNED, Duration.between(waitStart(r), now));
-        if (waits.size() > WAIT_SAMPLES) {
-            waits.removeFirst();
-        }
+        answeredSinceAssignment.remove(r.sessionId());
         waitingAgainSince.remove(r.sessionId());
         leftBy.remove(r.sessionId());
         conversations.liveAgentJoined(r.sessionId(), agent);
@@ -743,9 +774,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
     /** The inputs of a queue's estimate, worked out once per announcement rather than once per user. */
     private record WaitEstimate(double averageSeconds, long available) {
         static WaitEstimate of(Desk desk, String queue) {
-            Deque<Long> waits = desk.recentWaits.get(queue);
-            double average = waits == null || waits.isEmpty() ? DEFAULT_WAIT_SECONDS
-                    : waits.stream().mapToLong(Long::longValue).average().orElse(DEFAULT_WAIT_SECONDS);
+            double average = desk.recentWaits.average(queue).orElse(DEFAULT_WAIT_SECONDS);
             long available = desk.agents.values().stream()
                     .filter(a -> a.serves(queue) && desk.presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE)
                     .count();
@@ -817,6 +846,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         }
         store.saveHandoff(record.closed());
         leaveLine(open.remove(record.sessionId()));
+        answeredSinceAssignment.remove(record.sessionId());
         arrivals.remove(record.sessionId());
         statuses.forget(record.sessionId());
         waitingAgainSince.remove(record.sessionId());
@@ -836,11 +866,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
         if (r.status() == HandoffRecord.Status.ASSIGNED && r.agentId() != null && r.assignedAt() != null) {
             Duration handling = Duration.between(r.assignedAt(), now);
             meter.handled(r.queue(), r.agentId(), handling);
-            Deque<Long> samples = recentHandling.computeIfAbsent(r.agentId(), a -> new ArrayDeque<>());
-            samples.addLast(handling.toSeconds());
-            if (samples.size() > WAIT_SAMPLES) {
-                samples.removeFirst();
-            }
+            recentHandling.add(r.agentId(), handling.toSeconds());
         }
     }
 

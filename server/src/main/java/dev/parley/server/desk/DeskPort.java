@@ -30,6 +30,14 @@ public interface DeskPort {
 
     CompletionStage<DeskSnapshot> snapshot(String agentId);
 
+    // ---- team measures: what the desk learns from outside it --------------------------------
+
+    /** The agent sent a message in {@code sessionId}: their first since it became theirs is timed. */
+    void replied(String agentId, String sessionId);
+
+    /** A stored CSAT rating of a conversation the agent had in {@code queue} (either may be null). */
+    void rated(String queue, String agentId, int rating);
+
     // ---- supervisors: each refuses an account without the SUPERVISOR role ----------------------
 
     /** Every configured queue and every agent of the supervisor's connector; empty for a plain agent. */

@@ -124,6 +124,33 @@ class DeskSupervisorTest {
     }
 
     @Test
+    void theOverviewAveragesFirstResponsesAndRatingsPerQueueAndAgent() {
+        DeskAgent sarah = agent("agt_a", "support");
+        supervisor("agt_boss");
+        desk.connect(sarah, new Listener());
+        enqueue("s1", "support"); // assigned at once
+        clock.advance(Duration.ofSeconds(20));
+        desk.replied("agt_a", "s1");
+        assertThat(join(desk.finish("agt_a", "s1"))).isTrue();
+        enqueue("s2", "support");
+        clock.advance(Duration.ofSeconds(11));
+        desk.replied("agt_a", "s2");
+        desk.rated("support", "agt_a", 5);
+        desk.rated("support", "agt_a", 4);
+        desk.rated("support", "agt_a", 4);
+
+        DeskOverview overview = join(desk.overview("agt_boss")).orElseThrow();
+
+        DeskOverview.Averages support = overview.queues().get(0).averages();
+        assertThat(support.firstResponseSeconds()).isEqualTo(16); // (20 + 11) / 2, rounded
+        assertThat(support.rating()).isEqualTo(4.3); // 13 / 3 to one decimal
+        assertThat(overview.queues().get(1).averages()).isEqualTo(DeskOverview.Averages.NOTHING);
+        DeskOverview.AgentLoad a = overview.agents().stream().filter(x -> x.id().equals("agt_a")).findFirst().orElseThrow();
+        assertThat(a.averages().firstResponseSeconds()).isEqualTo(16);
+        assertThat(a.averages().rating()).isEqualTo(4.3);
+    }
+
+    @Test
     void theOverviewHasEveryQueueAndAgentOfTheConnectorButPlainAgentsGetNone() {
         Listener a = new Listener();
         desk.connect(agent("agt_a", "support"), a);

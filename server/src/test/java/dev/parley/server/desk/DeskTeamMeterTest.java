@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The desk times waits and handling on its own clock, per queue and agent (issue 14). */
+/** The desk times waits, handling and first responses on its own clock, per queue and agent (issue 14). */
 class DeskTeamMeterTest {
     private static final List<QueueSettings> QUEUES = List.of(QueueSettings.auto("support", Duration.ofMinutes(5)),
             QueueSettings.auto("billing", Duration.ofMinutes(5)));
@@ -38,6 +38,11 @@ class DeskTeamMeterTest {
         @Override
         public void handled(String queue, String agentId, Duration handling) {
             lines.add("handling " + queue + " " + agentId + " " + handling.toSeconds());
+        }
+
+        @Override
+        public void firstResponse(String queue, String agentId, Duration delay) {
+            lines.add("first response " + queue + " " + agentId + " " + delay.toSeconds());
         }
     }
 
@@ -104,5 +109,34 @@ class DeskTeamMeterTest {
                 "wait billing assigned 0",
                 "handling billing agt_a 20",
                 "wait billing assigned 5");
+    }
+
+    @Test
+    void onlyTheAssignedAgentsFirstMessageSinceTheAssignmentIsAFirstResponse() {
+        desk.connect(agent("agt_a"), new DeskTest.Listener());
+        enqueue("s1", "support"); // assigned to agt_a at once
+        clock.advance(Duration.ofSeconds(7));
+        desk.replied("agt_b", "s1"); // not theirs
+        desk.replied("agt_a", "s1");
+        clock.advance(Duration.ofSeconds(3));
+        desk.replied("agt_a", "s1"); // a second message
+        desk.replied("agt_a", "unknown");
+
+        assertThat(meter.lines).containsExactly("wait support assigned 0", "first response support agt_a 7");
+    }
+
+    @Test
+    void aConversationGivenBackGetsAnotherFirstResponseFromItsNextAgent() {
+        desk.connect(agent("agt_a"), new DeskTest.Listener());
+        enqueue("s1", "support");
+        clock.advance(Duration.ofSeconds(4));
+        desk.replied("agt_a", "s1");
+        desk.leave("agt_a", "s1").toCompletableFuture().join();
+        desk.connect(agent("agt_b"), new DeskTest.Listener()); // takes it at once
+        clock.advance(Duration.ofSeconds(12));
+        desk.replied("agt_b", "s1");
+
+        assertThat(meter.lines).filteredOn(l -> l.startsWith("first response"))
+                .containsExactly("first response support agt_a 4", "first response support agt_b 12");
     }
 }

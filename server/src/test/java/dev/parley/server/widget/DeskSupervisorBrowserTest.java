@@ -187,6 +187,12 @@ class DeskSupervisorBrowserTest {
         Locator mariaRow = agents.getByRole(AriaRole.ROW).filter(new Locator.FilterOptions().setHasText("Maria"));
         assertThat(mariaRow.locator("td").nth(1)).hasText("1 / 3");
         assertThat(sarahRow.locator("td").nth(1)).hasText("0 / 3");
+        // Maria's reply is the conversation's first response, counted for her and for the queue; no CSAT yet
+        assertThat(mariaRow.locator("td").nth(3)).hasText(Pattern.compile("^0:\\d\\d$"));
+        assertThat(sarahRow.locator("td").nth(3)).hasText("—"); // Sarah never wrote
+        assertThat(support.locator("td").nth(4)).hasText(Pattern.compile("^0:\\d\\d$"));
+        assertThat(support.locator("td").nth(5)).hasText("—");
+        shot(maria, "supervisor-team-first-response.png");
 
         // History: a supervisor in no queue filters by every queue of the connector
         button(maria, "History").click();

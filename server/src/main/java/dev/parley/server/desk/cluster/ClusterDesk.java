@@ -237,6 +237,27 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
     }
 
     @Override
+    public void replied(String agentId, String sessionId) {
+        Desk desk = local;
+        if (desk != null) {
+            desk.replied(agentId, sessionId);
+        } else {
+            tell(DeskMessages.message("tell", nodeId).put("op", "replied").put("agent", agentId).put("session", sessionId));
+        }
+    }
+
+    @Override
+    public void rated(String queue, String agentId, int rating) {
+        Desk desk = local;
+        if (desk != null) {
+            desk.rated(queue, agentId, rating);
+        } else {
+            tell(DeskMessages.message("tell", nodeId).put("op", "rated").put("queue", queue).put("agent", agentId)
+                    .put("rating", rating));
+        }
+    }
+
+    @Override
     public CompletionStage<Optional<HandoffRecord>> claim(String agentId, String sessionId) {
         Desk desk = local;
         if (desk != null) {
@@ -474,6 +495,8 @@ public final class ClusterDesk implements DeskPort, LiveAgentDesk {
             }
             case "presence" -> desk.setPresence(agent, Presence.valueOf(m.path("presence").asText()));
             case "accepted" -> desk.accepted(m.path("session").asText());
+            case "replied" -> desk.replied(agent, m.path("session").asText());
+            case "rated" -> desk.rated(m.path("queue").asText(null), m.path("agent").asText(null), m.path("rating").asInt());
             case "ended" -> desk.sessionEnded(m.path("session").asText());
             default -> { } // alive, or a newer node's message
         }

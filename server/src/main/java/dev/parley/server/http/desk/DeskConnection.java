@@ -55,13 +55,11 @@ final class DeskConnection implements DeskListener {
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** Conversations assigned to this agent through this socket that they have not answered yet. */
-    private final Map<String, HandoffRecord> awaitingReply = new ConcurrentHashMap<>();
-    private final FirstReplies firstReplies;
+    /** Conversations this socket already told the desk it wrote in since their assignment (first responses). */
+    private final Set<String> repliedHere = ConcurrentHashMap.newKeySet();
 
     DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire, NoteRoutes notes, Vertx vertx,
-                   ConversationDetails details, FirstReplies firstReplies) {
-        this.firstReplies = firstReplies;
+                   ConversationDetails details) {
         this.notes = notes;
         this.agent = agent;
         this.desk = desk;
@@ -98,7 +96,7 @@ final class DeskConnection implements DeskListener {
         // Followed only once desk.assigned is out, so the conversation's events never overtake it.
         inOrder(() -> details.load(vertx, conversation.sessionId()).thenAccept(customer -> {
             wire.send(DeskJson.assignedMessage(conversation, customer));
-            awaitingReply.put(conversation.sessionId(), conversation);
+            repliedHere.remove(conversation.sessionId());
             // Taken over while watched: the stream followed so far goes on, now as the supervisor's own.
             watched.remove(conversation.sessionId());
             follow(conversation.sessionId());
@@ -109,7 +107,7 @@ final class DeskConnection implements DeskListener {
     public void unassigned(String sessionId, Unassignment why) {
         inOrder(() -> {
             watched.remove(sessionId);
-            awaitingReply.remove(sessionId);
+            repliedHere.remove(sessionId);
             unfollow(sessionId);
             wire.send(DeskJson.unassignedMessage(sessionId, why));
             return CompletableFuture.completedFuture(null);
@@ -297,9 +295,8 @@ final class DeskConnection implements DeskListener {
     private void act(DeskCommand.AboutConversation command) {
         if (command instanceof DeskCommand.Send send) {
             sessions.deskCommand(send.sessionId(), DeskToSession.agentMessage(agent.id(), send.text()));
-            HandoffRecord unanswered = awaitingReply.remove(send.sessionId());
-            if (unanswered != null) {
-                firstReplies.replied(unanswered, agent.id());
+            if (repliedHere.add(send.sessionId())) {
+                desk.replied(agent.id(), send.sessionId()); // the desk times only the first since the assignment
             }
         } else if (command instanceof DeskCommand.Typing typing) {
             sessions.deskCommand(typing.sessionId(), DeskToSession.agentTyping(agent.id(), typing.state()));

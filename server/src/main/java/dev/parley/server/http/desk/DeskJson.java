@@ -138,6 +138,8 @@ final class DeskJson {
                     .put("longest_wait_seconds", q.longestWaitSeconds())
                     .put("available_agents", q.availableAgents());
             optionalSeconds(queue, "average_wait_seconds", q.averageWaitSeconds());
+            optionalSeconds(queue, "average_first_response_seconds", q.averages().firstResponseSeconds());
+            optionalRating(queue, q.averages().rating());
             ArrayNode waiting = queue.putArray("waiting_conversations");
             for (DeskSnapshot.Waiting w : q.waiting()) {
                 waiting.addObject()
@@ -157,6 +159,8 @@ final class DeskJson {
                     .put("load", a.load())
                     .put("capacity", a.capacity());
             optionalSeconds(agent, "average_handling_seconds", a.averageHandlingSeconds());
+            optionalSeconds(agent, "average_first_response_seconds", a.averages().firstResponseSeconds());
+            optionalRating(agent, a.averages().rating());
             ArrayNode queueNames = agent.putArray("queues");
             a.queues().forEach(queueNames::add);
             ArrayNode conversations = agent.putArray("conversations");
@@ -169,6 +173,14 @@ final class DeskJson {
             node.putNull(field);
         } else {
             node.put(field, seconds);
+        }
+    }
+
+    private static void optionalRating(ObjectNode node, double rating) {
+        if (rating == DeskOverview.NO_RATING) {
+            node.putNull("average_rating");
+        } else {
+            node.put("average_rating", rating);
         }
     }
 

@@ -85,12 +85,6 @@ public final class DeskRoutes {
         return this;
     }
 
-    /** First replies are timed into {@code meter} (the desk core times waits and handling itself). */
-    public DeskRoutes withTeamMeter(dev.parley.server.desk.TeamMeter meter, java.time.Clock clock) {
-        socket.measureFirstReplies(new FirstReplies(meter, clock));
-        return this;
-    }
-
     public void mount(Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
         router.post("/desk/api/login").handler(body).handler(this::login);

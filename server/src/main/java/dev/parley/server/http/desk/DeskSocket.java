@@ -43,7 +43,6 @@ final class DeskSocket {
     private volatile boolean closing;
     private final NoteRoutes notes;
     /** Set once before the routes are mounted. */
-    private volatile FirstReplies firstReplies = FirstReplies.NONE;
 
     DeskSocket(DeskAuthenticator auth, AgentDirectory agents, DeskPort desk, SessionRegistry sessions,
                StrikeLimit badTokens, OutboundBudget outbound, NoteRoutes notes, ConversationDetails details) {
@@ -113,7 +112,7 @@ final class DeskSocket {
                 return;
             }
             DeskConnection connection = new DeskConnection(agent, desk, sessions, new DeskWire(socket, outbound), notes,
-                    ctx.vertx(), details, firstReplies);
+                    ctx.vertx(), details);
             socket.textMessageHandler(connection::receive);
             socket.binaryMessageHandler(b -> connection.error("binary frames are not supported; send JSON text frames"));
             socket.exceptionHandler(e -> {
@@ -144,9 +143,5 @@ final class DeskSocket {
     private static boolean isMessageTooBig(Throwable e) {
         return e instanceof IllegalStateException && e.getMessage() != null
                 && e.getMessage().contains("overflow max message size");
-    }
-
-    void measureFirstReplies(FirstReplies replies) {
-        this.firstReplies = replies;
     }
 }

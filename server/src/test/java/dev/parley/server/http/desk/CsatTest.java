@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.codec.Json;
 import dev.parley.server.auth.ContextKeySealer;
 import dev.parley.server.auth.JwtSecret;
+import dev.parley.server.ParleyServer;
 import dev.parley.server.config.DeskConfig;
+import dev.parley.server.desk.DeskAgent;
 import dev.parley.server.operator.OperatorKeyHasher;
 import dev.parley.server.store.ApiKey;
 import dev.parley.server.store.Connector;
@@ -69,8 +71,11 @@ class CsatTest {
         }
     }
 
+    private static final DeskAgent MARIA = new DeskAgent("agt_maria", ParleyServer.DEMO_CONNECTOR_ID, "Maria", null,
+            List.of(), 3, DeskAgent.Role.SUPERVISOR);
+
     private void start() {
-        node = new DeskTestNode(dir.resolve("data"), DeskTestNode.withoutDemoAgent(DeskConfig.DEFAULTS), null, List.of(),
+        node = new DeskTestNode(dir.resolve("data"), DeskTestNode.withoutDemoAgent(DeskConfig.DEFAULTS), null, List.of(MARIA),
                 Clock.systemUTC(), c -> c.withWebhooks(FAST));
     }
 
@@ -149,6 +154,20 @@ class CsatTest {
                 .containsPattern("(?m)^parley_desk_csat_sum\\{agent=\"agt_sarah\",queue=\"support\"\\} 4\\.0$")
                 .containsPattern("(?m)^parley_desk_csat_bucket\\{agent=\"agt_sarah\",queue=\"support\",le=\"3\\.0\"\\} 0$")
                 .containsPattern("(?m)^parley_desk_csat_bucket\\{agent=\"agt_sarah\",queue=\"support\",le=\"4\\.0\"\\} 1$");
+
+        // The supervisor's Team view: Sarah's and the queue's first response and rating.
+        String maria = node.desk().token("Maria", DeskTestNode.PASSWORD);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode overview = Rest.json(node.desk().call("GET", "/desk/api/supervisor/overview", maria, null));
+            JsonNode support = java.util.stream.StreamSupport.stream(overview.path("queues").spliterator(), false)
+                    .filter(q -> q.path("name").asText().equals("support")).findFirst().orElseThrow();
+            JsonNode agent = java.util.stream.StreamSupport.stream(overview.path("agents").spliterator(), false)
+                    .filter(a -> a.path("id").asText().equals("agt_sarah")).findFirst().orElseThrow();
+            assertThat(support.path("average_rating").asDouble()).isEqualTo(4.0);
+            assertThat(agent.path("average_rating").asDouble()).isEqualTo(4.0);
+            assertThat(support.path("average_first_response_seconds").isIntegralNumber()).as(support.toString()).isTrue();
+            assertThat(agent.path("average_first_response_seconds").isIntegralNumber()).as(agent.toString()).isTrue();
+        });
     }
 
     @Test

@@ -279,6 +279,10 @@ class DeskAcrossNodesTest {
         assertThat(payload(user.next("EVENT_TYPE_LIVE_AGENT_MESSAGE")).path("agent_id").asText()).isEqualTo("agt_maria");
         assertThat(countStored(sessionId, "LIVE_AGENT_LEFT")).isZero();
         assertThat(countStored(sessionId, "LIVE_AGENT_JOINED")).isEqualTo(2);
+        // B told the leader of Maria's first reply: the team view times it
+        maria.next(m -> m.path("type").asText().equals("desk.overview") && java.util.stream.StreamSupport
+                .stream(m.path("agents").spliterator(), false)
+                .anyMatch(x -> x.path("id").asText().equals("agt_maria") && x.path("average_first_response_seconds").isIntegralNumber()));
     }
 
     @Test
