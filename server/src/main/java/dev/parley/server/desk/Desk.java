@@ -479,7 +479,7 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             int available = (int) team.stream().filter(a -> a.serves(q.name())
                     && presence.getOrDefault(a.id(), Presence.OFFLINE) == Presence.AVAILABLE).count();
             queueLoads.add(new DeskOverview.QueueLoad(q.name(), waiting, longest, available,
-                    new DeskOverview.Averages(recentWaits.roundedAverage(q.name()),
+                    recentWaits.roundedAverage(q.name()), new DeskOverview.Service(
                             firstResponsesByQueue.roundedAverage(q.name()), ratingsByQueue.averageToOneDecimal(q.name()))));
         }
         List<DeskOverview.AgentLoad> agentLoads = new ArrayList<>();
@@ -487,12 +487,11 @@ public final class Desk implements LiveAgentDesk, DeskPort {
             List<HandoffRecord> theirs = mine(a.id());
             agentLoads.add(new DeskOverview.AgentLoad(a.id(), a.name(), a.role(), a.queues(),
                     presence.getOrDefault(a.id(), Presence.OFFLINE), theirs.size(), a.capacity(), theirs,
-                    new DeskOverview.Averages(recentHandling.roundedAverage(a.id()),
+                    recentHandling.roundedAverage(a.id()), new DeskOverview.Service(
                             firstResponsesByAgent.roundedAverage(a.id()), ratingsByAgent.averageToOneDecimal(a.id()))));
         }
         return new DeskOverview(queueLoads, agentLoads);
     }
-
 
     /**
      * Something a supervisor sees may have changed: pushed now unless an overview went out less

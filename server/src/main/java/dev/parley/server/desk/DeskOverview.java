@@ -19,45 +19,37 @@ public record DeskOverview(List<QueueLoad> queues, List<AgentLoad> agents) {
     public static final double NO_RATING = -1;
 
     /**
-     * The recent averages of a queue's or an agent's work, each of the last 20 measurements since
-     * the desk started ({@link #NONE} / {@link #NO_RATING} when there is none yet).
+     * How a queue's or an agent's customers were served lately, each of the last 20 measurements
+     * since the desk started ({@link #NONE} / {@link #NO_RATING} when there is none yet).
      *
-     * @param waitOrHandlingSeconds a queue's wait until assignment; an agent's handling time
-     * @param firstResponseSeconds  from assignment to the agent's first message
-     * @param rating                CSAT, 1 to 5, to one decimal
+     * @param firstResponseSeconds from assignment to the agent's first message
+     * @param rating               CSAT, 1 to 5, to one decimal
      */
-    public record Averages(long waitOrHandlingSeconds, long firstResponseSeconds, double rating) {
-        public static final Averages NOTHING = new Averages(NONE, NONE, NO_RATING);
+    public record Service(long firstResponseSeconds, double rating) {
+        public static final Service NOTHING = new Service(NONE, NO_RATING);
     }
 
     /**
      * {@code waiting}: in queue order; {@code availableAgents}: present, AVAILABLE and serving the
-     * queue; {@code averages}: wait (the estimate's sample), first response and CSAT of the queue.
+     * queue; {@code averageWaitSeconds}: of the queue's last assignments (the estimate's sample), or {@link #NONE}.
      */
     public record QueueLoad(String name, List<DeskSnapshot.Waiting> waiting, long longestWaitSeconds,
-                            int availableAgents, Averages averages) {
+                            int availableAgents, long averageWaitSeconds, Service service) {
         public QueueLoad {
             waiting = List.copyOf(waiting);
-        }
-
-        public long averageWaitSeconds() {
-            return averages.waitOrHandlingSeconds();
         }
     }
 
     /**
      * {@code load}: assigned conversations ({@code conversations.size()}), which may exceed capacity
-     * after a reassignment; {@code averages}: handling, first response and CSAT of their last conversations.
+     * after a reassignment; {@code averageHandlingSeconds}: of their last conversations, or {@link #NONE}.
      */
     public record AgentLoad(String id, String name, DeskAgent.Role role, List<String> queues, Presence presence,
-                            int load, int capacity, List<HandoffRecord> conversations, Averages averages) {
+                            int load, int capacity, List<HandoffRecord> conversations, long averageHandlingSeconds,
+                            Service service) {
         public AgentLoad {
             queues = List.copyOf(queues);
             conversations = List.copyOf(conversations);
-        }
-
-        public long averageHandlingSeconds() {
-            return averages.waitOrHandlingSeconds();
         }
     }
 }

@@ -141,13 +141,13 @@ class DeskSupervisorTest {
 
         DeskOverview overview = join(desk.overview("agt_boss")).orElseThrow();
 
-        DeskOverview.Averages support = overview.queues().get(0).averages();
+        DeskOverview.Service support = overview.queues().get(0).service();
         assertThat(support.firstResponseSeconds()).isEqualTo(16); // (20 + 11) / 2, rounded
         assertThat(support.rating()).isEqualTo(4.3); // 13 / 3 to one decimal
-        assertThat(overview.queues().get(1).averages()).isEqualTo(DeskOverview.Averages.NOTHING);
+        assertThat(overview.queues().get(1).service()).isEqualTo(DeskOverview.Service.NOTHING);
         DeskOverview.AgentLoad a = overview.agents().stream().filter(x -> x.id().equals("agt_a")).findFirst().orElseThrow();
-        assertThat(a.averages().firstResponseSeconds()).isEqualTo(16);
-        assertThat(a.averages().rating()).isEqualTo(4.3);
+        assertThat(a.service().firstResponseSeconds()).isEqualTo(16);
+        assertThat(a.service().rating()).isEqualTo(4.3);
     }
 
     @Test

@@ -166,8 +166,9 @@ final class DeskMessages {
         ArrayNode queues = n.putArray("queues");
         for (DeskOverview.QueueLoad q : o.queues()) {
             ObjectNode view = queues.addObject().put("name", q.name()).put("longest", q.longestWaitSeconds())
+                    .put("average_wait", q.averageWaitSeconds())
                     .put("available", q.availableAgents());
-            averages(view, q.averages());
+            service(view, q.service());
             ArrayNode waiting = view.putArray("waiting");
             q.waiting().forEach(w -> waiting.addObject().put("session", w.sessionId()).put("position", w.position())
                     .put("waited", w.waitedSeconds()));
@@ -175,8 +176,9 @@ final class DeskMessages {
         ArrayNode agents = n.putArray("agents");
         for (DeskOverview.AgentLoad a : o.agents()) {
             ObjectNode view = agents.addObject().put("id", a.id()).put("name", a.name()).put("role", a.role().name())
-                    .put("presence", a.presence().name()).put("load", a.load()).put("capacity", a.capacity());
-            averages(view, a.averages());
+                    .put("presence", a.presence().name()).put("load", a.load()).put("capacity", a.capacity())
+                    .put("average_handling", a.averageHandlingSeconds());
+            service(view, a.service());
             ArrayNode queueNames = view.putArray("queues");
             a.queues().forEach(queueNames::add);
             ArrayNode conversations = view.putArray("conversations");
@@ -192,7 +194,7 @@ final class DeskMessages {
             q.path("waiting").forEach(w -> waiting.add(new DeskSnapshot.Waiting(w.path("session").asText(),
                     w.path("position").asInt(), w.path("waited").asLong())));
             queues.add(new DeskOverview.QueueLoad(q.path("name").asText(), waiting, q.path("longest").asLong(),
-                    q.path("available").asInt(), averages(q)));
+                    q.path("available").asInt(), q.path("average_wait").asLong(DeskOverview.NONE), service(q)));
         }
         List<DeskOverview.AgentLoad> agents = new ArrayList<>();
         for (JsonNode a : n.path("agents")) {
@@ -203,19 +205,18 @@ final class DeskMessages {
             agents.add(new DeskOverview.AgentLoad(a.path("id").asText(), a.path("name").asText(null),
                     DeskAgent.Role.valueOf(a.path("role").asText(DeskAgent.Role.AGENT.name())), queueNames,
                     Presence.valueOf(a.path("presence").asText()), a.path("load").asInt(), a.path("capacity").asInt(),
-                    conversations, averages(a)));
+                    conversations, a.path("average_handling").asLong(DeskOverview.NONE), service(a)));
         }
         return new DeskOverview(queues, agents);
     }
 
-    private static void averages(ObjectNode view, DeskOverview.Averages averages) {
-        view.put("average", averages.waitOrHandlingSeconds()).put("first_response", averages.firstResponseSeconds())
-                .put("rating", averages.rating());
+    private static void service(ObjectNode view, DeskOverview.Service service) {
+        view.put("first_response", service.firstResponseSeconds()).put("rating", service.rating());
     }
 
-    private static DeskOverview.Averages averages(JsonNode view) {
-        return new DeskOverview.Averages(view.path("average").asLong(DeskOverview.NONE),
-                view.path("first_response").asLong(DeskOverview.NONE), view.path("rating").asDouble(DeskOverview.NO_RATING));
+    private static DeskOverview.Service service(JsonNode view) {
+        return new DeskOverview.Service(view.path("first_response").asLong(DeskOverview.NONE),
+                view.path("rating").asDouble(DeskOverview.NO_RATING));
     }
 
     private static String time(Instant at) {

@@ -55,7 +55,10 @@ final class DeskConnection implements DeskListener {
     private final Set<String> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** Conversations this socket already told the desk it wrote in since their assignment (first responses). */
+    /**
+     * Conversations this socket already told the desk it wrote in since their assignment: the desk
+     * times first responses itself, this only spares it (and the fan-out) a task per later message.
+     */
     private final Set<String> repliedHere = ConcurrentHashMap.newKeySet();
 
     DeskConnection(DeskAgent agent, DeskPort desk, SessionRegistry sessions, DeskWire wire, NoteRoutes notes, Vertx vertx,

@@ -138,8 +138,8 @@ final class DeskJson {
                     .put("longest_wait_seconds", q.longestWaitSeconds())
                     .put("available_agents", q.availableAgents());
             optionalSeconds(queue, "average_wait_seconds", q.averageWaitSeconds());
-            optionalSeconds(queue, "average_first_response_seconds", q.averages().firstResponseSeconds());
-            optionalRating(queue, q.averages().rating());
+            optionalSeconds(queue, "average_first_response_seconds", q.service().firstResponseSeconds());
+            optionalRating(queue, q.service().rating());
             ArrayNode waiting = queue.putArray("waiting_conversations");
             for (DeskSnapshot.Waiting w : q.waiting()) {
                 waiting.addObject()
@@ -159,8 +159,8 @@ final class DeskJson {
                     .put("load", a.load())
                     .put("capacity", a.capacity());
             optionalSeconds(agent, "average_handling_seconds", a.averageHandlingSeconds());
-            optionalSeconds(agent, "average_first_response_seconds", a.averages().firstResponseSeconds());
-            optionalRating(agent, a.averages().rating());
+            optionalSeconds(agent, "average_first_response_seconds", a.service().firstResponseSeconds());
+            optionalRating(agent, a.service().rating());
             ArrayNode queueNames = agent.putArray("queues");
             a.queues().forEach(queueNames::add);
             ArrayNode conversations = agent.putArray("conversations");
